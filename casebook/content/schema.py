@@ -1,0 +1,349 @@
+"""The schema of every content kind, in one place.
+
+Every model is strict: unknown keys are errors. Field-level rules (ID formats, the action
+vocabulary, value ranges) live here; rules that need the whole project (does a cited rule
+exist? is a step reachable?) live in ``checks.py``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal, Union
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+RULE_ID_RE = re.compile(r"^[A-Z]{2,5}-\d{2}$")
+CHAPTER_RE = re.compile(r"^[A-Z]{2,5}$")
+CASE_ID_RE = re.compile(r"^CASE-\d{3}$")
+QUESTION_ID_RE = re.compile(r"^[A-Z]{2,5}-Q\d{2,3}$")
+STEP_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+TIME_RE = re.compile(r"^(?:d(?P<day>[1-9]\d?) )?(?P<h>[01]\d|2[0-3]):(?P<m>[0-5]\d)$")
+
+#: The fixed action vocabulary shared by case scenarios, the simulator and the scorer.
+ACTIONS: dict[str, str] = {
+    "reply": "在群内或私聊回复",
+    "private_message": "私聊成员",
+    "delete_message": "撤回/删除消息",
+    "warn_member": "警告成员",
+    "mute_member": "禁言成员",
+    "remove_member": "移出群聊",
+    "escalate": "升级给专业组",
+    "classify": "问题分类",
+    "create_ticket": "创建工单",
+    "publish_announcement": "发布群公告",
+    "pin_message": "置顶消息",
+    "follow_up": "跟进",
+    "no_action": "不采取行动",
+}
+
+#: Roles a cast member may have in a case.
+CAST_ROLES: dict[str, str] = {
+    "agent": "客服",
+    "moderator": "管理员",
+    "customer": "顾客",
+    "repeat_complainer": "反复投诉者",
+    "advertiser": "广告发布者",
+    "impersonator": "冒充客服者",
+    "troll": "捣乱者",
+    "new_member": "新成员",
+    "member": "普通成员",
+    "insider": "内部相关人员",
+}
+
+QUESTION_TYPES = ("single", "multiple", "true_false", "ordering", "matching", "short_answer")
+
+
+def _check(pattern: re.Pattern, what: str):
+    def check(value: str) -> str:
+        if not pattern.match(value):
+            raise ValueError(f"malformed {what} '{value}'")
+        return value
+    return check
+
+
+def _check_action(value: str) -> str:
+    name = value.split(":", 1)[0].strip()
+    if name not in ACTIONS:
+        raise ValueError(f"unknown action '{name}' (known: {', '.join(ACTIONS)})")
+    if ":" in value and not value.split(":", 1)[1].strip():
+        raise ValueError(f"action '{value}' has an empty argument after ':'")
+    return value
+
+
+def _check_time(value: str) -> str:
+    if not TIME_RE.match(value):
+        raise ValueError(f"malformed time '{value}' (use \"HH:MM\" or \"d2 HH:MM\")")
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+RuleId = Annotated[str, AfterValidator(_check(RULE_ID_RE, "rule ID"))]
+ChapterCode = Annotated[str, AfterValidator(_check(CHAPTER_RE, "chapter code"))]
+CaseId = Annotated[str, AfterValidator(_check(CASE_ID_RE, "case ID"))]
+QuestionId = Annotated[str, AfterValidator(_check(QUESTION_ID_RE, "question ID"))]
+StepId = Annotated[str, AfterValidator(_check(STEP_ID_RE, "step ID"))]
+Action = Annotated[str, AfterValidator(_check_action)]
+ClockTime = Annotated[str, AfterValidator(_check_time)]
+Difficulty = Annotated[int, Field(ge=1, le=3)]
+
+
+def time_minutes(value: str) -> int:
+    """Minutes since day 1 00:00 for a transcript time ("HH:MM" or "dN HH:MM")."""
+    match = TIME_RE.match(value)
+    day = int(match.group("day") or 1)
+    return (day - 1) * 1440 + int(match.group("h")) * 60 + int(match.group("m"))
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=False, populate_by_name=True)
+
+
+# ---------------------------------------------------------------- tags and rules
+
+class TagsFile(Strict):
+    tags: dict[Text, Text]
+
+
+class ChapterFront(Strict):
+    chapter: ChapterCode
+    title: Text
+    order: Annotated[int, Field(ge=1, le=999)]
+
+
+class PageFront(Strict):
+    """Front matter of any other page (workflows, quick reference...)."""
+    title: Text | None = None
+    tags: list[Text] = []
+    hide: list[Text] = []
+
+
+class RuleMeta(Strict):
+    owner: Text
+    reviewed: dt.date
+    review_days: Annotated[int, Field(ge=1, le=3650)]
+    related: list[RuleId] = []
+    tags: list[Text] = []
+
+
+# ---------------------------------------------------------------- cases
+
+class Note(Strict):
+    text: Text
+    rules: Annotated[list[RuleId], Field(min_length=1)]
+
+
+class ChatMessage(Strict):
+    at: ClockTime
+    sender: Text = Field(alias="from")
+    text: Text
+
+
+class TranscriptMessage(ChatMessage):
+    note: Note | None = None
+
+
+class Setting(Strict):
+    brand: Text
+    product: Text
+    group_size: Annotated[int, Field(ge=2, le=100000)]
+    purpose: Text
+    agent_role: Text
+
+
+class CastMember(Strict):
+    name: Text
+    role: Literal[tuple(CAST_ROLES)]  # type: ignore[valid-type]
+
+
+class HandlingStep(Strict):
+    text: Text
+    rules: Annotated[list[RuleId], Field(min_length=1)]
+
+
+class Mistake(Strict):
+    text: Text
+    why: Text
+    rule: RuleId
+
+
+class Expect(Strict):
+    actions: list[Action] = []
+    forbid: list[Action] = []
+    key_points: list[Text] = []
+    avoid: list[Text] = []
+
+
+class Branch(Strict):
+    if_any: list[Action] | None = None
+    goto: StepId
+
+
+class ScenarioStep(Strict):
+    id: StepId
+    messages: Annotated[list[ChatMessage], Field(min_length=1)]
+    time_limit_min: Annotated[float, Field(gt=0, le=10080)]
+    expect: Expect
+    next: StepId | list[Branch] | None = None
+
+    def branches(self) -> list[Branch]:
+        if self.next is None:
+            return []
+        if isinstance(self.next, str):
+            return [Branch(goto=self.next)]
+        return list(self.next)
+
+
+class GoldenStep(Strict):
+    step: StepId
+    actions: list[Action] = []
+    reply: str = ""
+    minutes: Annotated[float, Field(ge=0, le=100000)]
+
+
+class Golden(Strict):
+    name: Text
+    expect_score: tuple[Annotated[float, Field(ge=0, le=100)], Annotated[float, Field(ge=0, le=100)]]
+    steps: Annotated[list[GoldenStep], Field(min_length=1)]
+
+    @field_validator("expect_score")
+    @classmethod
+    def _ordered(cls, value):
+        if value[0] > value[1]:
+            raise ValueError("expect_score must be [low, high] with low <= high")
+        return value
+
+
+class Scenario(Strict):
+    intro: Text
+    time_scale: Annotated[float, Field(gt=0, le=100)] = 1.0
+    steps: Annotated[list[ScenarioStep], Field(min_length=1)]
+    golden: Annotated[list[Golden], Field(min_length=2)]
+
+
+class Case(Strict):
+    id: CaseId
+    title: Text
+    summary: Text
+    chapter: ChapterCode
+    tags: list[Text] = []
+    difficulty: Difficulty
+    rules: Annotated[list[RuleId], Field(min_length=2)]
+    author: Text
+    created: dt.date
+    reviewed: dt.date
+    setting: Setting
+    cast: Annotated[list[CastMember], Field(min_length=2)]
+    transcript: Annotated[list[TranscriptMessage], Field(min_length=6)]
+    handling: Annotated[list[HandlingStep], Field(min_length=1)]
+    mistakes: Annotated[list[Mistake], Field(min_length=1)]
+    outcome: Text
+    lessons: Annotated[list[Text], Field(min_length=1)]
+    scenario: Scenario | None = None
+
+
+# ---------------------------------------------------------------- quiz
+
+class Option(Strict):
+    text: Text
+    correct: bool = False
+    feedback: Text | None = None
+
+
+class Pair(Strict):
+    left: Text
+    right: Text
+
+
+class QuestionBase(Strict):
+    id: QuestionId
+    chapter: ChapterCode
+    tags: list[Text] = []
+    difficulty: Difficulty
+    rules: Annotated[list[RuleId], Field(min_length=1)]
+    prompt: Text
+    explanation: Text
+
+
+class SingleChoice(QuestionBase):
+    type: Literal["single"]
+    options: Annotated[list[Option], Field(min_length=2)]
+
+    @model_validator(mode="after")
+    def _one_correct(self):
+        n = sum(o.correct for o in self.options)
+        if n != 1:
+            raise ValueError(f"a single-choice question needs exactly one correct option (found {n})")
+        return self
+
+
+class MultipleChoice(QuestionBase):
+    type: Literal["multiple"]
+    options: Annotated[list[Option], Field(min_length=3)]
+
+    @model_validator(mode="after")
+    def _some_correct(self):
+        if not any(o.correct for o in self.options):
+            raise ValueError("a multiple-choice question needs at least one correct option (found 0)")
+        return self
+
+
+class TrueFalse(QuestionBase):
+    type: Literal["true_false"]
+    answer: bool
+
+
+class Ordering(QuestionBase):
+    type: Literal["ordering"]
+    items: Annotated[list[Text], Field(min_length=3)]
+
+    @field_validator("items")
+    @classmethod
+    def _unique(cls, value):
+        if len(set(value)) != len(value):
+            raise ValueError("ordering items must be distinct")
+        return value
+
+
+class Matching(QuestionBase):
+    type: Literal["matching"]
+    pairs: Annotated[list[Pair], Field(min_length=3)]
+
+    @field_validator("pairs")
+    @classmethod
+    def _unique_left(cls, value):
+        lefts = [p.left for p in value]
+        if len(set(lefts)) != len(lefts):
+            raise ValueError("matching pairs need distinct left sides")
+        return value
+
+
+class ShortAnswer(QuestionBase):
+    type: Literal["short_answer"]
+    reference: Annotated[list[Text], Field(min_length=1)]
+    key_points: Annotated[list[Text], Field(min_length=1)]
+
+
+Question = Annotated[
+    Union[SingleChoice, MultipleChoice, TrueFalse, Ordering, Matching, ShortAnswer],
+    Field(discriminator="type"),
+]
+
+
+class QuizFile(Strict):
+    questions: Annotated[list[Question], Field(min_length=1)]
+
+
+# ---------------------------------------------------------------- search content
+
+class SynonymsFile(Strict):
+    groups: list[Annotated[list[Text], Field(min_length=2)]]
+
+
+class EvalQuery(Strict):
+    q: Text
+    lang: Literal["zh", "en"]
+    relevant: Annotated[list[Text], Field(min_length=1)]
+
+
+class EvalFile(Strict):
+    queries: Annotated[list[EvalQuery], Field(min_length=1)]

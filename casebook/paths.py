@@ -1,0 +1,19 @@
+"""Where things live, relative to a content root."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def content_root(root: str | os.PathLike | None = None) -> Path:
+    """The content root: --root, else $CASEBOOK_ROOT, else the current directory."""
+    value = root or os.environ.get("CASEBOOK_ROOT") or os.getcwd()
+    return Path(value).resolve()
+
+
+def site_dir(root: Path) -> Path:
+    return root / "build" / "site"
+
+
+def instance_dir(root: Path) -> Path:
+    return root / "instance"

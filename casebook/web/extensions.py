@@ -1,0 +1,41 @@
+"""Extensions, each attached with init_app: database, sign-in, CSRF, rate limits."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_wtf import CSRFProtect
+
+from ..store import Database, User, default_url
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def db() -> Database:
+    return current_app.extensions["casebook.db"]
+
+
+def init_app(app) -> None:
+    url = app.config.get("DATABASE_URL") or default_url(Path(app.instance_path))
+    database = Database(url)
+    database.migrate()
+    app.extensions["casebook.db"] = database
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录。"
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    if not user_id.isdigit():
+        return None
+    with db().session() as session:
+        return session.get(User, int(user_id))
