@@ -184,7 +184,7 @@ def _check_scenario(project: Project, located, cast: set[str]) -> None:
         frontier.extend(b.goto for b in by_id[current].branches())
     for i, step in enumerate(scenario.steps):
         if step.id not in reachable:
-            problems.error(path, at("scenario", "steps", i, "id"), f"step '{step.id}' can never be reached from the first step '{scenario.steps[0].id}'", "unreachable")
+            problems.error(path, at("scenario", "steps", i, "id"), f"step '{step.id}' can never be reached from the first step '{scenario.steps[0].id}' (a step without `next` ends the scenario: add `next: {step.id}` or a branch to the step that leads here)", "unreachable")
     # golden transcripts follow the branches their actions take
     for g, golden in enumerate(scenario.golden):
         expected = scenario.steps[0].id

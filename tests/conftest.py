@@ -1,0 +1,62 @@
+"""Shared fixtures: the repository, a small valid content tree, and the web app."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+MINI = Path(__file__).with_name("fixtures") / "mini"
+CONTENT_DIRS = ("docs", "cases", "quiz", "search")
+
+
+def copy_content(source: Path, target: Path) -> Path:
+    for name in CONTENT_DIRS:
+        if (source / name).is_dir():
+            shutil.copytree(source / name, target / name, ignore=shutil.ignore_patterns("build"))
+    shutil.copy(source / "mkdocs.yml", target / "mkdocs.yml")
+    return target
+
+
+@pytest.fixture
+def mini(tmp_path) -> Path:
+    """A copy of the small valid content tree, safe to break."""
+    return copy_content(MINI, tmp_path / "mini")
+
+
+@pytest.fixture
+def repo_copy(tmp_path) -> Path:
+    """A copy of the repository's real content, safe to break."""
+    return copy_content(REPO, tmp_path / "repo")
+
+
+def line_of(path: Path, needle: str, occurrence: int = 1) -> int:
+    """1-based line of the n-th line containing needle (tests compute where a fault sits)."""
+    seen = 0
+    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+        if needle in line:
+            seen += 1
+            if seen == occurrence:
+                return number
+    raise AssertionError(f"{needle!r} not found in {path}")
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+@pytest.fixture
+def app(mini, tmp_path):
+    from casebook.web import create_app
+    app = create_app(root=mini, config={"TESTING": True, "WTF_CSRF_ENABLED": False,
+                                         "DATABASE_URL": f"sqlite:///{tmp_path / 'test.db'}"})
+    yield app
+    app.extensions["casebook.db"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
