@@ -43,7 +43,7 @@ class Database:
         return self.engine.dialect.name
 
     def migrate(self) -> None:
-        """Bring the schema to the newest Alembic revision."""
+        """Bring the schema to the newest Alembic revision of every branch."""
         from alembic import command
         from alembic.config import Config
 
@@ -52,7 +52,7 @@ class Database:
         config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
         with self.engine.begin() as connection:
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            command.upgrade(config, "heads")  # feature areas add independent branches off 0001
 
     @contextlib.contextmanager
     def session(self):
