@@ -208,14 +208,14 @@ def _check_scenario(project: Project, located, cast: set[str]) -> None:
 def _check_questions(project: Project) -> None:
     problems = project.problems
     for qid, located in project.questions.items():
-        question = located.obj
+        question, at = located.obj, located.line_of
         if project.chapters and question.chapter not in project.chapter_by_code:
-            problems.error(located.path, located.line, f"question {qid}: unknown chapter {question.chapter}", "unknown-chapter")
+            problems.error(located.path, at("chapter"), f"question {qid}: unknown chapter {question.chapter}", "unknown-chapter")
         if not qid.startswith(question.chapter + "-"):
-            problems.error(located.path, located.line, f"question {qid}: ID must start with its chapter code {question.chapter}-", "question-id")
-        for rule_id in question.rules:
-            _rule_ref(project, rule_id, located.path, located.line, f"question {qid}")
-        _check_tags(project, question.tags, located.path, located.line, f"question {qid}")
+            problems.error(located.path, at("id"), f"question {qid}: ID must start with its chapter code {question.chapter}-", "question-id")
+        for j, rule_id in enumerate(question.rules):
+            _rule_ref(project, rule_id, located.path, at("rules", j), f"question {qid}")
+        _check_tags(project, question.tags, located.path, at("tags"), f"question {qid}")
 
 
 def _check_search(project: Project) -> None:

@@ -33,6 +33,12 @@ class LocatedQuestion:
     obj: Question
     path: str
     line: int
+    source: Located | None = None
+    index: int = 0
+
+    def line_of(self, *loc) -> int:
+        """The file line of a value inside this question (e.g. line_of("rules", 0))."""
+        return self.source.line("questions", self.index, *loc) if self.source else self.line
 
 
 @dataclass
@@ -149,7 +155,7 @@ def load_project(root: str | Path, today: dt.date | None = None) -> Project:
                 problems.error(loaded.path, loaded.line("questions", index, "id"),
                                f"duplicate question ID {question.id} (also in {other.path}:{other.line})", "duplicate-id")
                 continue
-            project.questions[question.id] = LocatedQuestion(question, loaded.path, line)
+            project.questions[question.id] = LocatedQuestion(question, loaded.path, line, loaded, index)
 
     search = root / SEARCH_DIR
     if (search / "synonyms.yml").is_file():

@@ -175,3 +175,10 @@ def test_synonym_in_two_groups(mini):
     path = mini / "search/synonyms.yml"
     path.write_text("groups:\n  - [踢人, 移出群聊]\n  - [踢人, 踢出群]\n", encoding="utf-8")
     assert any(m.startswith("search/synonyms.yml:3: synonym '踢人' is in two groups") for m in messages(mini))
+
+
+def test_quiz_unknown_rule_points_at_the_value(mini):
+    path = mini / "quiz/aaa.yml"
+    edit(path, "rules: [AAA-02]", "rules:\n      - AAA-02\n      - AAA-07")
+    line = line_of(path, "- AAA-07")
+    assert f"quiz/aaa.yml:{line}: question AAA-Q02: unknown rule AAA-07" in messages(mini)
