@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install build lint clean
+.PHONY: run test test-system-deps install build lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,12 @@ run: build
 lint: install
 	$(BIN)/casebook lint
 
-test: install
+# The training tests need Debian's postgresql (a throwaway server) and chromium (headless browser).
+test-system-deps:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq postgresql; }
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+test: install test-system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:

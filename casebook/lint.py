@@ -10,7 +10,13 @@ from .content import Problem, load_project
 EXTRA_CHECKS: list = []
 
 
+def _register_checks() -> None:
+    """Import the modules that add checks to EXTRA_CHECKS (e.g. scoring golden transcripts)."""
+    from .scoring import lint_check  # noqa: F401
+
+
 def run_lint(root: Path) -> tuple[list[Problem], object]:
+    _register_checks()
     project = load_project(root)
     problems = list(project.problems)
     if not [p for p in problems if p.severity == "error"]:

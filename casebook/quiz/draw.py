@@ -1,0 +1,88 @@
+"""Draws: practice quizzes by chapter, tag or difficulty (unseen questions first), and the
+certification exam from its blueprint (quiz/exam/exam.yml)."""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+EXAM_FILE = "quiz/exam/exam.yml"
+
+
+class DrawError(ValueError):
+    pass
+
+
+@dataclass
+class ExamConfig:
+    blueprint: dict[str, int] = field(default_factory=dict)   # chapter code -> questions
+    time_limit_min: float = 45
+    pass_mark: float = 0.8
+
+
+def load_exam_config(project) -> ExamConfig:
+    """The exam blueprint; without the file, 2 questions per chapter, 45 minutes, 80%."""
+    path = Path(project.root) / EXAM_FILE
+    if not path.is_file():
+        return ExamConfig(blueprint={c.code: 2 for c in project.chapters})
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    blueprint = {str(k): int(v) for k, v in (data.get("blueprint") or {}).items()}
+    return ExamConfig(blueprint=blueprint or {c.code: 2 for c in project.chapters},
+                      time_limit_min=float(data.get("time_limit_min", 45)),
+                      pass_mark=float(data.get("pass_mark", 0.8)))
+
+
+def check_exam_config(project) -> list[str]:
+    """Problems with the exam file: unknown chapters, more questions asked than the bank holds."""
+    config = load_exam_config(project)
+    problems = []
+    per_chapter: dict[str, int] = {}
+    for q in project.questions.values():
+        per_chapter[q.obj.chapter] = per_chapter.get(q.obj.chapter, 0) + 1
+    known = {c.code for c in project.chapters}
+    for code, n in config.blueprint.items():
+        if code not in known:
+            problems.append(f"{EXAM_FILE}: unknown chapter {code}")
+        elif n > per_chapter.get(code, 0):
+            problems.append(f"{EXAM_FILE}: {code} asks {n} questions, the bank has {per_chapter.get(code, 0)}")
+    if not 0 < config.pass_mark <= 1:
+        problems.append(f"{EXAM_FILE}: pass_mark must be in (0, 1]")
+    if config.time_limit_min <= 0:
+        problems.append(f"{EXAM_FILE}: time_limit_min must be positive")
+    return problems
+
+
+def _unseen_first(candidates: list[str], seen: set[str], count: int, rng: random.Random) -> list[str]:
+    unseen = [q for q in candidates if q not in seen]
+    old = [q for q in candidates if q in seen]
+    rng.shuffle(unseen)
+    rng.shuffle(old)
+    return (unseen + old)[:count]
+
+
+def practice(project, *, seen: set[str] = frozenset(), chapter: str | None = None, tag: str | None = None,
+             difficulty: int | None = None, count: int = 10, rng: random.Random | None = None) -> list[str]:
+    """Question IDs for a practice quiz, questions the agent has not seen first."""
+    rng = rng or random.Random()
+    candidates = sorted(
+        qid for qid, q in project.questions.items()
+        if (chapter is None or q.obj.chapter == chapter)
+        and (tag is None or tag in q.obj.tags)
+        and (difficulty is None or q.obj.difficulty == difficulty))
+    if not candidates:
+        raise DrawError("没有符合条件的题目")
+    return _unseen_first(candidates, set(seen), count, rng)
+
+
+def exam(project, config: ExamConfig, *, seen: set[str] = frozenset(), rng: random.Random | None = None) -> list[str]:
+    """Question IDs for the exam: the blueprint's count from each chapter, in chapter order."""
+    rng = rng or random.Random()
+    chosen: list[str] = []
+    for code, n in config.blueprint.items():
+        pool = sorted(qid for qid, q in project.questions.items() if q.obj.chapter == code)
+        if len(pool) < n:
+            raise DrawError(f"章节 {code} 题目不足（需要 {n}，只有 {len(pool)}）")
+        chosen.extend(_unseen_first(pool, set(seen), n, rng))
+    return chosen

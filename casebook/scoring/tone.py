@@ -1,0 +1,54 @@
+"""Tone and Chinese service etiquette: rude, blaming or dismissive phrasing; 您; apologies."""
+from __future__ import annotations
+
+import re
+
+RUDE = ["滚", "闭嘴", "有病", "神经病", "脑子", "傻", "蠢", "白痴", "废话", "烦不烦", "爱买不买",
+        "爱用不用", "别在这儿混", "别想在这儿混", "活该", "你懂什么", "少废话", "吵什么", "有完没完"]
+BLAMING = ["是你自己", "你自己的问题", "怪你", "谁让你", "谁叫你", "你没看", "你不看", "不是我们的问题",
+           "不关我们的事", "不关我的事", "关我什么事", "是群友发的", "不是我们发的", "早就说了", "早说过了",
+           "看不懂吗", "自己不注意"]
+DISMISSIVE = ["不知道", "没办法", "等着吧", "随便你", "爱咋咋", "自己联系", "自己去", "自己看", "自己查",
+              "就这样吧", "没什么好说", "有意见别", "踢了就踢了", "再发就踢", "别问了", "问别人", "不归我管",
+              "我也不清楚", "反正", "哈哈哈"]
+APOLOGY = ["抱歉", "对不起", "致歉", "道歉", "不好意思", "歉意", "给您添麻烦", "让您久等"]
+ANGER = ["投诉", "生气", "气死", "太差", "垃圾", "失望", "受不了", "欺骗", "维权", "12315", "搞什么",
+         "什么破", "太离谱", "！！", "？？", "!!", "??"]
+APOLOGY_POINT = re.compile(r"致歉|道歉|抱歉|歉意")
+GREETING = re.compile(r"您|各位|大家|你好|家人们|亲|@|朋友们|小伙伴")
+
+
+def find_phrases(text: str, phrases: list[str]) -> list[str]:
+    return [p for p in phrases if p in (text or "")]
+
+
+def rude_phrases(text: str) -> list[tuple[str, str]]:
+    """(label, phrase) for each rude, blaming or dismissive phrase in the text."""
+    out = [("粗鲁", p) for p in find_phrases(text, RUDE)]
+    out += [("指责", p) for p in find_phrases(text, BLAMING)]
+    # "不知道" inside "如果您不知道…" style helpful sentences is not dismissive
+    out += [("敷衍", p) for p in find_phrases(text, DISMISSIVE) if not re.search(r"(如果|若|万一|要是)[^。！？]{0,6}" + p, text)]
+    return out
+
+
+def uses_honorific(text: str) -> bool:
+    return "您" in (text or "")
+
+
+def addresses_member(text: str) -> bool:
+    return bool(GREETING.search(text or ""))
+
+
+def apologises(text: str) -> bool:
+    return bool(find_phrases(text, APOLOGY))
+
+
+def apology_expected(messages: list[str], key_points: list[str]) -> str | None:
+    """Why an apology is expected at this step, or None."""
+    for point in key_points:
+        if APOLOGY_POINT.search(point):
+            return f"要点要求致歉：“{point}”"
+    signs = sorted({w for m in messages for w in ANGER if w in m})
+    if signs:
+        return "成员表达了不满（" + "、".join(signs[:3]) + "）"
+    return None

@@ -1,0 +1,111 @@
+"""Dense retrieval over L2-normalised vectors with faiss (inner product = cosine similarity).
+
+Exact search (IndexFlatIP) below HNSW_THRESHOLD documents, HNSW above it. The threshold and
+the HNSW parameters come from `casebook bench search --dense` on this machine (2 cores); see
+search/README.md for the numbers.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+#: Collections at least this large use HNSW (measured; see search/README.md).
+HNSW_THRESHOLD = 50_000
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 80
+HNSW_EF_SEARCH = 128
+#: With a filter, subsets up to this size are searched exactly with numpy instead of faiss.
+EXACT_SUBSET_MAX = 20_000
+
+
+def _faiss():
+    import faiss
+    return faiss
+
+
+@dataclass
+class DenseIndex:
+    index: object
+    vectors: np.ndarray
+    kind: str   # "flat" or "hnsw"
+
+    @classmethod
+    def build(cls, vectors: np.ndarray, threshold: int = HNSW_THRESHOLD) -> "DenseIndex":
+        faiss = _faiss()
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        dim = vectors.shape[1] if vectors.ndim == 2 and vectors.shape[1] else 1
+        if len(vectors) >= threshold:
+            index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+            index.hnsw.efSearch = HNSW_EF_SEARCH
+            kind = "hnsw"
+        else:
+            index = faiss.IndexFlatIP(dim)
+            kind = "flat"
+        if len(vectors):
+            index.add(vectors)
+        return cls(index, vectors, kind)
+
+    @property
+    def size(self) -> int:
+        return int(self.vectors.shape[0])
+
+    def search(self, query: np.ndarray, k: int, mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(doc positions, similarities), best first. mask: boolean array of allowed documents."""
+        if not self.size or k <= 0:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
+        query = np.ascontiguousarray(query, dtype=np.float32).reshape(1, -1)
+        if mask is not None:
+            allowed = np.flatnonzero(mask)
+            if not len(allowed):
+                return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
+            if len(allowed) <= EXACT_SUBSET_MAX or self.kind == "flat":
+                sims = self.vectors[allowed] @ query[0]
+                top = _top(sims, k)
+                return allowed[top], sims[top]
+            # a large subset: over-fetch from the index, then filter
+            fetch = min(self.size, max(k * 4, int(k * self.size / len(allowed)) + k))
+            ids, sims = self._raw(query, fetch)
+            keep = mask[ids]
+            return ids[keep][:k], sims[keep][:k]
+        return self._raw(query, min(k, self.size))
+
+    def _raw(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        if self.kind == "hnsw":
+            self.index.hnsw.efSearch = max(HNSW_EF_SEARCH, k)
+        sims, ids = self.index.search(query, k)
+        ids, sims = ids[0], sims[0]
+        valid = ids >= 0
+        return ids[valid].astype(np.int64), sims[valid].astype(np.float32)
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        np.save(folder / "vectors.npy", self.vectors)
+        _faiss().write_index(self.index, str(folder / f"{self.kind}.faiss"))
+
+    @classmethod
+    def load(cls, folder: Path) -> "DenseIndex":
+        faiss = _faiss()
+        vectors = np.load(folder / "vectors.npy")
+        for kind in ("hnsw", "flat"):
+            path = folder / f"{kind}.faiss"
+            if path.is_file():
+                index = faiss.read_index(str(path))
+                if kind == "hnsw":
+                    index.hnsw.efSearch = HNSW_EF_SEARCH
+                return cls(index, vectors, kind)
+        raise FileNotFoundError(f"no faiss index in {folder}")
+
+
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    if k >= len(scores):
+        return np.argsort(-scores, kind="stable")
+    part = np.argpartition(-scores, k - 1)[:k]
+    return part[np.argsort(-scores[part], kind="stable")]
+
+
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k highest scores, best first (stable on ties)."""
+    return _top(scores, k)

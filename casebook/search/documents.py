@@ -1,0 +1,133 @@
+"""Searchable documents: one per rule, case (with its handling), quiz question and past resolution."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Iterable, Protocol
+
+from ..content import Project
+from .embcache import content_hash
+
+KINDS: dict[str, str] = {"rule": "规则", "case": "案例", "question": "题目", "resolution": "处理记录"}
+SITE_PREFIX = "/docs/"
+RESOLUTION_URL = "/search/resolutions/{id}"
+#: Passages longer than this are cut before embedding (e5 would window them; this bounds cost).
+MAX_PASSAGE_CHARS = 2000
+
+
+@dataclass
+class Document:
+    kind: str
+    id: str
+    title: str
+    url: str
+    text: str
+    tags: list[str] = field(default_factory=list)
+    chapter: str | None = None
+    date: str | None = None         # ISO date: reviewed (rules, cases) or occurred (resolutions)
+    rules: list[str] = field(default_factory=list)  # rule IDs this document applies or cites
+    passage: str = ""               # what is embedded; defaults to title + text
+
+    def __post_init__(self):
+        if not self.passage:
+            self.passage = f"{self.title}\n{self.text}"
+        self.passage = self.passage[:MAX_PASSAGE_CHARS]
+
+    @property
+    def hash(self) -> str:
+        return content_hash(self.passage)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Document":
+        return cls(**data)
+
+
+class ResolutionLike(Protocol):
+    id: str
+    date: dt.date | None
+    channel: str
+    category: str
+    problem: str
+    resolution: str
+    agent: str
+    rules: list[str]
+
+
+def _lines(*parts: Iterable[str] | str | None) -> str:
+    out: list[str] = []
+    for part in parts:
+        if not part:
+            continue
+        if isinstance(part, str):
+            out.append(part.strip())
+        else:
+            out.extend(p.strip() for p in part if p and p.strip())
+    return "\n".join(out)
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def rule_documents(project: Project) -> list[Document]:
+    docs = []
+    for rule in project.rules.values():
+        text = _lines(f"规定：{rule.statement}" if rule.statement else None,
+                      f"原因：{rule.why}" if rule.why else None,
+                      [f"正确做法：{d}" for d in rule.do],
+                      [f"错误做法：{d}" for d in rule.dont])
+        docs.append(Document(kind="rule", id=rule.id, title=f"{rule.id} {rule.title}",
+                             url=SITE_PREFIX + project.rule_url(rule.id), text=text, tags=rule.tags,
+                             chapter=rule.chapter, date=_iso(rule.meta.reviewed if rule.meta else None),
+                             rules=[rule.id, *rule.related]))
+    return docs
+
+
+def case_documents(project: Project) -> list[Document]:
+    docs = []
+    for case_id, located in project.cases.items():
+        case = located.obj
+        text = _lines(case.summary,
+                      [f"处理：{h.text}" for h in case.handling],
+                      [f"常见错误：{m.text}（{m.why}）" for m in case.mistakes],
+                      f"结果：{case.outcome}",
+                      [f"经验：{lesson}" for lesson in case.lessons],
+                      [f"{m.sender}：{m.text}" for m in case.transcript])
+        docs.append(Document(kind="case", id=case_id, title=f"{case_id} {case.title}",
+                             url=SITE_PREFIX + project.case_url(case_id), text=text, tags=list(case.tags),
+                             chapter=case.chapter, date=_iso(case.reviewed), rules=list(case.rules)))
+    return docs
+
+
+def question_documents(project: Project) -> list[Document]:
+    docs = []
+    for qid, located in project.questions.items():
+        question = located.obj
+        first_rule = question.rules[0] if question.rules else None
+        url = SITE_PREFIX + project.rule_url(first_rule) if first_rule else SITE_PREFIX
+        text = _lines(question.prompt, f"解析：{question.explanation}")
+        title = question.prompt if len(question.prompt) <= 40 else question.prompt[:39] + "…"
+        docs.append(Document(kind="question", id=qid, title=f"{qid} {title}", url=url, text=text,
+                             tags=list(question.tags), chapter=question.chapter, rules=list(question.rules)))
+    return docs
+
+
+def resolution_document(res: ResolutionLike) -> Document:
+    """A past resolution. Its passage is category + problem + resolution (no ID, date or agent),
+    so re-importing the same text under another ID reuses the cached vector."""
+    problem = res.problem.strip()
+    short = problem if len(problem) <= 40 else problem[:39] + "…"
+    title = f"{res.category}：{short}" if res.category else short
+    text = _lines(f"问题：{problem}", f"处理：{res.resolution.strip()}")
+    passage = _lines(f"{res.category}：{problem}" if res.category else problem, res.resolution)
+    return Document(kind="resolution", id=res.id, title=title, url=RESOLUTION_URL.format(id=res.id), text=text,
+                    tags=[res.category] if res.category else [], chapter=None, date=_iso(res.date),
+                    rules=list(res.rules or []), passage=passage)
+
+
+def content_documents(project: Project) -> list[Document]:
+    """Every rule, case and quiz question of a content tree."""
+    return rule_documents(project) + case_documents(project) + question_documents(project)

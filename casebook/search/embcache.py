@@ -1,0 +1,162 @@
+"""The embedding cache: vectors keyed by (embedder name, content hash), in one SQLite file.
+
+The same file caches keyword tokens keyed by (tokenizer version, content hash).
+
+Only passages whose text changed are embedded again, so editing one case re-embeds one
+document. New vectors are committed in batches: an interrupted long build keeps its work.
+"""
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+from .embedders import Embedder
+
+COMMIT_EVERY = 256
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS vectors (
+    embedder TEXT NOT NULL,
+    hash     TEXT NOT NULL,
+    dim      INTEGER NOT NULL,
+    vec      BLOB NOT NULL,
+    PRIMARY KEY (embedder, hash)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS tokens (
+    tokenizer TEXT NOT NULL,
+    hash      TEXT NOT NULL,
+    tokens    TEXT NOT NULL,
+    PRIMARY KEY (tokenizer, hash)
+) WITHOUT ROWID;
+"""
+_SEP = "\x1f"
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+class EmbeddingCache:
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(str(self.path), timeout=60, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+        self.hits = 0
+        self.misses = 0
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def get_many(self, embedder: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        unique = list(dict.fromkeys(hashes))
+        with self._lock:
+            for start in range(0, len(unique), 900):
+                chunk = unique[start:start + 900]
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(f"SELECT hash, dim, vec FROM vectors WHERE embedder = ? AND hash IN ({marks})",
+                                        [embedder, *chunk])
+                for key, dim, blob in rows:
+                    found[key] = np.frombuffer(blob, dtype=np.float32, count=dim)
+        return found
+
+    def put_many(self, embedder: str, items: Sequence[tuple[str, np.ndarray]]) -> None:
+        with self._lock:
+            self._db.executemany("INSERT OR REPLACE INTO vectors (embedder, hash, dim, vec) VALUES (?, ?, ?, ?)",
+                                 [(embedder, key, int(vec.shape[0]), np.asarray(vec, dtype=np.float32).tobytes())
+                                  for key, vec in items])
+            self._db.commit()
+
+    def count(self, embedder: str | None = None) -> int:
+        with self._lock:
+            if embedder:
+                return self._db.execute("SELECT COUNT(*) FROM vectors WHERE embedder = ?", (embedder,)).fetchone()[0]
+            return self._db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
+
+    def tokens(self, tokenizer, texts: Sequence[str]) -> list[list[str]]:
+        """Keyword tokens for texts, from the cache where possible."""
+        hashes = [content_hash(t) for t in texts]
+        found: dict[str, list[str]] = {}
+        unique = list(dict.fromkeys(hashes))
+        with self._lock:
+            for start in range(0, len(unique), 900):
+                chunk = unique[start:start + 900]
+                marks = ",".join("?" * len(chunk))
+                for key, joined in self._db.execute(
+                        f"SELECT hash, tokens FROM tokens WHERE tokenizer = ? AND hash IN ({marks})",
+                        [tokenizer.version, *chunk]):
+                    found[key] = joined.split(_SEP) if joined else []
+        new = []
+        for key, text in zip(hashes, texts):
+            if key not in found:
+                found[key] = tokenizer.tokens(text)
+                new.append((tokenizer.version, key, _SEP.join(found[key])))
+        if new:
+            with self._lock:
+                self._db.executemany("INSERT OR REPLACE INTO tokens (tokenizer, hash, tokens) VALUES (?, ?, ?)", new)
+                self._db.commit()
+        return [found[k] for k in hashes]
+
+    def embed(self, embedder: Embedder, texts: Sequence[str], progress: Callable | None = None,
+              stats: dict | None = None) -> np.ndarray:
+        """Passage vectors for texts, from the cache where possible; embeds and stores the rest.
+
+        progress(total) -> an object with update(n) and close() (e.g. a tqdm factory), used
+        only when something must be embedded. stats (optional dict) receives embedded,
+        cached, tokens and seconds.
+        """
+        hashes = [content_hash(t) for t in texts]
+        found = self.get_many(embedder.name, hashes)
+        missing: dict[str, str] = {}
+        for key, text in zip(hashes, texts):
+            if key not in found and key not in missing:
+                missing[key] = text
+        self.hits += len(texts) - len(missing)
+        self.misses += len(missing)
+        started = time.perf_counter()
+        tokens = 0
+        if missing:
+            bar = progress(len(missing)) if progress else None
+            batch: list[tuple[str, np.ndarray]] = []
+            step = max(1, getattr(embedder, "batch_size", 1))
+            keys = list(missing)
+            try:
+                for start in range(0, len(keys), step):
+                    chunk = keys[start:start + step]
+                    vectors = embedder.passage([missing[k] for k in chunk])
+                    for key, vec in zip(chunk, vectors):
+                        found[key] = np.array(vec, dtype=np.float32)
+                        batch.append((key, found[key]))
+                    if stats is not None:
+                        tokens += sum(embedder.token_count(missing[k]) for k in chunk)
+                    if len(batch) >= COMMIT_EVERY:
+                        self.put_many(embedder.name, batch)
+                        batch = []
+                    if bar is not None:
+                        bar.update(len(chunk))
+            finally:
+                if batch:
+                    self.put_many(embedder.name, batch)
+                if bar is not None:
+                    bar.close()
+        if stats is not None:
+            stats.update(embedded=len(missing), cached=len(texts) - len(missing), tokens=tokens,
+                         seconds=time.perf_counter() - started)
+        if not texts:
+            return np.empty((0, embedder.dim), dtype=np.float32)
+        return np.vstack([found[k] for k in hashes]).astype(np.float32, copy=False)

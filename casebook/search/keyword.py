@@ -1,0 +1,186 @@
+"""Keyword retrieval: jieba tokenisation (with the domain user dictionary) and BM25 (bm25s).
+
+Synonyms from search/synonyms.yml expand the query: when a query contains any term of a group
+(as a substring, so phrases and English terms work too), the other terms of the group are added
+with a lower weight. Documents are indexed as written.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+TOKENIZER_VERSION = "jieba-search-v1"
+EXPANSION_WEIGHT = 0.5
+
+STOPWORDS = frozenset("""
+的 了 是 在 我 有 和 就 不 人 都 一 一个 上 也 很 到 说 要 去 你 会 着 没有 看 好 自己 这 那 他 她 它 们 我们 你们 他们
+吗 呢 吧 啊 呀 哦 嗯 么 什么 怎么 怎么办 怎样 如何 为什么 哪些 哪个 还是 或者 以及 而且 但是 如果 因为 所以 这个 那个 这样 那样
+一下 可以 能 应该 该 得 地 把 被 给 让 与 及 等 对 从 对于 之 其 或 又 还 再 则 并 而 且 但 才 将 已 已经
+a an the of to in on at for by with and or is are was were be been being do does did how what when where which who
+why can could should would will shall may might must i we you he she it they me us my our your this that these those
+if then than so as about into from up out not no yes
+""".split())
+
+_WORD_RE = re.compile(r"\w", re.UNICODE)
+_log = logging.getLogger(__name__)
+_jieba_lock = threading.Lock()
+_tokenizers: dict[str, "Tokenizer"] = {}
+
+
+def read_userdict(path: Path) -> list[tuple[str, int | None, str | None]]:
+    """Entries of a jieba user dictionary file: 'word [freq] [tag]' per line, '#' comments."""
+    entries = []
+    if not path.is_file():
+        return entries
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split()
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        tag = parts[2] if len(parts) > 2 else None
+        entries.append((parts[0], freq, tag))
+    return entries
+
+
+class Tokenizer:
+    """A jieba tokenizer with its own dictionary (the global jieba one is left alone)."""
+
+    def __init__(self, userdict: Sequence[tuple[str, int | None, str | None]] = (),
+                 synonyms: Sequence[Sequence[str]] = ()):
+        import jieba
+        logging.getLogger("jieba").setLevel(logging.WARNING)
+        jieba.setLogLevel(logging.WARNING)
+        self._jieba = jieba.Tokenizer()
+        with _jieba_lock:
+            self._jieba.initialize()
+        words = []
+        for word, freq, tag in userdict:
+            self._jieba.add_word(word, freq or 50, tag)
+            words.append(word)
+        self.groups: list[list[str]] = [[t.strip() for t in g if t and t.strip()] for g in synonyms]
+        for group in self.groups:
+            for term in group:
+                if " " not in term and not term.isascii():
+                    self._jieba.add_word(term, 50)
+        digest = hashlib.sha256(json.dumps([TOKENIZER_VERSION, sorted(words)], ensure_ascii=False).encode()).hexdigest()
+        #: Identifies the document tokenisation (the token cache key); synonyms only affect queries.
+        self.version = f"{TOKENIZER_VERSION}:{digest[:16]}"
+        self._lower_groups = [[t.lower() for t in g] for g in self.groups]
+
+    def tokens(self, text: str) -> list[str]:
+        """Search-mode jieba tokens, lowercased, without punctuation and stop words."""
+        out = []
+        for token in self._jieba.cut_for_search(text or ""):
+            token = token.strip().lower()
+            if not token or token in STOPWORDS or not _WORD_RE.search(token):
+                continue
+            out.append(token)
+        return out
+
+    def query_terms(self, query: str) -> tuple[list[str], list[str]]:
+        """(query tokens, synonym expansion tokens not already in the query), both de-duplicated."""
+        base = list(dict.fromkeys(self.tokens(query)))
+        lowered = (query or "").lower()
+        extra: list[str] = []
+        for group in self._lower_groups:
+            if any(term in lowered for term in group):
+                for term in group:
+                    extra.extend(self.tokens(term) if " " in term or len(term) > 1 else [term])
+        seen = set(base)
+        expansion = [t for t in dict.fromkeys(extra) if t not in seen]
+        return base, expansion
+
+    def matching_terms(self, query: str) -> list[str]:
+        """Words to highlight for a query: its tokens and the synonyms it expands to."""
+        base, expansion = self.query_terms(query)
+        lowered = (query or "").lower()
+        phrases = [t for g in self._lower_groups if any(x in lowered for x in g) for t in g]
+        return list(dict.fromkeys([*phrases, *base, *expansion]))
+
+
+def get_tokenizer(root: Path, synonyms: Sequence[Sequence[str]] | None = None) -> Tokenizer:
+    """The tokenizer for a content root (search/userdict.txt, search/synonyms.yml), shared per process."""
+    root = Path(root)
+    userdict = read_userdict(root / "search" / "userdict.txt")
+    if synonyms is None:
+        synonyms = load_synonyms(root)
+    key = json.dumps([userdict, synonyms], ensure_ascii=False)
+    with _jieba_lock:
+        tokenizer = _tokenizers.get(key)
+    if tokenizer is None:
+        tokenizer = Tokenizer(userdict, synonyms)
+        with _jieba_lock:
+            _tokenizers[key] = tokenizer
+    return tokenizer
+
+
+def load_synonyms(root: Path) -> list[list[str]]:
+    import yaml
+    path = Path(root) / "search" / "synonyms.yml"
+    if not path.is_file():
+        return []
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError:
+        return []   # lint reports it
+    groups = data.get("groups") if isinstance(data, dict) else None
+    return [[str(t) for t in g] for g in groups or [] if isinstance(g, list)]
+
+
+@dataclass
+class KeywordIndex:
+    """BM25 over token lists; scores for every document at once."""
+    retriever: object
+    vocab: dict[str, int]
+    size: int
+
+    @classmethod
+    def build(cls, corpus_tokens: Sequence[Sequence[str]]) -> "KeywordIndex":
+        import bm25s
+        vocab: dict[str, int] = {}
+        ids = []
+        for tokens in corpus_tokens:
+            ids.append([vocab.setdefault(t, len(vocab)) for t in tokens])
+        retriever = bm25s.BM25()
+        if ids:
+            _quiet_bm25s()
+            retriever.index((ids, dict(vocab)), show_progress=False)
+        return cls(retriever, dict(retriever.vocab_dict) if ids else vocab, len(ids))
+
+    def scores(self, base: Sequence[str], expansion: Sequence[str] = (),
+               expansion_weight: float = EXPANSION_WEIGHT) -> np.ndarray:
+        out = np.zeros(self.size, dtype=np.float32)
+        if not self.size:
+            return out
+        for terms, weight in ((base, 1.0), (expansion, expansion_weight)):
+            ids = [self.vocab[t] for t in dict.fromkeys(terms) if t in self.vocab and t != ""]
+            if ids and weight:
+                out += weight * np.asarray(self.retriever.get_scores_from_ids(ids), dtype=np.float32)
+        return out
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        if self.size:
+            self.retriever.save(str(folder), show_progress=False)
+        (folder / "casebook_vocab.json").write_text(json.dumps({"size": self.size, "vocab": self.vocab},
+                                                               ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> "KeywordIndex":
+        import bm25s
+        meta = json.loads((folder / "casebook_vocab.json").read_text(encoding="utf-8"))
+        retriever = bm25s.BM25.load(str(folder), show_progress=False, verbosity=0) if meta["size"] else bm25s.BM25()
+        return cls(retriever, meta["vocab"], meta["size"])
+
+
+def _quiet_bm25s() -> None:
+    logging.getLogger("bm25s").setLevel(logging.WARNING)

@@ -1,0 +1,44 @@
+"""Search tables: imported past resolutions and the log of weak searches (content gaps).
+
+Every change here comes with an Alembic revision in migrations/versions/ (0002_search).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, DateTime, Float, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .models import Base, utcnow
+
+
+class Resolution(Base):
+    """A past resolution of a customer problem, redacted before it was stored."""
+    __tablename__ = "resolutions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    date: Mapped[dt.date | None] = mapped_column(Date, nullable=True, index=True)
+    channel: Mapped[str] = mapped_column(String(100), default="")
+    category: Mapped[str] = mapped_column(String(100), default="", index=True)
+    problem: Mapped[str] = mapped_column(Text)
+    resolution: Mapped[str] = mapped_column(Text)
+    agent: Mapped[str] = mapped_column(String(100), default="")
+    rule_ids: Mapped[str] = mapped_column(String(500), default="")   # comma-separated rule IDs
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    @property
+    def rules(self) -> list[str]:
+        return [r for r in self.rule_ids.split(",") if r]
+
+
+class SearchGap(Base):
+    """A search that found nothing or only weak matches."""
+    __tablename__ = "search_gaps"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    query: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    top_score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    hits: Mapped[int] = mapped_column(Integer, default=0)
+    source: Mapped[str] = mapped_column(String(16), default="")

@@ -1,0 +1,57 @@
+"""Shared by the scenario pages and API: the loaded cases, choice lists, rule links."""
+from __future__ import annotations
+
+import threading
+
+from flask import abort, current_app
+
+from ..content import load_project
+
+_lock = threading.Lock()
+DEFAULT_TEAMS = ["售后组", "技术支持组", "物流组", "安全风控组", "公关组", "社群运营组(主管)"]
+DEFAULT_CATEGORIES = ["产品咨询", "使用故障", "售后退款", "物流配送", "账号安全", "投诉建议", "其他"]
+
+
+def project():
+    """The content project, loaded once per app; the scorer gets the rulebook titles."""
+    cached = current_app.extensions.get("casebook.scenario_project")
+    if cached is None:
+        with _lock:
+            cached = current_app.extensions.get("casebook.scenario_project")
+            if cached is None:
+                from ..scoring import register_rules
+                cached = load_project(current_app.config["CASEBOOK_ROOT"])
+                register_rules(cached.rules)
+                current_app.extensions["casebook.scenario_project"] = cached
+    return cached
+
+
+def scenario_cases():
+    return [loc.obj for _, loc in sorted(project().cases.items()) if loc.obj.scenario is not None]
+
+
+def case_or_404(case_id: str):
+    located = project().cases.get((case_id or "").upper())
+    if located is None or located.obj.scenario is None:
+        abort(404, description="没有这个练习场景")
+    return located.obj
+
+
+def choices() -> tuple[list[str], list[str]]:
+    """Escalation teams and categories: those the cases use, then the usual ones."""
+    teams, categories = [], []
+    for case in scenario_cases():
+        for step in case.scenario.steps:
+            for action in step.expect.actions + step.expect.forbid:
+                base, _, arg = action.partition(":")
+                if arg and base == "escalate" and arg not in teams:
+                    teams.append(arg)
+                if arg and base == "classify" and arg not in categories:
+                    categories.append(arg)
+    teams += [t for t in DEFAULT_TEAMS if t not in teams]
+    categories += [c for c in DEFAULT_CATEGORIES if c not in categories]
+    return teams, categories
+
+
+def rule_link(rule_id: str | None) -> str | None:
+    return f"/docs/{project().rule_url(rule_id)}" if rule_id else None

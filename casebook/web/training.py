@@ -1,0 +1,164 @@
+"""Training pages (server-rendered, no JavaScript needed): practice, exam, review, trainer view.
+Every answer is its own form (one POST per answer, CSRF token) that redirects back."""
+from __future__ import annotations
+
+from apiflask import APIBlueprint
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..quiz import attempts as svc
+from ..quiz import draw, review, trainer
+from ..quiz.stats import to_csv
+from ..store.models import utcnow
+from .extensions import db
+from .home import SECTIONS
+from .training_api import CERT_COLUMNS, ITEM_COLUMNS, _csv
+from .training_common import project
+
+bp = APIBlueprint("training", __name__, url_prefix="/training", enable_openapi=False)
+
+SECTIONS.append(("培训与测验", "training.index", "按章节练习、到期复习、参加认证考试；培训师查看进度与题目统计。"))
+
+TYPE_LABELS = {"single": "单选题", "multiple": "多选题", "true_false": "判断题", "ordering": "排序题",
+               "matching": "配对题", "short_answer": "简答题"}
+
+
+def _flash_error(exc: svc.AttemptError):
+    flash(exc.reason, "error")
+
+
+@bp.get("/")
+@login_required
+def index():
+    p = project()
+    with db().session() as session:
+        due = review.due(session, current_user.id, utcnow())
+    mine = svc.list_attempts(db(), current_user.id, limit=20)
+    certs = [c for c in trainer.certificates(db()) if c["user_id"] == current_user.id]
+    tags = sorted({t for q in p.questions.values() for t in q.obj.tags})
+    return render_template("training/index.html", due=due, attempts=mine, certificates=certs, chapters=p.chapters,
+                           tags=tags, exam=draw.load_exam_config(p), open_exam=svc.open_exam(db(), current_user.id))
+
+
+def _int(value, default=None):
+    try:
+        return int(value) if value not in (None, "") else default
+    except ValueError:
+        return default
+
+
+@bp.post("/practice")
+@login_required
+def start_practice():
+    form = request.form
+    try:
+        attempt_id = svc.start_practice(db(), project(), current_user.id, chapter=form.get("chapter") or None,
+                                        tag=form.get("tag") or None, difficulty=_int(form.get("difficulty")),
+                                        count=_int(form.get("count"), 10), review_due=form.get("review") == "1")
+    except svc.AttemptError as exc:
+        _flash_error(exc)
+        return redirect(url_for(".index"))
+    return redirect(url_for(".attempt", attempt_id=attempt_id))
+
+
+@bp.post("/exam")
+@login_required
+def start_exam():
+    try:
+        attempt_id = svc.start_exam(db(), project(), current_user.id)
+    except svc.AttemptError as exc:
+        _flash_error(exc)
+        existing = svc.open_exam(db(), current_user.id)
+        return redirect(url_for(".attempt", attempt_id=existing) if existing else url_for(".index"))
+    return redirect(url_for(".attempt", attempt_id=attempt_id))
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@login_required
+def attempt(attempt_id):
+    try:
+        data = svc.view(db(), project(), attempt_id, current_user.id, current_user.role)
+    except svc.AttemptError as exc:
+        abort(exc.status, description=exc.reason)
+    template = "training/result.html" if data["submitted"] else "training/attempt.html"
+    return render_template(template, a=data, labels=TYPE_LABELS, mine=data["user_id"] == current_user.id)
+
+
+def response_from_form(question, form) -> dict:
+    """Turn one question's form fields into the response the grader expects."""
+    t = question.type
+    if t == "single":
+        return {"choice": form.get("choice", "")}
+    if t == "multiple":
+        return {"choices": form.getlist("choices")}
+    if t == "true_false":
+        return {"answer": form.get("answer", "")}
+    if t == "ordering":
+        n = len(question.items)
+        ranks = [(_int(form.get(f"pos_{i}"), 0), i) for i in range(n)]
+        if sorted(r for r, _ in ranks) != list(range(1, n + 1)):
+            return {"order": "每个步骤需要不同的序号（1–%d）" % n}
+        return {"order": [i for _, i in sorted(ranks)]}
+    if t == "matching":
+        return {"matches": {str(i): form.get(f"match_{i}", "") for i in range(len(question.pairs))
+                            if form.get(f"match_{i}", "") != ""}}
+    return {"text": form.get("text", "")}
+
+
+@bp.post("/attempts/<int:attempt_id>/answers/<string(maxlength=16):question_id>")
+@login_required
+def save_answer(attempt_id, question_id):
+    located = project().questions.get(question_id)
+    if located is None:
+        abort(404, description="没有这道题")
+    response = response_from_form(located.obj, request.form)
+    if isinstance(response.get("order"), str):
+        flash(response["order"], "error")
+    else:
+        try:
+            svc.save_answer(db(), project(), attempt_id, current_user.id, question_id, response)
+            flash(f"第 {question_id} 题答案已保存。", "info")
+        except svc.AttemptError as exc:
+            if exc.status in (403, 404) and exc.code in ("forbidden", "not_found"):
+                abort(exc.status, description=exc.reason)
+            _flash_error(exc)
+    return redirect(url_for(".attempt", attempt_id=attempt_id) + f"#q-{question_id}")
+
+
+@bp.post("/attempts/<int:attempt_id>/submit")
+@login_required
+def submit(attempt_id):
+    try:
+        svc.submit(db(), project(), attempt_id, current_user.id)
+    except svc.AttemptError as exc:
+        if exc.code in ("forbidden", "not_found"):
+            abort(exc.status, description=exc.reason)
+        _flash_error(exc)
+    return redirect(url_for(".attempt", attempt_id=attempt_id))
+
+
+@bp.get("/trainer")
+@login_required
+def trainer_view():
+    if not current_user.can("trainer"):
+        abort(403, description="只有培训师可以查看")
+    p = project()
+    return render_template("training/trainer.html", progress=trainer.agent_progress(db(), p), chapters=p.chapters,
+                           stats=trainer.question_statistics(db(), p), certificates=trainer.certificates(db()),
+                           attempts=svc.list_attempts(db(), None, limit=100))
+
+
+@bp.get("/trainer/questions.csv")
+@login_required
+def questions_csv():
+    if not current_user.can("trainer"):
+        abort(403)
+    return _csv(to_csv(trainer.question_statistics(db(), project())["items"], ITEM_COLUMNS), "question-stats.csv")
+
+
+@bp.get("/trainer/certificates.csv")
+@login_required
+def certificates_csv():
+    if not current_user.can("trainer"):
+        abort(403)
+    return _csv(to_csv(trainer.certificates(db()), CERT_COLUMNS), "certificates.csv")

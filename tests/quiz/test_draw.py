@@ -1,0 +1,57 @@
+"""Draws: unseen questions first, filters, the exam blueprint."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from casebook.content import load_project
+from casebook.quiz import draw
+from tests.conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def project():
+    return load_project(REPO)
+
+
+def test_practice_prefers_unseen(project):
+    chapter = project.chapters[0].code
+    pool = sorted(q for q, lq in project.questions.items() if lq.obj.chapter == chapter)
+    seen = set(pool[:-3])
+    for seed in range(10):
+        ids = draw.practice(project, seen=seen, chapter=chapter, count=3, rng=random.Random(seed))
+        assert set(ids) == set(pool[-3:])
+    more = draw.practice(project, seen=seen, chapter=chapter, count=5, rng=random.Random(1))
+    assert set(pool[-3:]) <= set(more) and len(set(more)) == 5
+
+
+def test_practice_filters(project):
+    ids = draw.practice(project, difficulty=3, count=500)
+    assert ids and all(project.questions[i].obj.difficulty == 3 for i in ids)
+    tag = next(t for q in project.questions.values() for t in q.obj.tags)
+    assert all(tag in project.questions[i].obj.tags for i in draw.practice(project, tag=tag, count=5))
+    with pytest.raises(draw.DrawError):
+        draw.practice(project, tag="没有这个标签")
+
+
+def test_exam_blueprint_from_content(project):
+    config = draw.load_exam_config(project)
+    assert config.pass_mark == 0.8 and config.time_limit_min == 45
+    assert set(config.blueprint) == {c.code for c in project.chapters}
+    assert draw.check_exam_config(project) == []
+    ids = draw.exam(project, config, rng=random.Random(2))
+    assert len(ids) == sum(config.blueprint.values()) == 42 and len(set(ids)) == 42
+    for code, n in config.blueprint.items():
+        assert sum(project.questions[i].obj.chapter == code for i in ids) == n
+
+
+def test_bank_short_answers_match_their_own_reference(project):
+    """Calibration sanity: most key points find their reference sentence above the threshold."""
+    from casebook.quiz.semantic import match_key_points
+    hits = total = 0
+    for q in [q.obj for q in project.questions.values() if q.obj.type == "short_answer"][:3]:
+        result = match_key_points(q.reference[0], list(q.key_points))
+        hits += sum(m["matched"] for m in result["matches"])
+        total += len(result["matches"])
+    assert hits / total >= 0.7   # calibration: ~92% of key points match their reference at 0.885

@@ -1,0 +1,64 @@
+"""The scenario simulator: start, answer steps (branching), resume, report, history, grading, API."""
+from __future__ import annotations
+
+from casebook.accounts import add_user
+
+
+def login(app, client, name="xiaoan", role="agent"):
+    add_user(app.extensions["casebook.db"], name, "correct-horse", role=role)
+    client.post("/login", data={"username": name, "password": "correct-horse"})
+
+
+def test_list_and_intro(app, client):
+    assert "CASE-001" in client.get("/scenarios").get_data(as_text=True)
+    assert client.get("/scenarios/CASE-001").status_code == 302  # sign in first
+    login(app, client)
+    page = client.get("/scenarios/CASE-001").get_data(as_text=True)
+    assert "开始练习" in page
+    assert client.get("/scenarios/CASE-999").status_code == 404
+
+
+def test_play_resume_report_history(app, client):
+    login(app, client)
+    client.post("/scenarios/CASE-001/start")
+    page = client.get("/scenarios/CASE-001").get_data(as_text=True)
+    assert "广告消息" in page and 'name="csrf_token"' in page
+    attempt_id = int(page.split("/scenarios/attempts/")[1].split("/")[0])
+    r = client.post(f"/scenarios/attempts/{attempt_id}/answer",
+                    data={"step": "s1", "reply": "您好，群内禁止发布广告，消息已删除，请您理解。", "visibility": "public",
+                          "actions": ["delete_message", "warn_member"]})
+    assert r.status_code == 302
+    resumed = client.get("/scenarios/CASE-001").get_data(as_text=True)  # reload resumes at s2
+    assert "知道了" in resumed and "您好，群内禁止发布广告" in resumed
+    r = client.post(f"/scenarios/attempts/{attempt_id}/answer", data={"step": "s2", "reply": "感谢您的配合！"})
+    assert r.headers["Location"].endswith(f"/scenarios/attempts/{attempt_id}")
+    report = client.get(f"/scenarios/attempts/{attempt_id}").get_data(as_text=True)
+    assert "得分" in report and "/docs/rules/" in report and "相似度" in report
+    assert f"/scenarios/attempts/{attempt_id}" in client.get("/scenarios/history").get_data(as_text=True)
+
+
+def test_branching_and_api_and_calibration(app, client):
+    login(app, client, "trainer1", role="trainer")
+    started = client.post("/api/scenarios/CASE-001/attempts").get_json()
+    assert started["current_step"] == "s1" and started["messages"][0]["text"] == "广告消息"
+    step = client.post(f"/api/scenario-attempts/{started['id']}/turns",
+                       json={"actions": ["remove_member"], "reply": "已经踢了"}).get_json()
+    assert step["current_step"] == "s2_complaint"
+    done = client.post(f"/api/scenario-attempts/{started['id']}/turns",
+                       json={"actions": [], "reply": "非常抱歉，您可以在7天内申诉。"}).get_json()
+    assert done["finished"] and done["report"]["score"] < 80
+    assert done["report"]["criteria"][0]["rule_url"].startswith("/docs/rules/")
+    n = len(done["report"]["criteria"])
+    grades = [{"criterion": i, "status": c["status"]} for i, c in enumerate(done["report"]["criteria"])]
+    assert client.post(f"/api/scenario-attempts/{started['id']}/grades", json={"grades": grades}).get_json()["stored"] == n
+    cal = client.get("/api/scenarios/calibration").get_json()
+    assert cal["attempts"] == 1 and all(k["agreement"] == 1.0 for k in cal["kinds"].values())
+    assert "Cohen" in client.get("/scenarios/calibration").get_data(as_text=True)
+    spec = client.get("/api/openapi.json").get_json()
+    assert "/api/scenarios" in spec["paths"] and "/api/scenario-attempts/{attempt_id}/turns" in spec["paths"]
+
+
+def test_agent_cannot_grade_or_see_others(app, client):
+    login(app, client)
+    assert client.get("/api/scenarios/calibration").status_code == 403
+    assert client.get("/scenarios/calibration").status_code == 403
