@@ -60,3 +60,6 @@ def app(mini, tmp_path):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+from tests.web.browser import live_server  # noqa: E402,F401  (a running app for browser tests)

@@ -20,6 +20,7 @@ def check_project(project: Project) -> None:
     _check_rules(project)
     _check_cases(project)
     _check_questions(project)
+    _check_exam(project)
     _check_search(project)
     _check_links(project)
 
@@ -216,6 +217,19 @@ def _check_questions(project: Project) -> None:
         for j, rule_id in enumerate(question.rules):
             _rule_ref(project, rule_id, located.path, at("rules", j), f"question {qid}")
         _check_tags(project, question.tags, located.path, at("tags"), f"question {qid}")
+
+
+def _check_exam(project: Project) -> None:
+    located = project.exam
+    if located is None:
+        return
+    bank = Counter(q.obj.chapter for q in project.questions.values())
+    for code, count in located.obj.blueprint.items():
+        line = located.line("blueprint", code)
+        if project.chapters and code not in project.chapter_by_code:
+            project.problems.error(located.path, line, f"exam blueprint: unknown chapter {code}", "unknown-chapter")
+        elif count > bank[code]:
+            project.problems.error(located.path, line, f"exam blueprint asks {count} {code} questions; the bank has {bank[code]}", "exam")
 
 
 def _check_search(project: Project) -> None:

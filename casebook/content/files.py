@@ -8,7 +8,7 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel
 
 from .problems import ProblemList
-from .schema import Case, EvalFile, QuizFile, SynonymsFile, TagsFile
+from .schema import Case, EvalFile, ExamFile, QuizFile, SynonymsFile, TagsFile
 from .source import LineMap, load_yaml, read_text
 from .validate import validate
 
@@ -51,6 +51,10 @@ def load_case(path: Path, rel: str, problems: ProblemList) -> Located[Case] | No
 
 def load_quiz(path: Path, rel: str, problems: ProblemList) -> Located[QuizFile] | None:
     return load_model(QuizFile, path, rel, problems)
+
+
+def load_exam(path: Path, rel: str, problems: ProblemList) -> Located[ExamFile] | None:
+    return load_model(ExamFile, path, rel, problems)
 
 
 def load_tags(path: Path, rel: str, problems: ProblemList) -> Located[TagsFile] | None:

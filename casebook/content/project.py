@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .files import Located, load_case, load_eval, load_quiz, load_synonyms, load_tags, load_userdict
+from .files import Located, load_case, load_eval, load_exam, load_quiz, load_synonyms, load_tags, load_userdict
 from .problems import ProblemList
 from .rules import Chapter, Rule, load_chapter
 from .schema import Case, EvalQuery, PageFront, Question
@@ -16,6 +16,7 @@ RULES_DIR = "docs/rules"
 TAGS_FILE = "docs/tags.yml"
 CASES_DIR = "cases"
 QUIZ_DIR = "quiz"
+EXAM_FILE = "quiz/exam/exam.yml"
 SEARCH_DIR = "search"
 
 
@@ -54,6 +55,7 @@ class Project:
     eval_queries: list[EvalQuery] = field(default_factory=list)
     eval_source: Located | None = None
     synonyms_source: Located | None = None
+    exam: Located | None = None
     pages: list[Page] = field(default_factory=list)
     problems: ProblemList = field(default_factory=ProblemList)
     today: dt.date = field(default_factory=dt.date.today)
@@ -156,6 +158,9 @@ def load_project(root: str | Path, today: dt.date | None = None) -> Project:
                                f"duplicate question ID {question.id} (also in {other.path}:{other.line})", "duplicate-id")
                 continue
             project.questions[question.id] = LocatedQuestion(question, loaded.path, line, loaded, index)
+
+    if (root / EXAM_FILE).is_file():
+        project.exam = load_exam(root / EXAM_FILE, EXAM_FILE, problems)
 
     search = root / SEARCH_DIR
     if (search / "synonyms.yml").is_file():

@@ -333,6 +333,13 @@ class QuizFile(Strict):
     questions: Annotated[list[Question], Field(min_length=1)]
 
 
+class ExamFile(Strict):
+    """quiz/exam/exam.yml: the certification exam's blueprint (questions per chapter)."""
+    blueprint: dict[ChapterCode, Annotated[int, Field(ge=1, le=100)]]
+    time_limit_min: Annotated[float, Field(gt=0, le=600)] = 45
+    pass_mark: Annotated[float, Field(gt=0, le=1)] = 0.8
+
+
 # ---------------------------------------------------------------- search content
 
 class SynonymsFile(Strict):

@@ -182,3 +182,19 @@ def test_quiz_unknown_rule_points_at_the_value(mini):
     edit(path, "rules: [AAA-02]", "rules:\n      - AAA-02\n      - AAA-07")
     line = line_of(path, "- AAA-07")
     assert f"quiz/aaa.yml:{line}: question AAA-Q02: unknown rule AAA-07" in messages(mini)
+
+
+def test_exam_blueprint_problems(mini):
+    exam = mini / "quiz/exam"
+    exam.mkdir()
+    (exam / "exam.yml").write_text("blueprint:\n  AAA: 5\n  ZZZ: 1\n", encoding="utf-8")
+    found = messages(mini)
+    assert "quiz/exam/exam.yml:2: exam blueprint asks 5 AAA questions; the bank has 2" in found
+    assert "quiz/exam/exam.yml:3: exam blueprint: unknown chapter ZZZ" in found
+
+
+def test_exam_pass_mark_out_of_range(mini):
+    exam = mini / "quiz/exam"
+    exam.mkdir()
+    (exam / "exam.yml").write_text("blueprint:\n  AAA: 1\npass_mark: 1.5\n", encoding="utf-8")
+    assert any(m.startswith("quiz/exam/exam.yml:3: pass_mark: Input should be less than or equal to 1") for m in messages(mini))

@@ -291,6 +291,8 @@ def test_pages_review_due_shown(tapp):
     assert [d["question_id"] for d in due] == ["AAA-Q01"]
     page = client.get("/training/").get_data(as_text=True)
     assert "到期" in page and "AAA-Q01" in page and "开始复习" in page
+    home = client.get("/").get_data(as_text=True)
+    assert "您有 1 道题到期需要复习" in home
     r = client.post("/training/practice", data={"review": "1", "count": "5"})
     review = client.get(r.headers["Location"]).get_data(as_text=True)
     assert "AAA-Q01" in review
