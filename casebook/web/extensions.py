@@ -30,6 +30,8 @@ def init_app(app) -> None:
     login_manager.login_message = "请先登录。"
     login_manager.init_app(app)
     csrf.init_app(app)
+    # The limiter object is shared; set its switch explicitly for every app it serves.
+    app.config.setdefault("RATELIMIT_ENABLED", True)
     limiter.init_app(app)
 
 
@@ -38,4 +40,6 @@ def load_user(user_id: str):
     if not user_id.isdigit():
         return None
     with db().session() as session:
-        return session.get(User, int(user_id))
+        user = session.get(User, int(user_id))
+    # a deactivated account loses its session at once, not at its next sign-in
+    return user if user is not None and user.active else None
