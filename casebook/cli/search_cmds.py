@@ -196,8 +196,9 @@ def eval_cmd(root, tune, as_json):
     if missing:
         click.echo(f"\nnote: {len(missing)} relevant ID(s) are not in the index: {', '.join(missing[:10])}")
     if tune:
-        click.echo("\nfusion candidates, best first on the tuning split (held-out shown for the record):")
-        rows = [(f.label(), *s.row(), *h.row()) for f, s, h in evaluator.tune()]
+        ranked = evaluator.tune()
+        click.echo(f"\nfusion candidates: the best 15 of {len(ranked)} on the tuning split (held-out for the record):")
+        rows = [(f.label(), *s.row(), *h.row()) for f, s, h in ranked[:15]]
         click.echo(format_table(("fusion", "tune R@5", "tune MRR", "tune nDCG", "held R@5", "held MRR", "held nDCG"), rows))
 
 
@@ -258,7 +259,7 @@ def import_cmd(root, file, no_index, as_json):
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
     else:
         for bad in report.bad:
-            click.echo(f"{file}:{bad.row}: {bad.reason}", err=True)
+            click.echo(f"{file}: row {bad.row}: {bad.reason}", err=True)
         for warning in report.warnings:
             click.echo(f"warning: {warning}", err=True)
         click.echo(report.summary())

@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 
 #: Collections at least this large use HNSW (measured; see search/README.md).
-HNSW_THRESHOLD = 50_000
+HNSW_THRESHOLD = 100_000
 HNSW_M = 32
-HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 128
+HNSW_EF_CONSTRUCTION = 200
+HNSW_EF_SEARCH = 512
 #: With a filter, subsets up to this size are searched exactly with numpy instead of faiss.
 EXACT_SUBSET_MAX = 20_000
 
@@ -61,10 +61,15 @@ class DenseIndex:
             allowed = np.flatnonzero(mask)
             if not len(allowed):
                 return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
-            if len(allowed) <= EXACT_SUBSET_MAX or self.kind == "flat":
+            if len(allowed) <= EXACT_SUBSET_MAX:
                 sims = self.vectors[allowed] @ query[0]
                 top = _top(sims, k)
                 return allowed[top], sims[top]
+            if self.kind == "flat":   # score everything in place (no copy), then drop the rest
+                sims = self.vectors @ query[0]
+                sims = np.where(mask, sims, -np.inf).astype(np.float32)
+                top = _top(sims, min(k, len(allowed)))
+                return top.astype(np.int64), sims[top]
             # a large subset: over-fetch from the index, then filter
             fetch = min(self.size, max(k * 4, int(k * self.size / len(allowed)) + k))
             ids, sims = self._raw(query, fetch)

@@ -91,13 +91,17 @@ class SentenceTransformerEmbedder:
                                 f"pip install 'casebook[st]' ({exc})")
         if not model:
             raise EmbedderError("st: give a model name or a local path, e.g. st:/path/to/model")
+        model = os.path.expanduser(model)
+        if (os.path.isabs(model) or model.startswith(".")) and not os.path.isdir(model):
+            raise EmbedderError(f"cannot load sentence-transformers model {model!r}: no such folder")
         try:
             self._model = SentenceTransformer(model, device="cpu")
         except Exception as exc:  # noqa: BLE001 - hub errors, bad paths
             raise EmbedderError(f"cannot load sentence-transformers model {model!r}: {exc}")
         label = os.path.basename(os.path.normpath(model)) if os.path.exists(model) else model
         self.name = f"st/{label}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
         self._e5 = "e5" in label.lower()
 
     def _encode(self, texts: Sequence[str], prefix: str) -> np.ndarray:

@@ -99,7 +99,7 @@ class Evaluator:
             return self._ids(self._keyword[query])
         if mode == "dense":
             return self._ids(self._dense[query])
-        return self._ids(fuse(self._keyword[query], self._dense[query], fusion))
+        return self._ids(fuse(self._keyword[query], self._dense[query], fusion, query, self.searcher.index.kinds))
 
     def scores(self, mode: str, split: str = "all", fusion: Fusion = DEFAULT, lang: str | None = None) -> Scores:
         chosen = select(self.queries, split, lang)
@@ -127,17 +127,19 @@ class Evaluator:
         best first by nDCG@10 then MRR on the tuning split."""
         candidates = list(candidates or fusion_grid())
         results = [(f, self.scores("hybrid", "tune", f), self.scores("hybrid", "heldout", f)) for f in candidates]
-        results.sort(key=lambda r: (-round(r[1].ndcg10, 4), -round(r[1].mrr, 4), -round(r[1].recall5, 4)))
+        results.sort(key=lambda r: (-r[1].ndcg10, -r[1].mrr, -r[1].recall5))
         return results
 
 
 def fusion_grid() -> list[Fusion]:
+    """The candidates compared by `casebook search eval --tune`."""
     grid = []
-    for k in (10, 30, 60, 100):
-        for alpha in (0.3, 0.4, 0.5, 0.6, 0.7):
-            grid.append(Fusion("rrf", rrf_k=k, alpha=alpha))
-    for alpha in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
-        grid.append(Fusion("weighted", alpha=alpha))
+    for method, k in (("rrf", 10), ("rrf", 30), ("rrf", 60), ("weighted", 60)):
+        for alpha in (0.4, 0.5, 0.6, 0.7):
+            for alpha_latin in (None, 0.8, 0.9, 1.0):
+                for question_weight in (1.0, 0.8, 0.6, 0.5, 0.4):
+                    grid.append(Fusion(method, rrf_k=k, alpha=alpha, alpha_latin=alpha_latin,
+                                       question_weight=question_weight))
     return grid
 
 

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import re
+
 import numpy as np
+
+CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
@@ -17,18 +21,33 @@ class Fusion:
     rrf_k: int = 60
     alpha: float = 0.5           # weight of dense in "weighted"; in "rrf", dense weight = 2·alpha
     depth: int = 100             # candidates taken from each ranking
+    #: alpha for queries without Chinese characters (the content is Chinese, so keyword
+    #: matches of English queries are weak); None = same as alpha
+    alpha_latin: float | None = None
+    #: multiplier of the fused score of quiz questions (they restate rules and crowd them out)
+    question_weight: float = 1.0
 
     def label(self) -> str:
+        extra = ""
+        if self.alpha_latin is not None:
+            extra += f", latin alpha={self.alpha_latin:.2f}"
+        if self.question_weight != 1.0:
+            extra += f", question weight={self.question_weight:.2f}"
         if self.method == "rrf":
-            return f"rrf(k={self.rrf_k}, dense weight={self.alpha:.2f}, depth={self.depth})"
-        return f"weighted(alpha={self.alpha:.2f}, depth={self.depth})"
+            return f"rrf(k={self.rrf_k}, alpha={self.alpha:.2f}{extra})"
+        return f"weighted(alpha={self.alpha:.2f}{extra})"
+
+    def alpha_for(self, query: str) -> float:
+        if self.alpha_latin is not None and not CJK_RE.search(query or ""):
+            return self.alpha_latin
+        return self.alpha
 
     def with_(self, **changes) -> "Fusion":
         return replace(self, **changes)
 
 
 #: The default, chosen on the tuning split of search/eval/queries.yml (see search/README.md).
-DEFAULT = Fusion(method="rrf", rrf_k=60, alpha=0.5, depth=100)
+DEFAULT = Fusion(method="weighted", alpha=0.4, alpha_latin=0.9, question_weight=0.4, depth=100)
 
 
 def rrf(keyword: list[tuple[int, float]], dense: list[tuple[int, float]], k: int = 60,
@@ -59,14 +78,22 @@ def weighted(keyword: list[tuple[int, float]], dense: list[tuple[int, float]], a
     return {doc: alpha * dn.get(doc, 0.0) + (1 - alpha) * kn.get(doc, 0.0) for doc in set(kn) | set(dn)}
 
 
-def fuse(keyword: list[tuple[int, float]], dense: list[tuple[int, float]], fusion: Fusion = DEFAULT) -> list[tuple[int, float]]:
-    """Best-first (doc, fused score); ties broken by the better dense rank, then doc position."""
+def fuse(keyword: list[tuple[int, float]], dense: list[tuple[int, float]], fusion: Fusion = DEFAULT,
+         query: str = "", kinds=None) -> list[tuple[int, float]]:
+    """Best-first (doc, fused score); ties broken by the better dense rank, then doc position.
+
+    kinds: sequence giving each document's kind (for question_weight)."""
     keyword, dense = keyword[:fusion.depth], dense[:fusion.depth]
+    alpha = fusion.alpha_for(query)
     if fusion.method == "rrf":
-        scores = rrf(keyword, dense, fusion.rrf_k, fusion.alpha)
+        scores = rrf(keyword, dense, fusion.rrf_k, alpha)
     elif fusion.method == "weighted":
-        scores = weighted(keyword, dense, fusion.alpha)
+        scores = weighted(keyword, dense, alpha)
     else:
         raise ValueError(f"unknown fusion method {fusion.method!r} (rrf or weighted)")
+    if fusion.question_weight != 1.0 and kinds is not None:
+        for doc in scores:
+            if kinds[doc] == "question":
+                scores[doc] *= fusion.question_weight
     dense_rank = {doc: i for i, (doc, _) in enumerate(dense)}
     return sorted(scores.items(), key=lambda item: (-item[1], dense_rank.get(item[0], len(dense)), item[0]))

@@ -50,7 +50,9 @@ def search_home(root: Path) -> Path:
 
 
 def cache_path(root: Path) -> Path:
-    return search_home(root) / "embeddings.sqlite"
+    """The embedding cache: $CASEBOOK_EMBEDDING_CACHE (shared between trees), else per root."""
+    shared = os.environ.get("CASEBOOK_EMBEDDING_CACHE")
+    return Path(shared) if shared else search_home(root) / "embeddings.sqlite"
 
 
 @dataclass
@@ -279,3 +281,19 @@ def open_index(home: Path) -> LoadedIndex:
                 del _loaded[old]
             _loaded[key] = loaded
         return loaded
+
+
+def build_after_site(root: Path) -> str | None:
+    """Update the search index after `casebook build`; returns a one-line summary. Never raises:
+    a search problem must not fail the site build. Set CASEBOOK_NO_SEARCH_INDEX=1 to skip."""
+    if os.environ.get("CASEBOOK_NO_SEARCH_INDEX") == "1":
+        return None
+    try:
+        from .db import open_database
+        database = open_database(root)
+        try:
+            return build_index(root, database, show_progress=True).summary()
+        finally:
+            database.dispose()
+    except Exception as exc:  # noqa: BLE001 - reported, never fatal for the site
+        return f"search index not updated: {type(exc).__name__}: {exc}"

@@ -5,7 +5,7 @@ Every match is replaced by a label and a masked tail (the last 4 characters), e.
 values are never returned or logged.
 
 Kinds, in the order they are tried (earlier kinds win on overlapping text):
-e-mail, WeChat ID (after a 微信/vx/wx keyword), order number (after an 订单/单号 keyword),
+e-mail, WeChat ID (after a 微信/vx/wx keyword), QQ number (after QQ/扣扣), order number (after an 订单/单号 keyword),
 ID-card number (18 characters with a valid date and checksum), bank-card number (13–19 digits
 passing the Luhn check, spaces or dashes allowed in groups of 4), mobile number (+86 optional,
 spaces or dashes allowed), landline (area code 0xx/0xxx, a dash or space, 7–8 digits), and
@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 KINDS: dict[str, str] = {
     "email": "邮箱",
     "wechat": "微信号",
+    "qq": "QQ号",
     "order": "订单号",
     "id_card": "身份证",
     "bank_card": "银行卡",
@@ -35,6 +36,7 @@ _E = r"(?![0-9A-Za-z])"    # not followed by a digit or letter
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 WECHAT_RE = re.compile(r"(?P<key>微信号?|威信|薇信|[vV]信|[vV][xX]|[wW][xX]|weixin|wechat|WeChat)\s*(?:号|ID|id)?\s*[:：是为]?\s*"
                        r"(?P<value>[A-Za-z][A-Za-z0-9_\-]{5,19})" + _E)
+QQ_RE = re.compile(r"(?P<key>[Qq]{2}|扣扣)\s*(?:号码?)?\s*[:：是为]?\s*(?P<value>[1-9]\d{4,11})" + _E)
 ORDER_RE = re.compile(r"(?P<key>订单编?号?|单号|运单号?|快递单号?|[oO]rder(?:\s*(?:no\.?|number|id|#))?)\s*[:：#是为]?\s*"
                       r"(?P<value>[A-Za-z0-9][A-Za-z0-9\-]{5,39})" + _E)
 ID_CARD_RE = re.compile(_D + r"\d{17}[\dXx]" + _E)
@@ -124,6 +126,7 @@ def redact(text: str | None) -> Redaction:
 
     out = sub(EMAIL_RE, "email", text)
     out = sub(WECHAT_RE, "wechat", out, group="value")
+    out = sub(QQ_RE, "qq", out, group="value")
     out = sub(ORDER_RE, "order", out, check=lambda v: sum(c.isdigit() for c in v) >= 6, group="value")
     out = sub(ID_CARD_RE, "id_card", out, check=valid_id_card)
     out = sub(BANK_CARD_RE, "bank_card", out, check=_bank_card)

@@ -15,6 +15,7 @@ BLUEPRINTS = ["casebook.web.home", "casebook.web.auth", "casebook.web.docs"]
 BLUEPRINTS += ["casebook.web.training", "casebook.web.training_api"]
 BLUEPRINTS += ["casebook.web.scenarios", "casebook.web.scenarios_api"]
 BLUEPRINTS += ["casebook.web.admin", "casebook.web.admin_api"]
+BLUEPRINTS += ["casebook.web.search"]
 
 
 def _secret_key(instance: Path) -> str:

@@ -1,0 +1,218 @@
+"""Search in the web app: the /search page, a resolution page, GET /api/search, POST /api/similar.
+
+Anyone may search rules, cases and questions (the rulebook is public); past resolutions are
+internal, so they are searched and shown only for signed-in users.
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from apiflask import APIBlueprint, Schema, abort
+from apiflask.fields import Boolean, Float, Integer, List, Nested, String
+from apiflask.validators import Length, OneOf, Range
+from flask import abort as page_abort
+from flask import current_app, render_template, request
+from flask_login import current_user, login_required
+
+from ..search import gaps
+from ..search.documents import KINDS
+from ..search.engine import MAX_QUERY_CHARS, Filters, QueryError, Searcher
+from ..search.index import IndexMissing
+from .extensions import csrf, db
+from .home import SECTIONS
+
+bp = APIBlueprint("search", __name__, tag="Search")
+SECTIONS.append(("搜索", "search.page", "用日常说法搜索规则、案例、题目和过往处理记录，中英文均可。"))
+
+PUBLIC_KINDS = ["rule", "case", "question"]
+KIND_CHOICES = list(KINDS)
+
+
+def _root() -> Path:
+    return Path(current_app.config["CASEBOOK_ROOT"])
+
+
+_build_lock = threading.Lock()
+
+
+def _open_searcher() -> Searcher:
+    """The searcher of the app's content root. A missing index is built once, on first use
+    (`casebook build` normally builds it first), unless SEARCH_AUTO_INDEX is False."""
+    try:
+        return Searcher.for_root(_root())
+    except IndexMissing:
+        if not current_app.config.get("SEARCH_AUTO_INDEX", True):
+            raise
+    with _build_lock:
+        try:
+            return Searcher.for_root(_root())
+        except IndexMissing:
+            from ..search.index import build_index
+            current_app.logger.info("no search index: building it")
+            build_index(_root(), db(), show_progress=False)
+            return Searcher.for_root(_root())
+
+
+def _searcher() -> Searcher:
+    try:
+        return _open_searcher()
+    except IndexMissing:
+        abort(503, message="搜索索引尚未建立：请运行 casebook search index（或 casebook build）。")
+    except QueryError as exc:
+        abort(503, message=str(exc))
+
+
+def _kinds(requested: list[str]) -> list[str]:
+    """The kinds this user may search; resolutions need a signed-in user."""
+    if current_user.is_authenticated:
+        return requested
+    if "resolution" in requested:
+        abort(401, message="登录后才能搜索过往处理记录。")
+    return requested or PUBLIC_KINDS
+
+
+# ---------------------------------------------------------------- schemas
+
+class SearchIn(Schema):
+    q = String(required=True, validate=Length(1, MAX_QUERY_CHARS), metadata={"description": "查询文本"})
+    kind = String(load_default=None, validate=OneOf(KIND_CHOICES), metadata={"description": "rule | case | question | resolution"})
+    tag = String(load_default=None, validate=Length(1, 40))
+    chapter = String(load_default=None, validate=Length(1, 8))
+    date_from = String(load_default=None, validate=Length(10, 10), metadata={"description": "YYYY-MM-DD"})
+    date_to = String(load_default=None, validate=Length(10, 10), metadata={"description": "YYYY-MM-DD"})
+    k = Integer(load_default=10, validate=Range(1, 50))
+    mode = String(load_default="hybrid", validate=OneOf(["hybrid", "keyword", "dense"]))
+
+
+class HitOut(Schema):
+    id = String()
+    kind = String()
+    title = String()
+    url = String()
+    score = Float()
+    snippet = String(metadata={"description": "HTML: escaped text, matches in <mark>"})
+    text = String()
+    chapter = String(allow_none=True)
+    tags = List(String())
+    date = String(allow_none=True)
+    rules = List(String())
+
+
+class SearchOut(Schema):
+    query = String()
+    hits = List(Nested(HitOut))
+    weak = Boolean(metadata={"description": "true when nothing matched well (logged as a content gap)"})
+    took_ms = Float()
+
+
+class SimilarIn(Schema):
+    message = String(required=True, validate=Length(1, 5000), metadata={"description": "客户原话"})
+    k = Integer(load_default=5, validate=Range(1, 20))
+
+
+class RuleHitOut(HitOut):
+    via = List(String(), metadata={"description": "'search' and/or the IDs of the similar items citing the rule"})
+
+
+class SimilarOut(Schema):
+    resolutions = List(Nested(HitOut))
+    cases = List(Nested(HitOut))
+    rules = List(Nested(RuleHitOut))
+    top_similarity = Float(allow_none=True)
+
+
+# ---------------------------------------------------------------- API
+
+def _run(searcher: Searcher, query: str, k: int, filters: Filters, mode: str = "hybrid", source: str = "api"):
+    try:
+        result = searcher.search(query, k=k, mode=mode, filters=filters)
+    except QueryError as exc:
+        abort(400, message=str(exc))
+    gaps.record_if_weak(db(), result, source)
+    return result
+
+
+@bp.get("/api/search")
+@bp.input(SearchIn, location="query", arg_name="params")
+@bp.output(SearchOut)
+@bp.doc(summary="搜索规则、案例、题目和处理记录", responses={400: "bad input", 401: "resolutions need sign-in", 503: "no index"})
+def api_search(params):
+    kinds = _kinds([params["kind"]] if params["kind"] else [])
+    filters = Filters(kinds, [params["tag"]] if params["tag"] else [],
+                      [params["chapter"].upper()] if params["chapter"] else [], params["date_from"], params["date_to"])
+    result = _run(_searcher(), params["q"], params["k"], filters, params["mode"])
+    return {"query": result.query, "hits": [h.as_dict() for h in result.hits], "weak": result.weak,
+            "took_ms": round(result.took_ms, 2)}
+
+
+@bp.post("/api/similar")
+@csrf.exempt
+@bp.input(SimilarIn, location="json", arg_name="body")
+@bp.output(SimilarOut)
+@bp.doc(summary="粘贴客户消息，找相似的过往处理记录、案例和适用规则", responses={401: "sign-in required", 503: "no index"})
+def api_similar(body):
+    if not current_user.is_authenticated:
+        abort(401, message="请先登录：过往处理记录只对登录用户开放。")
+    searcher = _searcher()
+    try:
+        out = searcher.similar(body["message"], k=body["k"])
+    except QueryError as exc:
+        abort(400, message=str(exc))
+    if out["top_similarity"] is None or not out["resolutions"]:
+        try:
+            gaps.record(db(), body["message"], out["top_similarity"], 0, "similar")
+        except Exception:  # noqa: BLE001 - logging never fails the request
+            pass
+    return out
+
+
+# ---------------------------------------------------------------- pages
+
+@bp.get("/search")
+@bp.doc(hide=True)
+def page():
+    args = request.args
+    query = (args.get("q") or "").strip()
+    kind = args.get("kind") or ""
+    tag = args.get("tag") or ""
+    chapter = (args.get("chapter") or "").upper()
+    context = {"q": query, "kind": kind, "tag": tag, "chapter": chapter, "kinds": KINDS, "hits": [],
+               "result": None, "error": None, "tags": [], "chapters": [], "signed_in": current_user.is_authenticated}
+    try:
+        searcher = _open_searcher()
+    except (IndexMissing, QueryError):
+        context["error"] = "搜索索引尚未建立，请管理员运行 casebook search index。"
+        return render_template("search/index.html", **context), 503
+    context["tags"] = sorted(searcher.index.by_tag)
+    context["chapters"] = sorted({c for c in searcher.index.chapters if c})
+    if not query:
+        return render_template("search/index.html", **context)
+    if kind and kind not in KINDS:
+        context["error"] = "未知的类型。"
+        return render_template("search/index.html", **context), 400
+    if kind == "resolution" and not current_user.is_authenticated:
+        context["error"] = "登录后才能搜索过往处理记录。"
+        return render_template("search/index.html", **context), 401
+    kinds = [kind] if kind else ([] if current_user.is_authenticated else PUBLIC_KINDS)
+    filters = Filters(kinds, [tag] if tag else [], [chapter] if chapter else [])
+    try:
+        result = searcher.search(query, k=20, filters=filters)
+    except QueryError as exc:
+        context["error"] = str(exc)
+        return render_template("search/index.html", **context), 400
+    gaps.record_if_weak(db(), result, "web")
+    context.update(result=result, hits=result.hits)
+    return render_template("search/index.html", **context)
+
+
+@bp.get("/search/resolutions/<res_id>")
+@bp.doc(hide=True)
+@login_required
+def resolution(res_id):
+    from ..store.search_models import Resolution
+    with db().session() as session:
+        row = session.get(Resolution, res_id)
+        if row is None:
+            page_abort(404, description="没有这条处理记录。")
+        return render_template("search/resolution.html", res=row, rules=row.rules)
