@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import csv
 import io
-import math
+
+from ..correlation import pearson  # noqa: F401 (also used by callers of this module)
 
 
 def _mean(xs):
@@ -22,18 +23,6 @@ def _mean(xs):
 def _var(xs):
     m = _mean(xs)
     return sum((x - m) ** 2 for x in xs) / len(xs)
-
-
-def pearson(xs: list[float], ys: list[float]) -> float | None:
-    if len(xs) < 2:
-        return None
-    mx, my = _mean(xs), _mean(ys)
-    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
-    sxx = sum((x - mx) ** 2 for x in xs)
-    syy = sum((y - my) ** 2 for y in ys)
-    if sxx == 0 or syy == 0:
-        return None
-    return sxy / math.sqrt(sxx * syy)
 
 
 def item_statistics(rows: list[dict[str, float]]) -> list[dict]:

@@ -1,8 +1,9 @@
 """Agreement between automatic and human grades: Cohen's kappa and Pearson correlation."""
 from __future__ import annotations
 
-import math
 from collections import Counter
+
+from ..correlation import pearson  # noqa: F401 (also used by callers of this module)
 
 
 def cohen_kappa(a: list[str], b: list[str]) -> float | None:
@@ -18,22 +19,6 @@ def cohen_kappa(a: list[str], b: list[str]) -> float | None:
     if expected >= 1.0:
         return 1.0 if observed == 1.0 else None
     return (observed - expected) / (1 - expected)
-
-
-def pearson(x: list[float], y: list[float]) -> float | None:
-    """Pearson correlation (None with fewer than 2 points or no variance)."""
-    if len(x) != len(y):
-        raise ValueError("x and y must have the same length")
-    n = len(x)
-    if n < 2:
-        return None
-    mx, my = sum(x) / n, sum(y) / n
-    sxy = sum((a - mx) * (b - my) for a, b in zip(x, y))
-    sxx = sum((a - mx) ** 2 for a in x)
-    syy = sum((b - my) ** 2 for b in y)
-    if sxx == 0 or syy == 0:
-        return None
-    return sxy / math.sqrt(sxx * syy)
 
 
 def human_total(criteria: list[dict], grades: dict[int, str]) -> float:

@@ -9,6 +9,9 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 
+import threading
+
+from ..content import Project, load_project
 from ..store import Database, User, default_url
 
 login_manager = LoginManager()
@@ -16,8 +19,23 @@ csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
+_project_lock = threading.Lock()
+
+
 def db() -> Database:
     return current_app.extensions["casebook.db"]
+
+
+def content() -> Project:
+    """The content project, loaded once per app and shared by every area (restart after editing content)."""
+    cached = current_app.extensions.get("casebook.project")
+    if cached is None:
+        with _project_lock:
+            cached = current_app.extensions.get("casebook.project")
+            if cached is None:
+                cached = load_project(current_app.config["CASEBOOK_ROOT"])
+                current_app.extensions["casebook.project"] = cached
+    return cached
 
 
 def init_app(app) -> None:

@@ -1,29 +1,22 @@
 """Shared by the scenario pages and API: the loaded cases, choice lists, rule links."""
 from __future__ import annotations
 
-import threading
-
 from flask import abort, current_app
 
-from ..content import load_project
+from .extensions import content
 
-_lock = threading.Lock()
 DEFAULT_TEAMS = ["售后组", "技术支持组", "物流组", "安全风控组", "公关组", "社群运营组(主管)"]
 DEFAULT_CATEGORIES = ["产品咨询", "使用故障", "售后退款", "物流配送", "账号安全", "投诉建议", "其他"]
 
 
 def project():
-    """The content project, loaded once per app; the scorer gets the rulebook titles."""
-    cached = current_app.extensions.get("casebook.scenario_project")
-    if cached is None:
-        with _lock:
-            cached = current_app.extensions.get("casebook.scenario_project")
-            if cached is None:
-                from ..scoring import register_rules
-                cached = load_project(current_app.config["CASEBOOK_ROOT"])
-                register_rules(cached.rules)
-                current_app.extensions["casebook.scenario_project"] = cached
-    return cached
+    """The app's content project (shared); the scorer gets the rulebook's titles once."""
+    loaded = content()
+    if not current_app.extensions.get("casebook.scoring_rules"):
+        from ..scoring import register_rules
+        register_rules(loaded.rules)
+        current_app.extensions["casebook.scoring_rules"] = True
+    return loaded
 
 
 def scenario_cases():

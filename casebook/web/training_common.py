@@ -1,26 +1,16 @@
 """Shared by the training pages and API: the loaded question bank, the current user's id/role."""
 from __future__ import annotations
 
-import threading
-
-from flask import abort, current_app
+from flask import abort
 from flask_login import current_user
 
-from ..content import load_project
+from .extensions import content
 
-_lock = threading.Lock()
 
 
 def project():
-    """The content project, loaded once per app (reload the app after editing the bank)."""
-    cached = current_app.extensions.get("casebook.training_project")
-    if cached is None:
-        with _lock:
-            cached = current_app.extensions.get("casebook.training_project")
-            if cached is None:
-                cached = load_project(current_app.config["CASEBOOK_ROOT"])
-                current_app.extensions["casebook.training_project"] = cached
-    return cached
+    """The app's content project (shared; see extensions.content)."""
+    return content()
 
 
 def me() -> tuple[int, str]:
