@@ -1,11 +1,15 @@
 """Dense retrieval over L2-normalised vectors with faiss (inner product = cosine similarity).
 
-Exact search (IndexFlatIP) below HNSW_THRESHOLD documents, HNSW above it. The threshold and
+Exact search (IndexFlatIP) below HNSW_THRESHOLD documents, HNSW above it. (A numpy/BLAS
+matrix-vector product measured 2.3 ms vs faiss' 5.5 ms at 63k in isolation, but 110 ms inside
+the search process, where OpenBLAS threads fight the embedder's OpenMP threads: faiss' flat
+scan stays.) The threshold and
 the HNSW parameters come from `casebook bench search --dense` on this machine (2 cores); see
 search/README.md for the numbers.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +22,10 @@ HNSW_EF_CONSTRUCTION = 200
 HNSW_EF_SEARCH = 512
 #: With a filter, subsets up to this size are searched exactly with numpy instead of faiss.
 EXACT_SUBSET_MAX = 20_000
+#: faiss threads for single-query search. One thread measured faster in the search process
+#: (63k docs, hybrid p50 21 ms vs 28 ms with 2): faiss' OpenMP threads otherwise compete with the
+#: embedder's, which have just run. Builds (HNSW add) use every core.
+SEARCH_THREADS = 1
 
 
 def _faiss():
@@ -45,7 +53,11 @@ class DenseIndex:
             index = faiss.IndexFlatIP(dim)
             kind = "flat"
         if len(vectors):
-            index.add(vectors)
+            faiss.omp_set_num_threads(os.cpu_count() or 1)
+            try:
+                index.add(vectors)
+            finally:
+                faiss.omp_set_num_threads(SEARCH_THREADS)
         return cls(index, vectors, kind)
 
     @property
@@ -78,6 +90,7 @@ class DenseIndex:
         return self._raw(query, min(k, self.size))
 
     def _raw(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        _faiss().omp_set_num_threads(SEARCH_THREADS)
         if self.kind == "hnsw":
             self.index.hnsw.efSearch = max(HNSW_EF_SEARCH, k)
         sims, ids = self.index.search(query, k)
