@@ -1,6 +1,8 @@
 """Shared pieces for browser tests: Debian's chromium driven by Playwright, and a live server."""
 from __future__ import annotations
 
+import contextlib
+import os
 import socket
 import threading
 
@@ -31,3 +33,23 @@ def live_server(mini, tmp_path):
     app.extensions["casebook.db"].dispose()
 
 
+
+
+@contextlib.contextmanager
+def signed_in_page(live_server: str, next_path: str):
+    """A headless Chromium page signed in as the live server's agent, opened at next_path."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is not installed: run `make test` (apt-get install -y chromium)", pytrace=False)
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            page = browser.new_page()
+            page.goto(f"{live_server}/login?next={next_path}")
+            page.fill("input[name=username]", "xiaoan")
+            page.fill("input[name=password]", "password-b")
+            page.click("button[type=submit]")
+            page.wait_for_url("**" + next_path)
+            yield page
+        finally:
+            browser.close()
