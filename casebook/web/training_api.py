@@ -57,27 +57,6 @@ class ItemOut(Schema):
     right_answer = String()
 
 
-class AttemptOut(Schema):
-    id = Integer()
-    kind = String()
-    user_id = Integer()
-    username = String()
-    spec = Dict()
-    created_at = String()
-    deadline = String(allow_none=True)
-    seconds_left = Integer(allow_none=True)
-    submitted_at = String(allow_none=True)
-    auto_submitted = Boolean()
-    submitted = Boolean()
-    score = Float(allow_none=True)
-    pass_mark = Float(allow_none=True)
-    passed = Boolean(allow_none=True)
-    certificate_id = Integer(allow_none=True)
-    answered = Integer()
-    total = Integer()
-    items = List(Nested(ItemOut))
-
-
 class AttemptSummary(Schema):
     id = Integer()
     user_id = Integer()
@@ -90,6 +69,16 @@ class AttemptSummary(Schema):
     passed = Boolean(allow_none=True)
     answered = Integer()
     total = Integer()
+
+
+class AttemptOut(AttemptSummary):
+    spec = Dict()
+    seconds_left = Integer(allow_none=True)
+    auto_submitted = Boolean()
+    submitted = Boolean()
+    pass_mark = Float(allow_none=True)
+    certificate_id = Integer(allow_none=True)
+    items = List(Nested(ItemOut))
 
 
 class AttemptsQuery(Schema):
