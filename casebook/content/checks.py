@@ -169,8 +169,6 @@ def _check_scenario(project: Project, located, cast: set[str]) -> None:
             elif branch.goto == step.id:
                 problems.error(path, at(*loc), f"step '{step.id}' points to itself", "missing-step")
         defaults = [b for b in branches if b.if_any is None]
-        if isinstance(step.next, list) and branches and branches[-1].if_any is not None and not defaults:
-            pass  # no default: the scenario ends when no branch matches
         if len(defaults) > 1 or (defaults and branches[-1].if_any is not None):
             problems.error(path, at("scenario", "steps", i, "next"), f"step '{step.id}': the default branch (no if_any) must be the last and only one", "branch")
     # reachability from the first step
