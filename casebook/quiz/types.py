@@ -82,12 +82,16 @@ def _shuffled_options(question, rng) -> list[dict]:
     return [{"index": i, "text": question.options[i].text} for i in order]
 
 
-class SingleChoiceType(QuestionType):
-    name, label = "single", "单选题"
+class OptionsType(QuestionType):
+    """Question types answered by picking from the options, shown in a shuffled order."""
 
     @classmethod
     def present(cls, question, rng):
         return {**cls.base_view(question), "options": _shuffled_options(question, rng)}
+
+
+class SingleChoiceType(OptionsType):
+    name, label = "single", "单选题"
 
     @classmethod
     def grade(cls, question, response):
@@ -101,13 +105,9 @@ class SingleChoiceType(QuestionType):
         return {"choice": next(i for i, o in enumerate(question.options) if o.correct)}
 
 
-class MultipleChoiceType(QuestionType):
+class MultipleChoiceType(OptionsType):
     """Partial credit: (right picks - wrong picks) / number of correct options, floored at 0."""
     name, label = "multiple", "多选题"
-
-    @classmethod
-    def present(cls, question, rng):
-        return {**cls.base_view(question), "options": _shuffled_options(question, rng)}
 
     @classmethod
     def grade(cls, question, response):
