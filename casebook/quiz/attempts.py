@@ -118,6 +118,19 @@ def _load(session, attempt_id: int) -> Attempt:
     return attempt
 
 
+def _claim_own(session, attempt_id: int, user_id: int, forbidden: str, closed: str):
+    """Lock the agent's own open attempt for this write. Returns (attempt, now) with `now`
+    read after the lock, so times follow the order the writes happened in."""
+    claimed = _claim(session, attempt_id, utcnow())
+    now = utcnow()
+    attempt = _load(session, attempt_id)
+    if attempt.user_id != user_id:
+        raise AttemptError(403, forbidden, "forbidden")
+    if not claimed:
+        raise AttemptError(409, closed, "submitted")
+    return attempt, now
+
+
 def _expired(attempt: Attempt, now) -> bool:
     return attempt.deadline is not None and now > attempt.deadline + DEADLINE_GRACE
 
@@ -146,16 +159,9 @@ def save_answer(db, project, attempt_id: int, user_id: int, question_id: str, re
         result = grade(located.obj, response)
     except ResponseError as exc:
         raise AttemptError(400, f"答案格式不对：{exc}", "bad_response") from None
-    now = utcnow()
     expired = False
     with db.session() as session:
-        claimed = _claim(session, attempt_id, now)
-        now = utcnow()  # after taking the lock, so times follow the order the writes happened in
-        attempt = _load(session, attempt_id)
-        if attempt.user_id != user_id:
-            raise AttemptError(403, "只能作答自己的测验", "forbidden")
-        if not claimed:
-            raise AttemptError(409, "这次测验已交卷，不能再修改答案", "submitted")
+        attempt, now = _claim_own(session, attempt_id, user_id, "只能作答自己的测验", "这次测验已交卷，不能再修改答案")
         if _expired(attempt, now):
             _finalise(session, project, attempt, now, auto=True)
             expired = True
@@ -171,15 +177,8 @@ def save_answer(db, project, attempt_id: int, user_id: int, question_id: str, re
 
 
 def submit(db, project, attempt_id: int, user_id: int) -> None:
-    now = utcnow()
     with db.session() as session:
-        claimed = _claim(session, attempt_id, now)
-        now = utcnow()  # after taking the lock, so times follow the order the writes happened in
-        attempt = _load(session, attempt_id)
-        if attempt.user_id != user_id:
-            raise AttemptError(403, "只能提交自己的测验", "forbidden")
-        if not claimed:
-            raise AttemptError(409, "这次测验已经交过卷了", "submitted")
+        attempt, now = _claim_own(session, attempt_id, user_id, "只能提交自己的测验", "这次测验已经交过卷了")
         _finalise(session, project, attempt, now, auto=_expired(attempt, now))
 
 
