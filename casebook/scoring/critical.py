@@ -4,9 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+from ..search.redact import EMAIL_RE as EMAIL, ID_CARD_RE as ID_NUMBER, PHONE_RE as PHONE  # one definition of personal data
+
 ADDRESS = re.compile(r"\d+\s*(?:栋|号楼|幢|单元)\s*\d+\s*(?:室|号)?|[\u4e00-\u9fff]{2,}(?:路|街|巷|弄)\d+号")
 
 INSULT = re.compile(r"傻[逼Bb叉]|煞笔|蠢货|白痴|脑残|废物|去死|滚(?:出|蛋|吧|开|！|!|。|$)|给我滚|贱|狗东西|"
