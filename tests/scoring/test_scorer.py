@@ -158,7 +158,6 @@ def test_adversarial_set(repo):
 
 def test_personal_data_in_any_written_form_is_critical():
     """The scorer shares search's redaction patterns: spaced or +86 numbers count, masked tails do not."""
-    from casebook.scoring.critical import check_reply
     for reply in ("您的手机号是 138 0000 1234", "+86 13800001234 请回电", "邮箱 a.b@example.com"):
         assert check_reply(reply, public=True), reply
     assert check_reply("已核对您尾号 138****1234 的订单", public=True) == []
