@@ -34,6 +34,7 @@ def on_config(config):
     for problem in project.problems.errors:
         log.warning(f"content: {problem.format()}")
     _state["project"] = project
+    _state["backlinks"] = pages.case_backlinks(project)  # rule ID -> cases, once per build
     tags_plugin = config.plugins.get("material/tags")
     if tags_plugin is not None and project.tags:
         from material.plugins.tags.structure.tag import Tag
@@ -67,10 +68,10 @@ def on_page_markdown(markdown, page, config, files):
     tags = sorted({t for r in chapter.rules for t in r.tags})
     if tags:
         page.meta["tags"] = sorted(set(page.meta.get("tags") or []) | set(tags))
-    return render_chapter(project, markdown)
+    return render_chapter(project, markdown, _state["backlinks"])
 
 
-def render_chapter(project, markdown: str) -> str:
+def render_chapter(project, markdown: str, backlinks: dict) -> str:
     """Anchor rule headings by ID, show their metadata, related rules and case backlinks."""
     out: list[str] = []
     lines = markdown.split("\n")
@@ -78,7 +79,6 @@ def render_chapter(project, markdown: str) -> str:
     in_fence = False
     fence_marker = ""
     skipping_meta = False
-    backlinks = pages.case_backlinks(project)
 
     def close_section():
         if current is not None:
