@@ -17,7 +17,7 @@ from ..store.models import User
 from ..store.scenario_models import ScenarioAttempt
 from .extensions import db
 from .home import SECTIONS
-from .scenarios_common import case_or_404, choices, project, rule_link, scenario_cases
+from .scenarios_common import case_or_404, choices, project, rule_link, scenario_cases, scorer
 
 bp = APIBlueprint("scenarios", __name__, enable_openapi=False)
 SECTIONS.append(("情景演练", "scenarios.index", "在模拟群聊中处理真实情境，按质检评分表打分，每一分都有规则依据。"))
@@ -89,7 +89,7 @@ def answer(attempt_id):
         try:
             practice.answer(session, attempt, case, request.form.getlist("actions"), request.form.get("reply", ""),
                             request.form.get("visibility", "public"), request.form.get("team", ""),
-                            request.form.get("category", ""), step=request.form.get("step") or None)
+                            request.form.get("category", ""), step=request.form.get("step") or None, scorer=scorer())
         except practice.PracticeError as exc:
             flash(str(exc), "error")
             return redirect(url_for("scenarios.play", case_id=case.id))

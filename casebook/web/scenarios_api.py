@@ -8,10 +8,10 @@ from apiflask.fields import Boolean, Dict, Float, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf
 from flask_login import current_user
 
-from ..scoring import TranscriptError, practice, score
+from ..scoring import TranscriptError, practice
 from ..store.scenario_models import ScenarioAttempt
 from .extensions import db
-from .scenarios_common import case_or_404, rule_link, scenario_cases
+from .scenarios_common import case_or_404, rule_link, scenario_cases, scorer
 from .training_common import me, require
 
 bp = APIBlueprint("scenarios_api", __name__, url_prefix="/api", tag="Scenarios")
@@ -208,7 +208,7 @@ def answer_step(attempt_id, json_data):
         case = case_or_404(attempt.case_id)
         try:
             practice.answer(session, attempt, case, json_data["actions"], json_data["reply"], json_data["visibility"],
-                            json_data["team"], json_data["category"], step=json_data["step"])
+                            json_data["team"], json_data["category"], step=json_data["step"], scorer=scorer())
         except practice.PracticeError as exc:
             abort(exc.status, message=str(exc))
         return _attempt_out(attempt, case)
@@ -222,7 +222,7 @@ def score_transcript(json_data):
     me()
     case = case_or_404(json_data["case"])
     try:
-        report = score(case, {"steps": json_data["steps"]})
+        report = scorer().score(case, {"steps": json_data["steps"]})
     except TranscriptError as exc:
         abort(422, message=str(exc))
     return _linked(report.as_dict())
