@@ -16,6 +16,20 @@ BLUEPRINTS += ["casebook.web.training", "casebook.web.training_api"]
 BLUEPRINTS += ["casebook.web.scenarios", "casebook.web.scenarios_api"]
 BLUEPRINTS += ["casebook.web.admin", "casebook.web.admin_api"]
 BLUEPRINTS += ["casebook.web.search"]
+BLUEPRINTS += ["casebook.web.account", "casebook.web.account_api"]
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise SystemExit(f"{name} must be a whole number, not {value!r}") from None
+    if number <= 0:
+        raise SystemExit(f"{name} must be positive, not {value!r}")
+    return number
 
 
 def _secret_key(instance: Path) -> str:
@@ -44,6 +58,8 @@ def create_app(root: str | Path | None = None, config: dict | None = None) -> AP
         REMEMBER_COOKIE_HTTPONLY=True,
         WTF_CSRF_TIME_LIMIT=None,
         LOGIN_RATE_LIMIT="10 per minute",
+        SESSION_IDLE_MINUTES=_env_int("CASEBOOK_SESSION_IDLE_MINUTES", 120),
+        SESSION_ABSOLUTE_MINUTES=_env_int("CASEBOOK_SESSION_MAX_HOURS", 12) * 60,
         RATELIMIT_STORAGE_URI="memory://",
         JSON_AS_ASCII=False,
     )
