@@ -9,9 +9,11 @@ from apiflask.validators import Length, OneOf
 from flask_login import current_user
 
 from ..scoring import TranscriptError, practice, score
-from ..store.scenario_models import ScenarioAttempt
+from sqlalchemy.exc import IntegrityError
+
+from ..store.scenario_models import ScenarioAttempt, claim_step
 from .extensions import db
-from .scenarios_common import case_or_404, rule_link, scenario_cases
+from .scenarios_common import ALREADY_ANSWERED, case_or_404, rule_link, scenario_cases
 from .training_common import me, require
 
 bp = APIBlueprint("scenarios_api", __name__, url_prefix="/api", tag="Scenarios")
@@ -206,11 +208,15 @@ def answer_step(attempt_id, json_data):
         if attempt.user_id != current_user.id:
             abort(403, message="只能回答自己的练习")
         case = case_or_404(attempt.case_id)
+        if not claim_step(session, attempt):
+            abort(409, message=ALREADY_ANSWERED if attempt.status == "active" else "这次练习已经结束")
         try:
             practice.answer(session, attempt, case, json_data["actions"], json_data["reply"], json_data["visibility"],
                             json_data["team"], json_data["category"], step=json_data["step"])
         except practice.PracticeError as exc:
             abort(exc.status, message=str(exc))
+        except IntegrityError:   # the unique (attempt, step) row: the same step answered twice at once
+            abort(409, message=ALREADY_ANSWERED)
         return _attempt_out(attempt, case)
 
 
