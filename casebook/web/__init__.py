@@ -57,10 +57,18 @@ def create_app(root: str | Path | None = None, config: dict | None = None) -> AP
         SESSION_COOKIE_SECURE=os.environ.get("CASEBOOK_SECURE_COOKIES", "0") == "1",
         REMEMBER_COOKIE_HTTPONLY=True,
         WTF_CSRF_TIME_LIMIT=None,
-        LOGIN_RATE_LIMIT="10 per minute",
+        LOGIN_RATE_LIMIT="10 per minute",                 # failed sign-ins per IP address
+        LOGIN_ACCOUNT_RATE_LIMIT="5 per minute;20 per hour",   # failed sign-ins per account
+        SEARCH_RATE_LIMIT_ANON=os.environ.get("CASEBOOK_SEARCH_RATE_LIMIT_ANON", "20 per minute"),
+        SEARCH_RATE_LIMIT=os.environ.get("CASEBOOK_SEARCH_RATE_LIMIT", "120 per minute"),
+        SIMILAR_RATE_LIMIT=os.environ.get("CASEBOOK_SIMILAR_RATE_LIMIT", "30 per minute"),
+        ANON_MAX_QUERY_CHARS=200,
+        RATELIMIT_HEADERS_ENABLED=True,                   # X-RateLimit-* and Retry-After
+        MAX_CONTENT_LENGTH=_env_int("CASEBOOK_MAX_BODY_KB", 1024) * 1024,
         SESSION_IDLE_MINUTES=_env_int("CASEBOOK_SESSION_IDLE_MINUTES", 120),
         SESSION_ABSOLUTE_MINUTES=_env_int("CASEBOOK_SESSION_MAX_HOURS", 12) * 60,
-        RATELIMIT_STORAGE_URI="memory://",
+        # shared by every process when Redis is configured (several servers behind one address)
+        RATELIMIT_STORAGE_URI=os.environ.get("CASEBOOK_REDIS_URL") or "memory://",
         JSON_AS_ASCII=False,
     )
     if config:

@@ -45,8 +45,19 @@ def _safe_next(target: str | None) -> str:
     return safe_next(target) or url_for("home.index")
 
 
+def _failed(response) -> bool:
+    """Only failed sign-ins count towards the limits (a success redirects)."""
+    return response.status_code != 302
+
+
+def _account_key() -> str:
+    return "login-account:" + (request.form.get("username") or "").strip().lower()[:64]
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"], methods=["POST"], key_func=_account_key,
+               deduct_when=_failed)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
