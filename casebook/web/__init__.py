@@ -75,11 +75,26 @@ def create_app(root: str | Path | None = None, config: dict | None = None) -> AP
         app.config.update(config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
-    app.json.ensure_ascii = False
+    from . import inputs
+    inputs.init_app(app)          # before the blueprints: their <int:...> routes use the bounded converter
     extensions.init_app(app)
     import importlib
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)
-    from . import errors
+    from . import errors, headers
     errors.init_app(app)
+    headers.init_app(app)
+
+    @app.spec_processor
+    def _bodies_are_required(spec):
+        """Every JSON body the API declares is required (APIFlask leaves `required` out), so the
+        document says what the server does: a write without its body is a 4xx."""
+        for path in spec.get("paths", {}).values():
+            for operation in path.values():
+                if isinstance(operation, dict) and "requestBody" in operation:
+                    operation["requestBody"]["required"] = True
+                    responses = operation.setdefault("responses", {})
+                    responses.setdefault("400", {"description": "The body is not valid JSON or not valid Unicode"})
+                    responses.setdefault("413", {"description": "The body is larger than CASEBOOK_MAX_BODY_KB"})
+        return spec
     return app

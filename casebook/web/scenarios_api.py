@@ -5,7 +5,7 @@ import json
 
 from apiflask import APIBlueprint, Schema, abort
 from apiflask.fields import Boolean, Dict, Float, Integer, List, Nested, String
-from apiflask.validators import Length, OneOf
+from apiflask.validators import Length, OneOf, Range
 from flask_login import current_user
 
 from ..scoring import TranscriptError, practice, score
@@ -112,7 +112,7 @@ class ScoreIn(Schema):
 
 
 class GradeItem(Schema):
-    criterion = Integer(required=True)
+    criterion = Integer(required=True, validate=Range(0, 10000))
     status = String(required=True, validate=OneOf(["pass", "fail", "na"]))
 
 
@@ -180,6 +180,7 @@ def list_scenarios():
 
 @bp.post("/scenarios/<case_id>/attempts")
 @bp.output(AttemptOut, status_code=201)
+@bp.doc(responses=[401, 404])
 def start_attempt(case_id):
     """Start (or resume) the signed-in user's attempt at a scenario."""
     uid, _ = me()
@@ -191,6 +192,7 @@ def start_attempt(case_id):
 
 @bp.get("/scenario-attempts/<int:attempt_id>")
 @bp.output(AttemptOut)
+@bp.doc(responses=[401, 403, 404])
 def get_attempt(attempt_id):
     """An attempt: the current step's messages, the turns so far, and the report once finished."""
     with db().session() as session:
@@ -201,6 +203,7 @@ def get_attempt(attempt_id):
 @bp.post("/scenario-attempts/<int:attempt_id>/turns")
 @bp.input(TurnIn)
 @bp.output(AttemptOut)
+@bp.doc(responses=[400, 401, 403, 404, 409])
 def answer_step(attempt_id, json_data):
     """Answer the current step (response time is measured on the server)."""
     with db().session() as session:
@@ -223,6 +226,7 @@ def answer_step(attempt_id, json_data):
 @bp.post("/scenarios/score")
 @bp.input(ScoreIn)
 @bp.output(ReportOut)
+@bp.doc(responses=[401, 404, 422])
 def score_transcript(json_data):
     """Score a transcript (the shape of a golden transcript) without storing it."""
     me()
@@ -237,6 +241,7 @@ def score_transcript(json_data):
 @bp.post("/scenario-attempts/<int:attempt_id>/grades")
 @bp.input(GradesIn)
 @bp.output(GradesOut)
+@bp.doc(responses=[400, 401, 403, 404, 409])
 def grade_attempt(attempt_id, json_data):
     """A trainer grades a finished attempt criterion by criterion (pass/fail/na)."""
     uid, _ = require("trainer")
@@ -251,6 +256,7 @@ def grade_attempt(attempt_id, json_data):
 
 @bp.get("/scenarios/calibration")
 @bp.output(CalibrationOut)
+@bp.doc(responses=[401, 403])
 def calibration():
     """Agreement of automatic and trainer grades: per criterion kind Cohen's kappa, correlation of totals."""
     require("trainer")

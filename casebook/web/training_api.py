@@ -13,6 +13,7 @@ from ..quiz import draw, review, trainer
 from ..quiz.stats import to_csv
 from ..store.models import utcnow
 from .extensions import db
+from .inputs import MAX_ID
 from .training_common import me, project, require
 
 bp = APIBlueprint("training_api", __name__, url_prefix="/api", tag="Training")
@@ -82,7 +83,7 @@ class AttemptOut(AttemptSummary):
 
 
 class AttemptsQuery(Schema):
-    user_id = Integer(load_default=None, validate=Range(min=1))
+    user_id = Integer(load_default=None, validate=Range(min=1, max=MAX_ID))
 
 
 ANSWER_SHAPES = """The response names options, items and pairs by the opaque ids of this attempt's
