@@ -91,7 +91,9 @@ class AttemptOut(Schema):
 
 
 class TurnIn(Schema):
-    step = String(load_default=None, allow_none=True)
+    step = String(load_default=None, allow_none=True, validate=Length(max=64), metadata={
+        "description": "The step being answered (current_step as shown). Send it: a second answer to the same "
+                       "step (a double click) is then refused with 409 even when it arrives after the first."})
     actions = List(String(validate=Length(max=80)), load_default=[])
     reply = String(load_default="", validate=Length(max=5000))
     visibility = String(load_default="public", validate=OneOf(["public", "private"]))

@@ -62,11 +62,17 @@ def test_parallel_answers_to_one_step(rapp, with_step):
         return {**b, "step": "s1"} if with_step else b
 
     statuses = _race(clients, url, body)
-    assert statuses == [200] + [409] * (PARALLEL - 1), statuses
     db = rapp.extensions["casebook.db"]
     with db.session() as s:
         steps = [t.step for t in s.scalars(select(ScenarioTurn).where(ScenarioTurn.attempt_id == started["id"]))]
-    assert steps == ["s1"]
+    assert steps[0] == "s1" and len(steps) == len(set(steps))        # never the same step twice
+    assert set(statuses) <= {200, 409} and statuses.count(200) == len(steps)
+    if with_step:       # the client said which step it answers: exactly one answer to s1 wins
+        assert statuses == [200] + [409] * (PARALLEL - 1), statuses
+    # without `step`, an answer that arrives after the first one finished answers the next step
+    # (it cannot be told from a real answer); that is why the pages always send `step`
+    if len(steps) > 1:
+        return
     # the attempt is still playable: the next step, then the report; a restart resumes cleanly
     view = clients[0].get(f"/api/scenario-attempts/{started['id']}").get_json()
     assert view["current_step"] not in (None, "s1") and not view["finished"]
