@@ -16,7 +16,7 @@ BLUEPRINTS += ["casebook.web.training", "casebook.web.training_api"]
 BLUEPRINTS += ["casebook.web.scenarios", "casebook.web.scenarios_api"]
 BLUEPRINTS += ["casebook.web.admin", "casebook.web.admin_api"]
 BLUEPRINTS += ["casebook.web.search"]
-BLUEPRINTS += ["casebook.web.account", "casebook.web.account_api"]
+BLUEPRINTS += ["casebook.web.account", "casebook.web.account_api", "casebook.web.apidocs"]
 
 
 def _env_int(name: str, default: int) -> int:
@@ -71,6 +71,8 @@ def create_app(root: str | Path | None = None, config: dict | None = None) -> AP
         RATELIMIT_STORAGE_URI=os.environ.get("CASEBOOK_REDIS_URL") or "memory://",
         JSON_AS_ASCII=False,
     )
+    from .apidocs import configure as local_api_docs
+    local_api_docs(app)
     if config:
         app.config.update(config)
     if not app.config.get("SECRET_KEY"):

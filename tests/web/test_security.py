@@ -197,3 +197,14 @@ def test_disk_full_on_save_says_so(sec):
     page = agent.post(f"/training/attempts/{attempt['id']}/answers/AAA-Q06", data={"text": "长答案。" * 499})
     assert page.status_code == 507 and "磁盘已满，答案未保存" in page.get_data(as_text=True)
     event.remove(db.engine, "connect", full)
+
+
+def test_api_docs_load_nothing_from_another_host(sec):
+    import re
+    client = sec.test_client()
+    page = client.get("/api/docs")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and not re.search(r'(?:src|href)="https?://', html)
+    for url in re.findall(r'(?:src|href)="(/api/docs-assets/[^"]+)"', html):
+        assert client.get(url).status_code == 200, url
+    assert client.get("/api/docs-assets/index.html").status_code == 404
