@@ -54,3 +54,6 @@ def choices() -> tuple[list[str], list[str]]:
 
 def rule_link(rule_id: str | None) -> str | None:
     return f"/docs/{project().rule_url(rule_id)}" if rule_id else None
+
+
+ALREADY_ANSWERED = "这一步已经回答过了（可能是重复提交），请刷新后继续"
