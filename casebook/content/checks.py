@@ -6,6 +6,7 @@ import posixpath
 import re
 from collections import Counter
 
+from .itemflaws import check_item_flaws
 from .project import Project
 from .rules import is_rule_id
 from .schema import time_minutes
@@ -20,6 +21,7 @@ def check_project(project: Project) -> None:
     _check_rules(project)
     _check_cases(project)
     _check_questions(project)
+    check_item_flaws(project)
     _check_exam(project)
     _check_search(project)
     _check_links(project)
