@@ -157,3 +157,50 @@ def test_multiple_choice_always_the_same_number_correct(mini):
     _append(mini, text)
     assert any(m.startswith("quiz:1: warning: bank: 10 of 10 multiple-choice questions have exactly 2 correct options (100%)")
                for m in messages(mini))
+
+
+def _exam(root, red: str) -> None:
+    (root / "quiz/exam").mkdir(exist_ok=True)
+    (root / "quiz/exam/exam.yml").write_text("blueprint:\n  AAA: 2\nred_line:\n" + red, encoding="utf-8")
+
+
+def _tag_privacy(root) -> None:
+    """Tag AAA-02 (cited by AAA-Q02) as a privacy rule."""
+    edit(root / "docs/tags.yml", "  警告: 警告", "  警告: 警告\n  隐私: 隐私")
+    edit(root / "docs/rules/aaa.md", "related: []\n```", "related: []\ntags: [隐私]\n```")
+
+
+def test_red_line_questions_valid(mini):
+    _tag_privacy(mini)
+    _exam(mini, "  per_exam: 1\n  questions: [AAA-Q02]\n")
+    assert messages(mini) == []
+
+
+def test_red_line_unknown_question(mini):
+    _tag_privacy(mini)
+    _exam(mini, "  per_exam: 1\n  questions:\n    - AAA-Q02\n    - AAA-Q09\n")
+    assert "quiz/exam/exam.yml:7: red-line question AAA-Q09 does not exist" in messages(mini)
+
+
+def test_red_line_question_must_cite_a_privacy_fraud_or_compensation_rule(mini):
+    _exam(mini, "  per_exam: 1\n  questions: [AAA-Q01]\n")   # AAA-01 is tagged 广告 only
+    found = messages(mini)
+    assert any(m.startswith("quiz/exam/exam.yml:5: red-line question AAA-Q01 cites no privacy, fraud or compensation rule") for m in found)
+    assert "quiz/exam/exam.yml:4: red_line.per_exam is 1 but only 0 valid red-line questions are listed" in found
+
+
+def test_red_line_question_needs_an_exact_answer(mini):
+    _tag_privacy(mini)
+    _append(mini, """  - id: AAA-Q05
+    type: short_answer
+    chapter: AAA
+    difficulty: 1
+    rules: [AAA-02]
+    prompt: 怎么处理？
+    reference: [先删除再提醒。]
+    key_points: [删除]
+    explanation: 见 AAA-01。
+""")
+    _exam(mini, "  per_exam: 1\n  questions: [AAA-Q05]\n")
+    assert any(m.startswith("quiz/exam/exam.yml:5: red-line question AAA-Q05 is short_answer; a must-pass question needs an exact answer")
+               for m in messages(mini))
