@@ -7,6 +7,7 @@ import re
 from collections import Counter
 
 from .itemflaws import check_item_flaws
+from .reviews import check_reviews
 from .project import Project
 from .rules import is_rule_id
 from .schema import time_minutes
@@ -36,6 +37,7 @@ def check_project(project: Project) -> None:
     _check_exam(project)
     _check_search(project)
     _check_links(project)
+    check_reviews(project)
 
 
 def _check_tags(project: Project, tags, path: str, line: int, owner: str) -> None:
