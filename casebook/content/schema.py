@@ -123,6 +123,8 @@ class RuleMeta(Strict):
     review_days: Annotated[int, Field(ge=1, le=3650)]
     related: list[RuleId] = []
     tags: list[Text] = []
+    title_en: Text | None = None  # English title, for search in English
+    keywords_en: list[Text] = []  # English keywords, for search in English
 
 
 # ---------------------------------------------------------------- cases
