@@ -46,6 +46,7 @@ def create_app(root: str | Path | None = None, config: dict | None = None) -> AP
         LOGIN_RATE_LIMIT="10 per minute",
         RATELIMIT_STORAGE_URI="memory://",
         JSON_AS_ASCII=False,
+        CASEBOOK_TIMEZONE=os.environ.get("CASEBOOK_TIMEZONE"),
     )
     if config:
         app.config.update(config)
@@ -53,6 +54,9 @@ def create_app(root: str | Path | None = None, config: dict | None = None) -> AP
         app.config["SECRET_KEY"] = _secret_key(instance)
     app.json.ensure_ascii = False
     extensions.init_app(app)
+    from . import localtime, navigation
+    localtime.init_app(app)
+    navigation.init_app(app)
     import importlib
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)
