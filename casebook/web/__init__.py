@@ -33,7 +33,7 @@ def create_app(root: str | Path | None = None, config: dict | None = None) -> AP
     root = content_root(root)
     instance = instance_dir(root)
     app = APIFlask(__name__, title="Casebook API", version="1", spec_path="/api/openapi.json",
-                   docs_path="/api/docs", instance_path=str(instance))
+                   docs_path=None, instance_path=str(instance))
     app.config.update(
         CASEBOOK_ROOT=str(root),
         SITE_DIR=str(site_dir(root)),
