@@ -76,6 +76,8 @@ def verdict(criterion: dict, steps: dict[str, int]) -> dict:
     plain = FIGURES.sub("", CLOSEST.sub("", evidence)).strip(" ，,；;")
     if said and plain in ("表达了该要点", ""):
         plain = ""
+    if kind == "required_actions" and plain.startswith("未执行"):
+        plain = ""                                  # the sentence already says it
     number = steps.get(criterion.get("step"))
     return {"status": status, "icon": STATUS_ICON.get(status, "–"), "status_zh": STATUS_ZH.get(status, status),
             "sentence": sentence, "why": plain if plain != sentence else "", "rule": criterion.get("rule"),
@@ -93,9 +95,15 @@ def report_view(report: dict, step_order: list[str]) -> dict:
     caps = [{**c, "reason": humanize(c.get("reason")),
              "step": f"第 {steps[c['step']]} 步" if c.get("step") in steps else c.get("step")}
             for c in report.get("caps") or []]
+    comment = humanize(report.get("comment", ""))
+    for step, number in steps.items():
+        comment = comment.replace(f"（{step}）", f"（第 {number} 步）")
+    verdicts = [{**verdict(c, steps), "index": i} for i, c in enumerate(report.get("criteria") or [])]
+    groups = [(title, [v for v in verdicts if v["status"] == status])
+              for title, status in (("需要改进", "fail"), ("做得好", "pass"), ("不适用", "na"))]
     return {"score": score, "max": top, "band": "good" if share >= .8 else "fair" if share >= .6 else "poor",
-            "critical": critical, "caps": caps, "comment": humanize(report.get("comment", "")),
-            "verdicts": [verdict(c, steps) for c in report.get("criteria") or []]}
+            "critical": critical, "caps": caps, "comment": comment, "verdicts": verdicts,
+            "groups": [(title, items) for title, items in groups if items]}
 
 
 def _attempt_or_404(session, attempt_id: int) -> ScenarioAttempt:
