@@ -12,10 +12,10 @@ DEFAULT_CATEGORIES = ["产品咨询", "使用故障", "售后退款", "物流配
 def project():
     """The app's content project (shared); the scorer gets the rulebook's titles once."""
     loaded = content()
-    if not current_app.extensions.get("casebook.scoring_rules"):
+    if current_app.extensions.get("casebook.scoring_rules") is not loaded:   # again after a reload
         from ..scoring import register_rules
         register_rules(loaded.rules)
-        current_app.extensions["casebook.scoring_rules"] = True
+        current_app.extensions["casebook.scoring_rules"] = loaded
     return loaded
 
 

@@ -96,3 +96,16 @@ def test_every_action_has_a_chinese_label():
     assert set(ACTION_LABELS) == set(ACTIONS)
     assert action_label("escalate:售后组") == "升级给售后组" and action_label("delete_message") == "撤回消息"
     assert action_label("classify:售后退款") == "分类为「售后退款」"
+
+
+def test_content_changes_are_served_without_a_restart(app, client, mini):
+    login(app, client)
+    assert client.get("/scenarios/CASE-002").status_code == 404
+    source = (mini / "cases" / "001-sample.yml").read_text(encoding="utf-8")
+    (mini / "cases" / "002-second.yml").write_text(source.replace("CASE-001", "CASE-002"), encoding="utf-8")
+    assert client.get("/scenarios/CASE-002").status_code == 200          # a new case: served at once
+    quiz = mini / "quiz" / "aaa.yml"
+    quiz.write_text(quiz.read_text(encoding="utf-8").replace("第一条说什么？", "第一条规定了什么？"), encoding="utf-8")
+    started = client.post("/api/attempts", json={"kind": "practice", "chapter": "AAA", "count": 6}).get_json()
+    prompts = [item["question"]["prompt"] for item in started["items"]]
+    assert "第一条规定了什么？" in prompts and "第一条说什么？" not in prompts
