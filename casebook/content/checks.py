@@ -23,6 +23,25 @@ def check_project(project: Project) -> None:
     _check_exam(project)
     _check_search(project)
     _check_links(project)
+    _check_placeholders(project)
+
+
+#: Marks the text a `casebook new` scaffold asks the trainer to replace; lint fails while any is left.
+PLACEHOLDER = "【待填写】"
+
+
+def _check_placeholders(project: Project) -> None:
+    """Every line of a rule chapter or case file that still holds a scaffold's placeholder."""
+    paths = sorted({c.path for c in project.chapters} | {located.path for located in project.cases.values()})
+    for rel in paths:
+        try:
+            lines = (project.root / rel).read_text(encoding="utf-8").split("\n")
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, line in enumerate(lines, start=1):
+            if PLACEHOLDER in line:
+                project.problems.error(rel, number, f"placeholder from `casebook new` not replaced yet: “{line.strip()[:50]}”"
+                                       f" (write the real text and remove {PLACEHOLDER})", "placeholder")
 
 
 def _check_tags(project: Project, tags, path: str, line: int, owner: str) -> None:
