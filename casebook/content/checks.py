@@ -198,10 +198,10 @@ def _check_removed_speakers(problems, case, path, at, by_id: dict, index: dict) 
             if not removes or following is None:
                 continue
             for j, message in enumerate(following.messages):
-                if message.sender == target:
+                if message.sender == target and not message.private:
                     problems.warning(path, at("scenario", "steps", index[following.id], "messages", j, "from"),
                                      f"step '{following.id}': '{target}' speaks in the group after being removed at step "
-                                     f"'{step.id}' (make it a private message, or another member)", "removed-speaks")
+                                     f"'{step.id}' (mark the message `private: true`, or let another member speak)", "removed-speaks")
 
 
 def _check_scenario(project: Project, located, cast: set[str]) -> None:

@@ -168,6 +168,7 @@ class ChatMessage(Strict):
     at: ClockTime
     sender: Text = Field(alias="from")
     text: Text
+    private: bool = False   # sent to the agent privately (e.g. by a member who was removed from the group)
 
 
 class TranscriptMessage(ChatMessage):

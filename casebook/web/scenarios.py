@@ -199,7 +199,7 @@ def chat_items(case, steps: list, turns: list[dict]) -> tuple[list[dict], set[st
             last = time_minutes(m.at)
             items.append({"kind": "message", "sender": m.sender, "role": roles.get(m.sender, "member"),
                           "at": _show_at(m.at), "text": m.text, "new": turn is None,
-                          "private": m.sender in removed, "removed": m.sender in removed})
+                          "private": m.private or m.sender in removed, "removed": m.sender in removed})
         if turn is None:
             continue
         at = _clock((last or 0) + (turn["minutes"] or 0))

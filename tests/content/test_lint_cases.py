@@ -202,12 +202,10 @@ def test_exam_pass_mark_out_of_range(mini):
 
 def test_removed_member_speaking_is_a_warning(mini):
     path = mini / CASE
-    text = path.read_text(encoding="utf-8")
-    head, tail = text.split("凭什么踢我", 1)
-    line = head.count("\n")           # the `from:` line just above the removed member's message
-    assert f"{CASE}:{line}: warning: step 's2_complaint': '阿杰' speaks in the group after being removed at step 's1' (make it a private message, or another member)" in messages(mini)
+    edit(path, "          text: 凭什么踢我\n          private: true\n", "          text: 凭什么踢我\n")
+    line = line_of(path, "text: 凭什么踢我") - 1          # the `from:` line of the removed member's message
+    assert f"{CASE}:{line}: warning: step 's2_complaint': '阿杰' speaks in the group after being removed at step 's1' (mark the message `private: true`, or let another member speak)" in messages(mini)
     problems = load_project(mini, today=dt.date(2026, 11, 23)).problems
     assert not [p for p in problems.errors if p.code == "removed-speaks"]          # a warning, not an error
-    cut = head.rfind("阿杰")                                          # another member says it instead
-    path.write_text(head[:cut] + "客服小安" + head[cut + 2:] + "凭什么踢我" + tail, encoding="utf-8")
+    edit(path, "          text: 凭什么踢我\n", "          text: 凭什么踢我\n          private: true\n")
     assert not [m for m in messages(mini) if "after being removed" in m]
