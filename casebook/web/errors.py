@@ -2,9 +2,12 @@
 under /api/ (or when JSON is asked for), a Chinese page elsewhere. Never a traceback."""
 from __future__ import annotations
 
+import errno
+
 from apiflask.exceptions import HTTPError
 from flask import jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 # status -> (machine-readable code, Chinese title, Chinese explanation)
@@ -28,7 +31,19 @@ STATUSES = {
     502: ("bad_gateway", "网关错误", "上游服务暂时不可用，请稍后重试。"),
     503: ("unavailable", "服务暂不可用", "服务暂时不可用，请稍后重试。"),
     504: ("gateway_timeout", "网关超时", "上游服务响应超时，请稍后重试。"),
+    507: ("disk_full", "磁盘已满", "磁盘已满，答案未保存。请联系管理员清理磁盘后重试。"),
 }
+DISK_FULL = STATUSES[507][2]
+
+
+def is_disk_full(error) -> bool:
+    orig = getattr(error, "orig", error)
+    return ("database or disk is full" in str(orig) or getattr(orig, "sqlstate", None) == "53100"
+            or getattr(orig, "pgcode", None) == "53100" or (isinstance(orig, OSError) and orig.errno == errno.ENOSPC))
+
+
+def is_locked(error) -> bool:
+    return "database is locked" in str(getattr(error, "orig", error))
 
 
 def describe(status: int) -> tuple[str, str, str]:
@@ -82,8 +97,23 @@ def init_app(app) -> None:
         headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
         return error_response(error.code or 500, _own_text(error), headers=headers)
 
+    @app.errorhandler(OperationalError)
+    def storage_error(error):
+        """The database could not write: a full disk is said so (nothing was saved); a lock held
+        too long is 'busy, retry'. Anything else is still a 500."""
+        if is_disk_full(error):
+            app.logger.error("disk full: %s", error)
+            return error_response(507)
+        if is_locked(error):
+            app.logger.warning("database busy: %s", error)
+            return error_response(503, "服务器正忙，请稍后重试。", code="busy", headers={"Retry-After": "5"})
+        return server_error(error)
+
     @app.errorhandler(Exception)
     def server_error(error):
+        if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+            app.logger.error("disk full: %s", error)
+            return error_response(507)
         app.logger.exception("unhandled error")
         return error_response(500)
 

@@ -97,9 +97,9 @@ def attempt(attempt_id):
     return render_template(template, a=data, labels=TYPE_LABELS, mine=data["user_id"] == current_user.id)
 
 
-def response_from_form(question, form, prefix: str = "") -> dict | None:
-    """Turn one question's form fields (named ``prefix + field``) into the response the grader
-    expects; None when the question was left unanswered."""
+def response_from_form(question, presented: dict, form, prefix: str = "") -> dict | None:
+    """Turn one question's form fields (named ``prefix + field``) into the response the API takes
+    (the attempt's opaque ids, as `presented` shows them); None when the question was left unanswered."""
     t = question.type
     get = lambda name: form.get(prefix + name, "")  # noqa: E731
     if t == "single":
@@ -110,15 +110,16 @@ def response_from_form(question, form, prefix: str = "") -> dict | None:
     if t == "true_false":
         return {"answer": get("answer")} if get("answer") != "" else None
     if t == "ordering":
-        n = len(question.items)
-        ranks = [(_int(get(f"pos_{i}"), 0), i) for i in range(n)]
+        ids = [entry["id"] for entry in presented.get("items", [])]
+        n = len(ids)
+        ranks = [(_int(get(f"pos_{k}"), 0), k) for k in ids]
         if all(r == 0 for r, _ in ranks):
             return None
         if sorted(r for r, _ in ranks) != list(range(1, n + 1)):
             return {"order": "每个步骤需要不同的序号（1–%d）" % n}
-        return {"order": [i for _, i in sorted(ranks)]}
+        return {"order": [k for _, k in sorted(ranks)]}
     if t == "matching":
-        matches = {str(i): get(f"match_{i}") for i in range(len(question.pairs)) if get(f"match_{i}") != ""}
+        matches = {e["id"]: get(f"match_{e['id']}") for e in presented.get("lefts", []) if get(f"match_{e['id']}") != ""}
         return {"matches": matches} if matches else None
     return {"text": get("text")} if get("text").strip() else None
 
@@ -135,7 +136,11 @@ def save_answer(attempt_id, question_id):
     located = project().questions.get(question_id)
     if located is None:
         abort(404, description="没有这道题")
-    response = response_from_form(located.obj, request.form) or {}
+    try:
+        shown = svc.presented(db(), attempt_id, question_id)
+    except svc.AttemptError as exc:
+        abort(exc.status, description=exc.reason)
+    response = response_from_form(located.obj, shown, request.form) or {}
     if isinstance(response.get("order"), str):
         flash(response["order"], "error")
     else:
@@ -157,7 +162,7 @@ def _save_all(attempt_id: int, items: list[dict]) -> tuple[list[str], list[str]]
         located = project().questions.get(qid)
         if located is None:
             continue
-        response = response_from_form(located.obj, request.form, field_prefix(qid))
+        response = response_from_form(located.obj, item["question"], request.form, field_prefix(qid))
         if response is None:
             continue
         if isinstance(response.get("order"), str):
