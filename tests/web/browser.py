@@ -87,3 +87,12 @@ def signed_in_page(live_server: str, next_path: str):
             yield page
         finally:
             browser.close()
+
+
+def wait_until(page, check, attempts: int = 600):
+    """Poll `check()` (Python, so no script evaluation a strict CSP would refuse) every 0.25 s."""
+    for _ in range(attempts):
+        if check():
+            return
+        page.wait_for_timeout(250)
+    raise AssertionError("condition not met")

@@ -35,7 +35,7 @@ def test_play_resume_report_history(app, client):
     report = client.get(f"/scenarios/attempts/{attempt_id}").get_data(as_text=True)
     assert "得分" in report and "/docs/rules/" in report
     # in the agent's words: Chinese action names, "你的回复「…」做到了「…」", no scorer figures
-    assert "你的回复「感谢您的配合！」做到了「感谢配合」" in report and "做到了「撤回消息」" in report
+    assert "你的回复「感谢您的配合" in report and "」做到了「感谢配合」" in report and "做到了「撤回消息」" in report
     assert "delete_message" not in report and "相似度" not in report and "详情" not in report
     assert "你撤回了这条消息" in report and "你警告了 阿杰" in report      # the replay shows the actions
     assert f"/scenarios/attempts/{attempt_id}" in client.get("/scenarios/history").get_data(as_text=True)

@@ -3,7 +3,7 @@ only loses nothing (each answer saved as it is given), submitting asks about una
 and the exam counts down and submits itself. Never downloads a browser."""
 from __future__ import annotations
 
-from tests.web.browser import signed_in_page
+from tests.web.browser import signed_in_page, wait_until
 
 
 def _start_practice(page, count: str):
@@ -73,8 +73,7 @@ def test_exam_counts_down_and_submits_itself(live_server, mini):
         assert page.locator("#time-warning").is_visible()        # under a minute left: warned at once
         page.locator(".question").first.locator("input[type=radio]").first.check()
         page.locator(".question .save-state", has_text="已保存 ✓").first.wait_for()
-        page.wait_for_function("document.getElementById('countdown') === null || "
-                               f"document.getElementById('countdown').textContent !== {first!r}")
+        wait_until(page, lambda: page.locator("#countdown").count() == 0 or page.inner_text("#countdown") != first)
         page.wait_for_selector("#score", timeout=60_000)       # submitted by the page at the deadline
         assert "考试" in page.inner_text("h1")
         assert page.locator(".question").count() == 2
