@@ -1,4 +1,5 @@
-"""Scaffolds for `casebook new`: valid starting points trainers fill in."""
+"""Scaffolds for `casebook new`: well-formed starting points trainers fill in. Every text to
+write is marked 【待填写】; lint fails, naming the line, until each mark is replaced."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,6 +7,7 @@ import re
 from pathlib import Path
 
 from .content import Project
+from .content.checks import PLACEHOLDER as P
 
 
 class ScaffoldError(Exception):
@@ -34,17 +36,17 @@ related: []
 tags: []
 ```
 
-**规定**：客服必须……（用一句话写清要求，使用 必须 / 禁止 / 应当 / 不得）。
+**规定**：{P}客服必须……（用一句话写清要求，使用 必须 / 禁止 / 应当 / 不得）。
 
-**原因**：说明这条规则保护了谁、避免了什么问题。
+**原因**：{P}说明这条规则保护了谁、避免了什么问题。
 
 **正确做法**
 
-- 客服：“您好，……”（写一个群聊里的正确示范）
+- {P}客服：“您好，……”（写一个群聊里的正确示范）
 
 **错误做法**
 
-- 写一个常见的错误做法，并说明错在哪里
+- {P}写一个常见的错误做法，并说明错在哪里
 """
     line = text.count("\n") + 3
     path.write_text(text + block, encoding="utf-8")
@@ -75,8 +77,8 @@ def new_case(project: Project, chapter_code: str, slug: str) -> tuple[Path, str]
         raise ScaffoldError(f"{path} already exists")
     path.write_text(f"""# 案例文件格式见 cases/README.md。填完后运行 `casebook lint` 检查。
 id: {case_id}
-title: 案例标题（一句话说清发生了什么）
-summary: 用一两句话概括情境和处理要点。
+title: {P}案例标题（一句话说清发生了什么）
+summary: {P}用一两句话概括情境和处理要点。
 chapter: {chapter.code}
 tags: []
 difficulty: 1
@@ -85,10 +87,10 @@ author: 培训组
 created: {today}
 reviewed: {today}
 setting:
-  brand: 品牌名称
-  product: 产品
+  brand: {P}品牌名称
+  product: {P}产品
   group_size: 300
-  purpose: 购买用户的售后与使用交流群
+  purpose: {P}购买用户的售后与使用交流群
   agent_role: 一线客服，群管理员之一
 cast:
   - name: 客服小安
@@ -98,55 +100,55 @@ cast:
 transcript:
   - at: "10:00"
     from: 顾客甲
-    text: 第一条消息。
+    text: {P}第一条消息。
     note:
-      text: 这里发生了什么，哪条规则适用。
+      text: {P}这里发生了什么，哪条规则适用。
       rules: [{r1}]
   - at: "10:02"
     from: 客服小安
-    text: 您好，客服的回复。
+    text: {P}您好，客服的回复。
     note:
-      text: 这一步为什么是对的（或错的）。
+      text: {P}这一步为什么是对的（或错的）。
       rules: [{r2}]
   - at: "10:03"
     from: 顾客甲
-    text: 顾客的回应。
+    text: {P}顾客的回应。
   - at: "10:05"
     from: 客服小安
-    text: 客服的跟进。
+    text: {P}客服的跟进。
     note:
-      text: 说明跟进的要点。
+      text: {P}说明跟进的要点。
       rules: [{r1}]
   - at: "10:06"
     from: 顾客甲
-    text: 顾客的回应。
+    text: {P}顾客的回应。
   - at: "10:08"
     from: 客服小安
-    text: 结束语，确认是否还有其他问题。
+    text: {P}结束语，确认是否还有其他问题。
 handling:
-  - text: 正确的第一步。
+  - text: {P}正确的第一步。
     rules: [{r1}]
 mistakes:
-  - text: 常见的错误做法。
-    why: 为什么不对。
+  - text: {P}常见的错误做法。
+    why: {P}为什么不对。
     rule: {r2}
-outcome: 结果如何。
+outcome: {P}结果如何。
 lessons:
-  - 一条经验。
+  - {P}一条经验。
 scenario:
-  intro: 练习开始时给学员看的一句情境说明。
+  intro: {P}练习开始时给学员看的一句情境说明。
   steps:
     - id: s1
       messages:
         - at: "10:00"
           from: 顾客甲
-          text: 学员在这一步看到的消息。
+          text: {P}学员在这一步看到的消息。
       time_limit_min: 5
       expect:
         actions: [reply]
         forbid: [remove_member]
         key_points:
-          - 回复必须传达的第一个要点
+          - {P}回复必须传达的第一个要点
         avoid: []
   golden:
     - name: 示范处理
@@ -154,7 +156,7 @@ scenario:
       steps:
         - step: s1
           actions: [reply]
-          reply: 您好，这里写一段示范回复。
+          reply: {P}您好，这里写一段示范回复。
           minutes: 2
     - name: 有缺陷的处理
       expect_score: [0, 55]

@@ -39,6 +39,25 @@ def check_project(project: Project) -> None:
     _check_search(project)
     _check_links(project)
     check_reviews(project)
+    _check_placeholders(project)
+
+
+#: Marks the text a `casebook new` scaffold asks the trainer to replace; lint fails while any is left.
+PLACEHOLDER = "【待填写】"
+
+
+def _check_placeholders(project: Project) -> None:
+    """Every line of a rule chapter or case file that still holds a scaffold's placeholder."""
+    paths = sorted({c.path for c in project.chapters} | {located.path for located in project.cases.values()})
+    for rel in paths:
+        try:
+            lines = (project.root / rel).read_text(encoding="utf-8").split("\n")
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, line in enumerate(lines, start=1):
+            if PLACEHOLDER in line:
+                project.problems.error(rel, number, f"placeholder from `casebook new` not replaced yet: “{line.strip()[:50]}”"
+                                       f" (write the real text and remove {PLACEHOLDER})", "placeholder")
 
 
 def _check_tags(project: Project, tags, path: str, line: int, owner: str) -> None:
@@ -176,6 +195,49 @@ def next_step(step, actions) -> str | None:
     return None
 
 
+#: Cast roles a moderator removes or mutes; the target of remove_member/mute_member is one of them.
+OFFENDER_ROLES = ("impersonator", "advertiser", "troll", "repeat_complainer")
+STAFF_ROLES = ("agent", "moderator")
+
+
+def sanction_target(case, step) -> str | None:
+    """Who remove_member / mute_member at `step` acts on (the actions take no argument): the last
+    offender (by cast role) speaking in the step, else the case's only offender, else the last
+    member speaking in the step who is not staff."""
+    roles = {member.name: member.role for member in case.cast}
+    senders = [m.sender for m in step.messages]
+    for sender in reversed(senders):
+        if roles.get(sender) in OFFENDER_ROLES:
+            return sender
+    offenders = [m.name for m in case.cast if m.role in OFFENDER_ROLES]
+    if len(offenders) == 1:
+        return offenders[0]
+    for sender in reversed(senders):
+        if roles.get(sender) not in STAFF_ROLES:
+            return sender
+    return None
+
+
+def _check_removed_speakers(problems, case, path, at, by_id: dict, index: dict) -> None:
+    """Warn when a branch taken after remove_member leads to a step where the removed member still
+    speaks in the group (the simulator shows such a message as a private one)."""
+    for i, step in enumerate(case.scenario.steps):
+        target = sanction_target(case, step)
+        if target is None:
+            continue
+        for k, branch in enumerate(step.branches()):
+            removes = ("remove_member" in branch.if_any) if branch.if_any is not None else \
+                any(_base(a) == "remove_member" for a in step.expect.actions)
+            following = by_id.get(branch.goto)
+            if not removes or following is None:
+                continue
+            for j, message in enumerate(following.messages):
+                if message.sender == target and not message.private:
+                    problems.warning(path, at("scenario", "steps", index[following.id], "messages", j, "from"),
+                                     f"step '{following.id}': '{target}' speaks in the group after being removed at step "
+                                     f"'{step.id}' (mark the message `private: true`, or let another member speak)", "removed-speaks")
+
+
 def _check_scenario(project: Project, located, cast: set[str]) -> None:
     problems = project.problems
     case, path, at = located.obj, located.path, located.line
@@ -215,6 +277,7 @@ def _check_scenario(project: Project, located, cast: set[str]) -> None:
             continue
         reachable.add(current)
         frontier.extend(b.goto for b in by_id[current].branches())
+    _check_removed_speakers(problems, case, path, at, by_id, ids)
     for i, step in enumerate(scenario.steps):
         if step.id not in reachable:
             problems.error(path, at("scenario", "steps", i, "id"), f"step '{step.id}' can never be reached from the first step '{scenario.steps[0].id}' (a step without `next` ends the scenario: add `next: {step.id}` or a branch to the step that leads here)", "unreachable")

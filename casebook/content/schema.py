@@ -36,6 +36,38 @@ ACTIONS: dict[str, str] = {
     "no_action": "不采取行动",
 }
 
+#: Short Chinese labels for the same actions: buttons, chat lines and reports use these, never the IDs.
+ACTION_LABELS: dict[str, str] = {
+    "reply": "群内回复",
+    "private_message": "私聊",
+    "delete_message": "撤回消息",
+    "warn_member": "警告",
+    "mute_member": "禁言",
+    "remove_member": "移出群聊",
+    "escalate": "升级",
+    "classify": "分类",
+    "create_ticket": "建工单",
+    "publish_announcement": "发群公告",
+    "pin_message": "置顶消息",
+    "follow_up": "跟进",
+    "no_action": "不处理",
+}
+
+
+def action_label(action: str) -> str:
+    """The Chinese label of an action as the vocabulary writes it ("escalate:售后组" -> "升级给售后组")."""
+    base, _, arg = action.partition(":")
+    label = ACTION_LABELS.get(base.strip(), base.strip())
+    arg = arg.strip()
+    if not arg:
+        return label
+    if base == "escalate":
+        return f"升级给{arg}"
+    if base == "classify":
+        return f"分类为「{arg}」"
+    return f"{label}（{arg}）"
+
+
 #: Roles a cast member may have in a case.
 CAST_ROLES: dict[str, str] = {
     "agent": "客服",
@@ -138,6 +170,7 @@ class ChatMessage(Strict):
     at: ClockTime
     sender: Text = Field(alias="from")
     text: Text
+    private: bool = False   # sent to the agent privately (e.g. by a member who was removed from the group)
 
 
 class TranscriptMessage(ChatMessage):

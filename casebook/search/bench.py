@@ -3,7 +3,7 @@
 Reviews of online_shopping_10_cats.csv are imported as past resolutions (review → problem,
 cat → category) through the real import path (validation, redaction, upsert) into a bench
 database, then indexed together with the content of the root. Vectors come from the root's
-embedding cache (instance/search/embeddings.sqlite), so only the first run embeds everything.
+embedding cache (~/.cache/casebook/search-embeddings.sqlite), so only the first run embeds everything.
 Bench indexes live in instance/bench/search/<size>/, never in the live index.
 """
 from __future__ import annotations

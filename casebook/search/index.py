@@ -2,7 +2,7 @@
 
 Layout under <root>/instance/search/ (the "home"):
 
-    embeddings.sqlite          embedding + token cache (content hash keyed)
+    (the embedding + token cache, content hash keyed, lives in ~/.cache/casebook: see cache_path)
     current -> index-<stamp>/  symlink to the live index
     index-<stamp>/             manifest.json, docs.jsonl, vectors.npy, <flat|hnsw>.faiss, bm25/
 
@@ -50,9 +50,13 @@ def search_home(root: Path) -> Path:
 
 
 def cache_path(root: Path) -> Path:
-    """The embedding cache: $CASEBOOK_EMBEDDING_CACHE (shared between trees), else per root."""
+    """The embedding cache (keyed by embedder and content hash, so checkouts share it safely):
+    $CASEBOOK_EMBEDDING_CACHE, else search-embeddings.sqlite in $CASEBOOK_CACHE_DIR or ~/.cache/casebook."""
     shared = os.environ.get("CASEBOOK_EMBEDDING_CACHE")
-    return Path(shared) if shared else search_home(root) / "embeddings.sqlite"
+    if shared:
+        return Path(shared)
+    base = os.environ.get("CASEBOOK_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "casebook")
+    return Path(base) / "search-embeddings.sqlite"
 
 
 @dataclass

@@ -24,6 +24,20 @@ except ImportError:  # pragma: no cover - running from a source checkout without
 log = logging.getLogger("mkdocs.plugins.casebook")
 _state: dict = {}
 
+# Served by the site itself, never by a CDN (users sit in mainland China and on intranets):
+# Mermaid from the vendored copy of the npm package, no Google Fonts, the app links in the header.
+SITE_DIR = Path(__file__).resolve().parent
+VENDOR = SITE_DIR / "vendor"
+OVERRIDES = SITE_DIR / "overrides"
+VENDORED = {"assets/vendor/mermaid.min.js": VENDOR / "mermaid.min.js",
+            "assets/vendor/mermaid.LICENSE.txt": VENDOR / "mermaid.LICENSE.txt",
+            "assets/vendor/casebook-site.css": VENDOR / "casebook-site.css"}
+SITE_CSS = "assets/vendor/casebook-site.css"
+MERMAID_JS = "assets/vendor/mermaid.min.js"
+APP_LINKS = [{"label": "← 返回应用", "href": "/"}, {"label": "培训与测验", "href": "/training/"},
+             {"label": "情景演练", "href": "/scenarios"}, {"label": "搜索", "href": "/search"},
+             {"label": "相似案例", "href": "/similar"}]
+
 RULE_HEADING = re.compile(r"^## (?P<id>[A-Z]{2,5}-\d{2}) (?P<title>.+?)\s*(?:\{#[^}]*\})?\s*$")
 
 
@@ -33,6 +47,7 @@ def on_config(config):
     project = load_project(root)
     for problem in project.problems.errors:
         log.warning(f"content: {problem.format()}")
+    offline(config)
     _state["project"] = project
     _state["backlinks"] = pages.case_backlinks(project)  # rule ID -> cases, once per build
     _state["recheck"] = recheck_notices(project)          # changed rules -> material to re-check
@@ -43,7 +58,26 @@ def on_config(config):
     return config
 
 
+def offline(config) -> None:
+    """Everything the site loads comes from the site: no theme web fonts (Material would ask Google
+    Fonts), Mermaid from the vendored copy (Material fetches it from a CDN when `mermaid` is
+    undefined), and the header's app links from the override. Enforced here so every content root's
+    site is offline, whatever its mkdocs.yml says."""
+    config.theme["font"] = False
+    if str(OVERRIDES) not in config.theme.dirs:
+        config.theme.dirs.insert(0, str(OVERRIDES))
+    if MERMAID_JS not in [str(script) for script in config.extra_javascript]:
+        config.extra_javascript.append(MERMAID_JS)
+    if SITE_CSS not in config.extra_css:
+        config.extra_css.append(SITE_CSS)
+    config.extra.setdefault("app_links", APP_LINKS)
+    config.extra.setdefault("alternate", True)   # Material's header slot our override fills
+
+
 def on_files(files, config):
+    for uri, path in VENDORED.items():
+        if files.get_file_from_path(uri) is None:
+            files.append(File.generated(config, uri, abs_src_path=str(path)))
     project = _state["project"]
     generated = {
         "rules/index.md": pages.rule_index(project),

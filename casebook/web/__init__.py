@@ -47,7 +47,7 @@ def create_app(root: str | Path | None = None, config: dict | None = None) -> AP
     root = content_root(root)
     instance = instance_dir(root)
     app = APIFlask(__name__, title="Casebook API", version="1", spec_path="/api/openapi.json",
-                   docs_path="/api/docs", instance_path=str(instance))
+                   docs_path=None, instance_path=str(instance))
     app.config.update(
         CASEBOOK_ROOT=str(root),
         SITE_DIR=str(site_dir(root)),
@@ -70,6 +70,7 @@ def create_app(root: str | Path | None = None, config: dict | None = None) -> AP
         # shared by every process when Redis is configured (several servers behind one address)
         RATELIMIT_STORAGE_URI=os.environ.get("CASEBOOK_REDIS_URL") or "memory://",
         JSON_AS_ASCII=False,
+        CASEBOOK_TIMEZONE=os.environ.get("CASEBOOK_TIMEZONE"),
     )
     from .apidocs import configure as local_api_docs
     local_api_docs(app)
@@ -80,6 +81,9 @@ def create_app(root: str | Path | None = None, config: dict | None = None) -> AP
     from . import inputs
     inputs.init_app(app)          # before the blueprints: their <int:...> routes use the bounded converter
     extensions.init_app(app)
+    from . import localtime, navigation
+    localtime.init_app(app)
+    navigation.init_app(app)
     import importlib
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)

@@ -1,4 +1,5 @@
-"""Serve the built MkDocs site under /docs/."""
+"""Serve the built MkDocs site under /docs/, and the API's interactive docs at /api/docs
+(Swagger UI from static/vendor, never a CDN)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -33,3 +34,8 @@ def site(path: str):
     response = send_from_directory(base, path)
     response.headers.setdefault("Cache-Control", "no-cache")
     return response
+
+
+@bp.get("/api/docs")
+def api_docs():
+    return render_template("apidocs.html", spec_url="/api/openapi.json")

@@ -11,7 +11,11 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 
+import hashlib
+import os
 import threading
+
+from flask import g
 
 from ..content import Project, load_project
 from ..store import Database, User, default_url
@@ -28,15 +32,45 @@ def db() -> Database:
     return current_app.extensions["casebook.db"]
 
 
+CONTENT_DIRS = ("docs", "cases", "quiz", "search")
+CONTENT_SUFFIXES = (".md", ".yml", ".yaml", ".txt", ".json", ".jsonl", ".csv")
+
+
+def content_signature(root: str | Path) -> str:
+    """A fingerprint of the content files (path, size, modification time): it changes when a
+    trainer adds, edits or removes a rule, case, scenario or question."""
+    digest = hashlib.blake2b(digest_size=16)
+    base = Path(root)
+    for name in CONTENT_DIRS:
+        for folder, dirs, files in os.walk(base / name):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for file in sorted(files):
+                if file.endswith(CONTENT_SUFFIXES):
+                    path = os.path.join(folder, file)
+                    try:
+                        stat = os.stat(path)
+                    except OSError:
+                        continue
+                    digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
 def content() -> Project:
-    """The content project, loaded once per app and shared by every area (restart after editing content)."""
+    """The content project, shared by every area. It is reloaded when the content files change
+    (checked once per request), so a new or edited case, scenario or question is served after
+    `casebook build` without a restart."""
+    root = current_app.config["CASEBOOK_ROOT"]
+    signature = g.get("casebook_content_signature")
+    if signature is None:
+        signature = g.casebook_content_signature = content_signature(root)
     cached = current_app.extensions.get("casebook.project")
-    if cached is None:
+    if cached is None or current_app.extensions.get("casebook.project_signature") != signature:
         with _project_lock:
             cached = current_app.extensions.get("casebook.project")
-            if cached is None:
-                cached = load_project(current_app.config["CASEBOOK_ROOT"])
+            if cached is None or current_app.extensions.get("casebook.project_signature") != signature:
+                cached = load_project(root)
                 current_app.extensions["casebook.project"] = cached
+                current_app.extensions["casebook.project_signature"] = signature
     return cached
 
 

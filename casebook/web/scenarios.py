@@ -5,14 +5,18 @@ Works without JavaScript: every action is a plain POST form with a CSRF token.
 from __future__ import annotations
 
 import json
+import re
 
 from apiflask import APIBlueprint
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..content.schema import ACTIONS
+from ..content.checks import sanction_target
+from ..content.schema import ACTION_LABELS, action_label, time_minutes
+from ..store.models import utcnow
 from ..scoring import practice
 from ..store.models import User
 from ..store.scenario_models import ScenarioAttempt, claim_step
@@ -23,7 +27,84 @@ from .scenarios_common import ALREADY_ANSWERED, case_or_404, choices, project, r
 bp = APIBlueprint("scenarios", __name__, enable_openapi=False)
 SECTIONS.append(("情景演练", "scenarios.index", "在模拟群聊中处理真实情境，按质检评分表打分，每一分都有规则依据。"))
 
+MENTION = re.compile(r"@([^\s@，。！？、,.!?:：]+)")
+
+
+@bp.app_template_filter("mentions")
+def mentions(text: str, me: str = "") -> Markup:
+    """Escape a chat message and highlight its @mentions (the agent's own name more strongly)."""
+    def mark(match):
+        name = match.group(1)
+        css = "mention me" if me and (me.startswith(name) or name.startswith(me)) else "mention"
+        return f'<span class="{css}">@{name}</span>'
+    return Markup(MENTION.sub(mark, str(escape(text))))
+
+
 STATUS_ZH = {"pass": "通过", "fail": "未通过", "na": "不适用"}
+STATUS_ICON = {"pass": "✓", "fail": "✗", "na": "–"}
+ACTION_ID = re.compile(r"\b(" + "|".join(sorted(ACTION_LABELS, key=len, reverse=True)) + r")(?::([^\s、，,；;）)”]+))?")
+FIGURES = re.compile(r"（[^（）]*(?:相似度|覆盖|综合|阈值)[^（）]*）")
+CLOSEST = re.compile(r"最接近的句子：“(?P<said>.*?)”")
+REPLY_KINDS = {"key_points", "tone", "avoid"}
+
+
+def humanize(text) -> str:
+    """Action IDs in a scorer's label or evidence become their Chinese labels."""
+    return ACTION_ID.sub(lambda m: action_label(m.group(0)), str(text or ""))
+
+
+def verdict(criterion: dict, steps: dict[str, int]) -> dict:
+    """One criterion in the agent's words: "你的回复「…」做到了/没有做到「…」", its rule and,
+    for trainers, the scorer's figures. Reads the Report's as_dict() fields; `said`, `detail`
+    are optional."""
+    status = criterion.get("status", "na")
+    label = re.sub(r"^执行\s*", "", humanize(criterion.get("label", "")))
+    evidence = humanize(criterion.get("evidence", ""))
+    kind = criterion.get("kind", "")
+    said = criterion.get("said")
+    if said is None and kind == "key_points":
+        found = CLOSEST.search(evidence)
+        said = found.group("said") if found else None
+    subject = "你的回复" if kind in REPLY_KINDS else "你的处理"
+    if said:
+        subject = f"你的回复「{said}」"
+    if status == "pass":
+        sentence = f"{subject}做到了「{label}」"
+    elif status == "fail":
+        sentence = f"{subject}没有做到「{label}」"
+    else:
+        sentence = f"「{label}」这次不适用"
+    plain = FIGURES.sub("", CLOSEST.sub("", evidence)).strip(" ，,；;")
+    if said and plain in ("表达了该要点", ""):
+        plain = ""
+    if kind == "required_actions" and plain.startswith("未执行"):
+        plain = ""                                  # the sentence already says it
+    number = steps.get(criterion.get("step"))
+    return {"status": status, "icon": STATUS_ICON.get(status, "–"), "status_zh": STATUS_ZH.get(status, status),
+            "sentence": sentence, "why": plain if plain != sentence else "", "rule": criterion.get("rule"),
+            "step": f"第 {number} 步" if number else str(criterion.get("step") or ""), "kind": kind,
+            "evidence": evidence, "detail": criterion.get("detail")}
+
+
+def report_view(report: dict, step_order: list[str]) -> dict:
+    steps = {step: i for i, step in enumerate(step_order, start=1)}
+    score, top = report.get("score") or 0, report.get("max") or 100
+    share = score / top if top else 0
+    critical = [{**c, "reason": humanize(c.get("reason")), "evidence": humanize(c.get("evidence")),
+                 "step": f"第 {steps[c['step']]} 步" if c.get("step") in steps else c.get("step")}
+                for c in report.get("critical") or []]
+    caps = [{**c, "reason": humanize(c.get("reason")),
+             "step": f"第 {steps[c['step']]} 步" if c.get("step") in steps else c.get("step")}
+            for c in report.get("caps") or []]
+    comment = humanize(report.get("comment", ""))
+    for step, number in steps.items():
+        comment = comment.replace(f"（{step}）", f"（第 {number} 步）")
+    verdicts = [{**verdict(c, steps), "index": i} for i, c in enumerate(report.get("criteria") or [])]
+    groups = [(title, [v for v in verdicts if v["status"] == status])
+              for title, status in (("需要改进", "fail"), ("做得好", "pass"), ("不适用", "na"))]
+    return {"score": score, "max": top, "band": "good" if share >= .8 else "fair" if share >= .6 else "poor",
+            "critical": critical, "caps": caps, "comment": comment, "verdicts": verdicts,
+            "groups": [(title, items) for title, items in groups if items]}
 
 
 def _attempt_or_404(session, attempt_id: int) -> ScenarioAttempt:
@@ -60,14 +141,101 @@ def play(case_id):
         return render_template("scenarios/play.html", **_play_context(case, attempt))
 
 
-def _play_context(case, attempt) -> dict:
+# What the chat shows after the agent's own actions (reply and private_message are bubbles).
+ACTION_EVENTS = {
+    "delete_message": "你撤回了这条消息",
+    "warn_member": "你警告了 {who}",
+    "mute_member": "你将 {who} 禁言",
+    "remove_member": "你将 {who} 移出了群聊",
+    "escalate": "你把问题升级给了{arg}",
+    "classify": "你将问题分类为「{arg}」",
+    "create_ticket": "你创建了工单",
+    "publish_announcement": "你发布了群公告",
+    "pin_message": "你置顶了消息",
+    "follow_up": "你设置了跟进提醒",
+    "no_action": "你没有采取行动",
+}
+
+
+def _clock(minutes: float) -> str:
+    """Simulated minutes since day 1 00:00 back to the transcript's clock ("HH:MM", "第2天 HH:MM")."""
+    total = int(round(minutes))
+    day, rest = divmod(total, 1440)
+    text = f"{rest // 60:02d}:{rest % 60:02d}"
+    return f"第{day + 1}天 {text}" if day else text
+
+
+def _show_at(value: str) -> str:
+    return _clock(time_minutes(value))
+
+
+def action_events(case, step, actions: list[str]) -> list[str]:
+    """System lines for what the agent did at a step, in the agent's words (Chinese, no IDs)."""
+    who = sanction_target(case, step) or "该成员"
+    lines = []
+    for action in actions:
+        base, _, arg = action.partition(":")
+        template = ACTION_EVENTS.get(base)
+        if template is None:
+            continue
+        if "{arg}" in template and not arg:
+            lines.append(f"你执行了：{action_label(action)}")
+        else:
+            lines.append(template.format(who=who, arg=arg))
+    return lines
+
+
+def chat_items(case, steps: list, turns: list[dict]) -> tuple[list[dict], set[str]]:
+    """The group chat as the agent has lived it: each step's messages, the agent's reply and actions
+    as they happened. A member the agent removed no longer speaks in the group: their later messages
+    reach the agent as private ones. Returns the items and who was removed."""
+    roles = {m.name: m.role for m in case.cast}
+    agent = next((m.name for m in case.cast if m.role == "agent"), "我")
+    removed: set[str] = set()
+    items: list[dict] = []
+    for index, step in enumerate(steps):
+        turn = turns[index] if index < len(turns) else None
+        last = None
+        for m in step.messages:
+            last = time_minutes(m.at)
+            items.append({"kind": "message", "sender": m.sender, "role": roles.get(m.sender, "member"),
+                          "at": _show_at(m.at), "text": m.text, "new": turn is None,
+                          "private": m.private or m.sender in removed, "removed": m.sender in removed})
+        if turn is None:
+            continue
+        at = _clock((last or 0) + (turn["minutes"] or 0))
+        private = turn["visibility"] == "private"
+        if turn["reply"]:
+            items.append({"kind": "mine", "sender": agent, "role": "agent", "at": at, "text": turn["reply"],
+                          "private": private})
+        for line in action_events(case, step, turn["actions"]):
+            items.append({"kind": "system", "text": line, "at": at})
+        if not turn["reply"] and not turn["actions"]:
+            items.append({"kind": "system", "text": "你没有回复，也没有采取行动", "at": at})
+        bases = {a.partition(":")[0] for a in turn["actions"]}
+        if "remove_member" in bases:
+            target = sanction_target(case, step)
+            if target:
+                removed.add(target)
+    return items, removed
+
+
+def _play_context(case, attempt, prefill: dict | None = None) -> dict:
     by_id = {s.id: s for s in case.scenario.steps}
-    history = [{"step": by_id[t.step], "actions": json.loads(t.actions), "reply": t.reply, "visibility": t.visibility,
-                "minutes": t.minutes} for t in attempt.turns]
+    turns = [{"step": t.step, "actions": json.loads(t.actions), "reply": t.reply, "visibility": t.visibility,
+              "minutes": t.minutes} for t in attempt.turns]
+    step = by_id[attempt.current_step]
+    items, removed = chat_items(case, [by_id[t["step"]] for t in turns] + [step], turns)
     teams, categories = choices()
-    return {"case": case, "attempt": attempt, "history": history, "step": by_id[attempt.current_step],
-            "actions": ACTIONS, "teams": teams, "categories": categories,
-            "number": len(history) + 1}
+    limit_seconds = step.time_limit_min * 60 / (attempt.time_scale or 1)
+    shown = attempt.step_shown_at or utcnow()
+    seconds_left = int(limit_seconds - (utcnow() - shown).total_seconds())
+    agent = next((m.name for m in case.cast if m.role == "agent"), "")
+    members = [m.name for m in case.cast if m.role != "agent" and m.name not in removed]
+    return {"case": case, "attempt": attempt, "items": items, "step": step, "agent_name": agent,
+            "action_labels": {k: v for k, v in ACTION_LABELS.items() if k not in ("reply", "private_message")},
+            "teams": teams, "categories": categories, "number": len(turns) + 1, "members": members,
+            "seconds_left": seconds_left, "limit_seconds": int(limit_seconds), "prefill": prefill or {}}
 
 
 @bp.post("/scenarios/<case_id>/start")
@@ -87,11 +255,18 @@ def answer(attempt_id):
         if attempt.user_id != current_user.id:
             abort(403)
         case = case_or_404(attempt.case_id)
+        reply = request.form.get("reply", "")
+        if not reply.strip() and request.form.get("confirm_empty") != "1" and attempt.status == "active":
+            # ask first (the script asks in the browser; this is the page without JavaScript)
+            prefill = {"actions": request.form.getlist("actions"), "visibility": request.form.get("visibility", "public"),
+                       "team": request.form.get("team", ""), "category": request.form.get("category", ""),
+                       "confirm_empty": True}
+            return render_template("scenarios/play.html", **_play_context(case, attempt, prefill))
         if not claim_step(session, attempt):     # a double click: the first answer already moved on
             flash(ALREADY_ANSWERED, "error")
             return redirect(url_for("scenarios.play", case_id=case.id))
         try:
-            practice.answer(session, attempt, case, request.form.getlist("actions"), request.form.get("reply", ""),
+            practice.answer(session, attempt, case, request.form.getlist("actions"), reply,
                             request.form.get("visibility", "public"), request.form.get("team", ""),
                             request.form.get("category", ""), step=request.form.get("step") or None, scorer=scorer())
         except practice.PracticeError as exc:
@@ -120,9 +295,14 @@ def report(attempt_id):
         user = session.get(User, attempt.user_id)
         turns = [{"step": t.step, "actions": json.loads(t.actions), "reply": t.reply, "visibility": t.visibility,
                   "minutes": t.minutes, "seconds": t.real_seconds} for t in attempt.turns]
-        return render_template("scenarios/report.html", case=case, attempt=attempt, report=data, grades=grades,
-                               turns=turns, user=user, rule_link=rule_link, status_zh=STATUS_ZH,
-                               can_grade=current_user.can("trainer"))
+        by_id = {s.id: s for s in case.scenario.steps}
+        items, _removed = chat_items(case, [by_id[t["step"]] for t in turns if t["step"] in by_id],
+                                     [t for t in turns if t["step"] in by_id])
+        view = report_view(data, [t["step"] for t in turns])
+        return render_template("scenarios/report.html", case=case, attempt=attempt, report=data, view=view,
+                               grades=grades, items=items, user=user, rule_link=rule_link, status_zh=STATUS_ZH,
+                               agent_name=next((m.name for m in case.cast if m.role == "agent"), ""),
+                               trainer=current_user.can("trainer"), can_grade=current_user.can("trainer"))
 
 
 @bp.post("/scenarios/attempts/<int:attempt_id>/grade")

@@ -1,5 +1,8 @@
 """Training pages (server-rendered, no JavaScript needed): practice, exam, review, trainer view.
-Every answer is its own form (one POST per answer, CSRF token) that redirects back."""
+
+An attempt is one form: without JavaScript every button saves all answers (and 交卷 then submits,
+after a confirmation page when questions are unanswered); with JavaScript (static/quiz.js) each
+answer is saved through the JSON API the moment it is given."""
 from __future__ import annotations
 
 from apiflask import APIBlueprint
@@ -94,31 +97,42 @@ def attempt(attempt_id):
     return render_template(template, a=data, labels=TYPE_LABELS, mine=data["user_id"] == current_user.id)
 
 
-def response_from_form(question, presented: dict, form) -> dict:
-    """Turn one question's form fields into the response the API takes (the attempt's opaque ids)."""
+def response_from_form(question, presented: dict, form, prefix: str = "") -> dict | None:
+    """Turn one question's form fields (named ``prefix + field``) into the response the API takes
+    (the attempt's opaque ids, as `presented` shows them); None when the question was left unanswered."""
     t = question.type
+    get = lambda name: form.get(prefix + name, "")  # noqa: E731
     if t == "single":
-        return {"choice": form.get("choice", "")}
+        return {"choice": get("choice")} if get("choice") != "" else None
     if t == "multiple":
-        return {"choices": form.getlist("choices")}
+        picks = form.getlist(prefix + "choices")
+        return {"choices": picks} if picks else None
     if t == "true_false":
-        return {"answer": form.get("answer", "")}
+        return {"answer": get("answer")} if get("answer") != "" else None
     if t == "ordering":
         ids = [entry["id"] for entry in presented.get("items", [])]
         n = len(ids)
-        ranks = [(_int(form.get(f"pos_{k}"), 0), k) for k in ids]
+        ranks = [(_int(get(f"pos_{k}"), 0), k) for k in ids]
+        if all(r == 0 for r, _ in ranks):
+            return None
         if sorted(r for r, _ in ranks) != list(range(1, n + 1)):
             return {"order": "每个步骤需要不同的序号（1–%d）" % n}
         return {"order": [k for _, k in sorted(ranks)]}
     if t == "matching":
-        return {"matches": {e["id"]: form.get(f"match_{e['id']}", "") for e in presented.get("lefts", [])
-                            if form.get(f"match_{e['id']}", "") != ""}}
-    return {"text": form.get("text", "")}
+        matches = {e["id"]: get(f"match_{e['id']}") for e in presented.get("lefts", []) if get(f"match_{e['id']}") != ""}
+        return {"matches": matches} if matches else None
+    return {"text": get("text")} if get("text").strip() else None
+
+
+def field_prefix(question_id: str) -> str:
+    """Field names of one question inside the attempt's single form."""
+    return f"{question_id}."
 
 
 @bp.post("/attempts/<int:attempt_id>/answers/<string(maxlength=16):question_id>")
 @login_required
 def save_answer(attempt_id, question_id):
+    """One question's answer (un-prefixed field names; kept for simple clients)."""
     located = project().questions.get(question_id)
     if located is None:
         abort(404, description="没有这道题")
@@ -126,7 +140,7 @@ def save_answer(attempt_id, question_id):
         shown = svc.presented(db(), attempt_id, question_id)
     except svc.AttemptError as exc:
         abort(exc.status, description=exc.reason)
-    response = response_from_form(located.obj, shown, request.form)
+    response = response_from_form(located.obj, shown, request.form) or {}
     if isinstance(response.get("order"), str):
         flash(response["order"], "error")
     else:
@@ -140,6 +154,65 @@ def save_answer(attempt_id, question_id):
     return redirect(url_for(".attempt", attempt_id=attempt_id) + f"#q-{question_id}")
 
 
+def _save_all(attempt_id: int, items: list[dict]) -> tuple[list[str], list[str]]:
+    """Save every answered question of the one form; returns (saved ids, error messages)."""
+    saved, errors = [], []
+    for item in items:
+        qid = item["question_id"]
+        located = project().questions.get(qid)
+        if located is None:
+            continue
+        response = response_from_form(located.obj, item["question"], request.form, field_prefix(qid))
+        if response is None:
+            continue
+        if isinstance(response.get("order"), str):
+            errors.append(f"{qid}：{response['order']}")
+            continue
+        try:
+            svc.save_answer(db(), project(), attempt_id, current_user.id, qid, response)
+            saved.append(qid)
+        except svc.AttemptError as exc:
+            if exc.code in ("forbidden", "not_found"):
+                abort(exc.status, description=exc.reason)
+            if exc.code in ("submitted", "deadline_passed"):
+                errors.append(exc.reason)
+                break
+            errors.append(f"{qid}：{exc.reason}")
+    return saved, errors
+
+
+@bp.post("/attempts/<int:attempt_id>")
+@login_required
+def save_all(attempt_id):
+    """The attempt's one form: save every answer; with action=submit, then submit (asking first
+    when questions are still unanswered, unless confirm=1)."""
+    try:
+        data = svc.view(db(), project(), attempt_id, current_user.id, current_user.role)
+    except svc.AttemptError as exc:
+        abort(exc.status, description=exc.reason)
+    if data["user_id"] != current_user.id:
+        abort(403, description="只能作答自己的测验")
+    if data["submitted"]:
+        return redirect(url_for(".attempt", attempt_id=attempt_id))
+    saved, errors = _save_all(attempt_id, data["items"])
+    for message in errors:
+        flash(message, "error")
+    if request.form.get("action") != "submit":
+        if saved:
+            flash(f"已保存 {len(saved)} 道题的答案。", "info")
+        anchor = request.form.get("action", "")
+        return redirect(url_for(".attempt", attempt_id=attempt_id) + (f"#q-{anchor[5:]}" if anchor.startswith("save:") else ""))
+    if request.form.get("confirm") != "1":
+        fresh = svc.view(db(), project(), attempt_id, current_user.id, current_user.role)
+        if not fresh["submitted"]:
+            missing = [{"number": n, "question_id": item["question_id"]}
+                       for n, item in enumerate(fresh["items"], start=1) if not item["saved_at"]]
+            if missing:
+                return render_template("training/attempt.html", a=fresh, labels=TYPE_LABELS, mine=True,
+                                       confirm_missing=missing)
+    return submit(attempt_id)
+
+
 @bp.post("/attempts/<int:attempt_id>/submit")
 @login_required
 def submit(attempt_id):
@@ -148,7 +221,8 @@ def submit(attempt_id):
     except svc.AttemptError as exc:
         if exc.code in ("forbidden", "not_found"):
             abort(exc.status, description=exc.reason)
-        _flash_error(exc)
+        if exc.code != "submitted":
+            _flash_error(exc)
     return redirect(url_for(".attempt", attempt_id=attempt_id))
 
 

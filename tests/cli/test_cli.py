@@ -57,11 +57,27 @@ def test_stats_json(mini):
     assert data["questions_by_type"] == {"single": 1, "true_false": 1}
 
 
-def test_new_rule_scaffold_is_valid(mini):
+def _fill_in(path):
+    """What a trainer does: replace every placeholder (here: keep the sample text, drop the mark)."""
+    path.write_text(path.read_text(encoding="utf-8").replace("【待填写】", ""), encoding="utf-8")
+
+
+def _placeholder_lines(path) -> list[int]:
+    return [n for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1) if "【待填写】" in line]
+
+
+def test_new_rule_scaffold_fails_lint_until_filled_in(mini):
     runner = CliRunner()
     result = runner.invoke(cli, ["new", "rule", "AAA", "--title", "第三条", "--root", str(mini)])
     assert result.exit_code == 0 and "AAA-03" in result.output
-    assert "## AAA-03 第三条" in (mini / "docs/rules/aaa.md").read_text(encoding="utf-8")
+    chapter = mini / "docs/rules/aaa.md"
+    assert "## AAA-03 第三条" in chapter.read_text(encoding="utf-8")
+    lint = runner.invoke(cli, ["lint", "--root", str(mini)])
+    lines = _placeholder_lines(chapter)
+    assert lint.exit_code == 1 and len(lines) == 4
+    for line in lines:
+        assert f"docs/rules/aaa.md:{line}: placeholder from `casebook new` not replaced yet" in lint.output
+    _fill_in(chapter)
     assert runner.invoke(cli, ["lint", "--root", str(mini)]).exit_code == 0
 
 
@@ -70,11 +86,16 @@ def test_new_rule_unknown_chapter(mini):
     assert result.exit_code == 1 and "unknown chapter 'ZZZ'" in result.output
 
 
-def test_new_case_scaffold_is_valid(mini):
+def test_new_case_scaffold_fails_lint_until_filled_in(mini):
     runner = CliRunner()
     result = runner.invoke(cli, ["new", "case", "AAA", "--slug", "Late refund", "--root", str(mini)])
     assert result.exit_code == 0 and "CASE-002" in result.output
-    assert (mini / "cases/002-late-refund.yml").is_file()
+    case = mini / "cases/002-late-refund.yml"
+    assert case.is_file()
+    lint = runner.invoke(cli, ["lint", "--root", str(mini)])
+    first = _placeholder_lines(case)[0]
+    assert lint.exit_code == 1 and f"cases/002-late-refund.yml:{first}: placeholder from `casebook new` not replaced yet: “title: 【待填写】案例标题" in lint.output
+    _fill_in(case)
     lint = runner.invoke(cli, ["lint", "--root", str(mini)])
     assert lint.exit_code == 0, lint.output
 

@@ -198,3 +198,14 @@ def test_exam_pass_mark_out_of_range(mini):
     exam.mkdir()
     (exam / "exam.yml").write_text("blueprint:\n  AAA: 1\npass_mark: 1.5\n", encoding="utf-8")
     assert any(m.startswith("quiz/exam/exam.yml:3: pass_mark: Input should be less than or equal to 1") for m in messages(mini))
+
+
+def test_removed_member_speaking_is_a_warning(mini):
+    path = mini / CASE
+    edit(path, "          text: 凭什么踢我\n          private: true\n", "          text: 凭什么踢我\n")
+    line = line_of(path, "text: 凭什么踢我") - 1          # the `from:` line of the removed member's message
+    assert f"{CASE}:{line}: warning: step 's2_complaint': '阿杰' speaks in the group after being removed at step 's1' (mark the message `private: true`, or let another member speak)" in messages(mini)
+    problems = load_project(mini, today=dt.date(2026, 11, 23)).problems
+    assert not [p for p in problems.errors if p.code == "removed-speaks"]          # a warning, not an error
+    edit(path, "          text: 凭什么踢我\n", "          text: 凭什么踢我\n          private: true\n")
+    assert not [m for m in messages(mini) if "after being removed" in m]

@@ -16,23 +16,56 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
         "--disable-component-update", "--disable-sync"]
 
 
-@pytest.fixture
-def live_server(mini, tmp_path):
+@contextlib.contextmanager
+def serving(root, tmp_path, users=(("xiaoan", "agent", "小安"),)):
+    """The app for a content root on a free local port, with the given (username, role, name) accounts
+    (password "password-b"); yields the base URL."""
     from casebook.web import create_app
-    app = create_app(root=mini, config={"DATABASE_URL": f"sqlite:///{tmp_path / 'live.db'}", "SECRET_KEY": "browser-test",
+    app = create_app(root=root, config={"DATABASE_URL": f"sqlite:///{tmp_path / 'live.db'}", "SECRET_KEY": "browser-test",
                                         "RATELIMIT_ENABLED": False})
-    add_user(app.extensions["casebook.db"], "xiaoan", "password-b", display_name="小安")
+    for username, role, name in users:
+        add_user(app.extensions["casebook.db"], username, "password-b", role=role, display_name=name)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.shutdown()
-    app.extensions["casebook.db"].dispose()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.shutdown()
+        app.extensions["casebook.db"].dispose()
 
 
+@pytest.fixture
+def live_server(mini, tmp_path):
+    with serving(mini, tmp_path) as url:
+        yield url
+
+
+
+
+@contextlib.contextmanager
+def browser():
+    """Debian's chromium, headless (never a downloaded browser)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is not installed: run `make test` (apt-get install -y chromium)", pytrace=False)
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def sign_in(page, base: str, username: str = "xiaoan", next_path: str = "/"):
+    page.goto(f"{base}/login?next={next_path}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "password-b")
+    page.click("button[type=submit]")
+    page.wait_for_url("**" + next_path)
 
 
 @contextlib.contextmanager
@@ -45,6 +78,7 @@ def signed_in_page(live_server: str, next_path: str):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         try:
             page = browser.new_page()
+            page.set_default_timeout(120_000)
             page.goto(f"{live_server}/login?next={next_path}")
             page.fill("input[name=username]", "xiaoan")
             page.fill("input[name=password]", "password-b")
@@ -53,3 +87,12 @@ def signed_in_page(live_server: str, next_path: str):
             yield page
         finally:
             browser.close()
+
+
+def wait_until(page, check, attempts: int = 600):
+    """Poll `check()` (Python, so no script evaluation a strict CSP would refuse) every 0.25 s."""
+    for _ in range(attempts):
+        if check():
+            return
+        page.wait_for_timeout(250)
+    raise AssertionError("condition not met")

@@ -33,8 +33,33 @@ def test_play_resume_report_history(app, client):
     r = client.post(f"/scenarios/attempts/{attempt_id}/answer", data={"step": "s2", "reply": "感谢您的配合！"})
     assert r.headers["Location"].endswith(f"/scenarios/attempts/{attempt_id}")
     report = client.get(f"/scenarios/attempts/{attempt_id}").get_data(as_text=True)
-    assert "得分" in report and "/docs/rules/" in report and ("相似度" in report or "表达了该要点" in report)
+    assert "得分" in report and "/docs/rules/" in report
+    # in the agent's words: Chinese action names, "你的回复「…」做到了「…」", no scorer figures
+    assert "你的回复「感谢您的配合" in report and "」做到了「感谢配合」" in report and "做到了「撤回消息」" in report
+    assert "delete_message" not in report and "相似度" not in report and "详情" not in report
+    assert "你撤回了这条消息" in report and "你警告了 阿杰" in report      # the replay shows the actions
     assert f"/scenarios/attempts/{attempt_id}" in client.get("/scenarios/history").get_data(as_text=True)
+    client.post("/logout")
+    login(app, client, "trainer1", role="trainer")            # trainers keep the figures behind 详情
+    report = client.get(f"/scenarios/attempts/{attempt_id}").get_data(as_text=True)
+    assert "<summary>详情</summary>" in report
+
+
+def test_empty_reply_asks_first_and_removed_member_speaks_privately(app, client):
+    login(app, client)
+    client.post("/scenarios/CASE-001/start")
+    page = client.get("/scenarios/CASE-001").get_data(as_text=True)
+    attempt_id = int(page.split("/scenarios/attempts/")[1].split("/")[0])
+    asked = client.post(f"/scenarios/attempts/{attempt_id}/answer",
+                        data={"step": "s1", "reply": "  ", "actions": ["remove_member"]})
+    text = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "你还没有写回复" in text and 'name="confirm_empty" value="1"' in text
+    assert 'value="remove_member" checked' in text                       # the choice is kept
+    sent = client.post(f"/scenarios/attempts/{attempt_id}/answer",
+                       data={"step": "s1", "reply": "", "actions": ["remove_member"], "confirm_empty": "1"})
+    assert sent.status_code == 302
+    chat = client.get("/scenarios/CASE-001").get_data(as_text=True)
+    assert "你将 阿杰 移出了群聊" in chat and "私聊你（已被移出群聊）" in chat and "凭什么踢我" in chat
 
 
 def test_branching_and_api_and_calibration(app, client):

@@ -283,7 +283,7 @@ def test_pages_practice_flow(tapp):
     url = r.headers["Location"]
     attempt_id = int(url.rstrip("/").split("/")[-1])
     page = client.get(url).get_data(as_text=True)
-    assert "保存本题" in page and "交卷" in page
+    assert "保存答案" in page and "交卷" in page and 'id="quiz"' in page
     # the form fields carry the attempt's opaque ids (read from the API view of the same attempt)
     items = {i["question_id"]: i for i in client.get(f"/api/attempts/{attempt_id}").get_json()["items"]}
     ids = {qid: client_answer(tapp, items[qid], RIGHT[qid]) for qid in RIGHT}
@@ -294,15 +294,24 @@ def test_pages_practice_flow(tapp):
         "AAA-Q05": {f"match_{k}": v for k, v in ids["AAA-Q05"]["matches"].items()},
         "AAA-Q06": {"text": "我会先撤回这条广告消息。然后私聊提醒发布者群规。"},
     }
-    for qid, data in forms.items():
-        saved = client.post(f"/training/attempts/{attempt_id}/answers/{qid}", data=data)
-        assert saved.status_code == 302 and saved.headers["Location"].endswith(f"#q-{qid}")
+    # the per-question form still works (un-prefixed names), and reports a bad ordering
     dup = client.post(f"/training/attempts/{attempt_id}/answers/AAA-Q04",
                       data={f"pos_{k}": "1" for k in ids["AAA-Q04"]["order"]})
     assert "不同的序号" in client.get(dup.headers["Location"]).get_data(as_text=True)
+    # one form: any button saves every answer given so far (field names carry the question id)
+    one_form = {f"{qid}.{name}": value for qid, data in forms.items() if qid != "AAA-Q06" for name, value in data.items()}
+    saved = client.post(url, data={**one_form, "action": "save:AAA-Q03"})
+    assert saved.status_code == 302 and saved.headers["Location"].endswith("#q-AAA-Q03")
     page = client.get(url).get_data(as_text=True)
-    assert page.count("已保存") == 6 and f'value="{ids["AAA-Q01"]["choice"]}" checked' in page
-    client.post(f"/training/attempts/{attempt_id}/submit")
+    assert page.count("已保存 ✓") == 5 and f'value="{ids["AAA-Q01"]["choice"]}" checked' in page
+    assert 'name="AAA-Q02.answer" value="false" checked' in page      # a saved true/false answer is shown
+    # 交卷 with a question unanswered: a confirmation listing it, nothing submitted yet
+    ask = client.post(url, data={"action": "submit"})
+    assert ask.status_code == 200 and "还有 1 道题没有作答" in ask.get_data(as_text=True)
+    assert "#q-AAA-Q06" in ask.get_data(as_text=True) and client.get(url).get_data(as_text=True).count("已保存 ✓") == 5
+    last = {"AAA-Q06.text": forms["AAA-Q06"]["text"]}
+    done = client.post(url, data={**last, "action": "submit"})
+    assert done.status_code == 302
     result = client.get(url).get_data(as_text=True)
     assert "100.0" in result and "解析" in result and 'href="/docs/rules/aaa/#AAA-01"' in result and "你的答案" in result
 
