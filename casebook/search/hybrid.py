@@ -26,6 +26,14 @@ class Fusion:
     alpha_latin: float | None = None
     #: multiplier of the fused score of quiz questions (they restate rules and crowd them out)
     question_weight: float = 1.0
+    #: keyword weight of synonyms of the typed words and of typo/homophone corrections (typed = 1)
+    synonym_weight: float = 0.5
+    typo_weight: float = 0.6
+    #: queries at least this long (characters) are pasted messages: the rules cited by their top
+    #: `citing_items` cases/resolutions get cited_rule_weight × that item's fused score
+    long_query_chars: int = 40
+    cited_rule_weight: float = 0.0
+    citing_items: int = 3
 
     def label(self) -> str:
         extra = ""
@@ -33,6 +41,9 @@ class Fusion:
             extra += f", latin alpha={self.alpha_latin:.2f}"
         if self.question_weight != 1.0:
             extra += f", question weight={self.question_weight:.2f}"
+        if self.cited_rule_weight:
+            extra += f", cited rules={self.cited_rule_weight:.2f}"
+        extra += f", syn={self.synonym_weight:.2f}, typo={self.typo_weight:.2f}"
         if self.method == "rrf":
             return f"rrf(k={self.rrf_k}, alpha={self.alpha:.2f}{extra})"
         return f"weighted(alpha={self.alpha:.2f}{extra})"
