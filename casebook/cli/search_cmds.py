@@ -223,22 +223,23 @@ def eval_cmd(root, set_name, tune, as_json):
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--clear", is_flag=True, help="Delete the log after listing it.")
 def gaps_cmd(root, days, limit, as_json, clear):
-    """Searches that found nothing or only weak matches: where content is missing."""
+    """Searches with only weak matches or whose results nobody opened, grouped by similar query."""
     import datetime as dt
     from ..search import gaps
     database = _database(root)
     since = dt.datetime.utcnow() - dt.timedelta(days=days) if days else None
     rows = gaps.summary(database, since, limit)
     if as_json:
-        click.echo(json.dumps([{"query": r.query, "count": r.count, "last": r.last.isoformat(timespec="seconds"),
+        click.echo(json.dumps([{"query": r.query, "count": r.count, "weak": r.weak, "unopened": r.unopened,
+                                "variants": r.variants, "last": r.last.isoformat(timespec="seconds"),
                                 "top_score": r.best} for r in rows], ensure_ascii=False, indent=1))
     elif not rows:
-        click.echo("没有记录到弱结果的搜索。")
+        click.echo("没有记录到弱结果或无人点开的搜索。")
     else:
-        click.echo(f"{'次数':<4} {'最高相似度':<8} {'最近时间':<19} 查询")
+        click.echo(f"{'次数':<4} {'弱结果':<4} {'未点开':<4} {'最近时间':<16} 查询（相近的说法）")
         for r in rows:
-            best = f"{r.best:.3f}" if r.best is not None else "-"
-            click.echo(f"{r.count:<6} {best:<13} {r.last:%Y-%m-%d %H:%M}    {r.query}")
+            variants = f"  （{'；'.join(r.variants)}）" if r.variants else ""
+            click.echo(f"{r.count:<6} {r.weak:<7} {r.unopened:<7} {r.last:%Y-%m-%d %H:%M}  {r.query}{variants}")
     if clear:
         click.echo(f"cleared {gaps.clear(database)} entries", err=True)
 

@@ -32,7 +32,9 @@ class Document:
 
     def __post_init__(self):
         if not self.passage:
-            self.passage = "\n".join(p for p in (self.title, self.title_en, self.text) if p)
+            # the English title is keyword-indexed (keyword_text), not embedded: e5 is cross-lingual
+            # already, and the passage (hence the cached vector) stays what it was
+            self.passage = f"{self.title}\n{self.text}"
         self.passage = self.passage[:MAX_PASSAGE_CHARS]
 
     @property

@@ -77,7 +77,7 @@ class Hit:
         d = self.doc
         return {"id": d.id, "kind": d.kind, "title": d.title, "url": d.url, "score": round(float(self.score), 6),
                 "snippet": self.snippet, "text": d.text, "chapter": d.chapter, "tags": list(d.tags), "date": d.date,
-                "rules": list(d.rules)}
+                "rules": list(d.rules), "title_en": d.title_en}
 
 
 @dataclass
