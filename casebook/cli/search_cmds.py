@@ -186,7 +186,10 @@ def eval_cmd(root, set_name, tune, as_json):
     database = _database(root)
     searcher = _searcher(root, database, quiet=as_json)
     missing = sorted({r for q in queries for r in q.grades if r not in searcher.index.position})
-    evaluator = Evaluator(searcher, queries)
+    from ..search.embcache import EmbeddingCache
+    from ..search.index import cache_path
+    with EmbeddingCache(cache_path(root)) as cache:
+        evaluator = Evaluator(searcher, queries, cache)
     rows = evaluator.table(DEFAULT)
     breakdown = evaluator.breakdown(DEFAULT)
     chosen = ranked = None

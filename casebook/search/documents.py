@@ -39,8 +39,9 @@ class Document:
 
     @property
     def keyword_text(self) -> str:
-        """What the keyword index tokenises: titles, English keywords and the text."""
-        return "\n".join(p for p in (self.title, self.title_en, " ".join(self.keywords_en), self.text) if p)
+        """What the keyword index tokenises: titles, tags, English keywords and the text."""
+        return "\n".join(p for p in (self.title, self.title_en, " ".join(self.tags), " ".join(self.keywords_en),
+                                      self.text) if p)
 
     @property
     def hash(self) -> str:

@@ -26,12 +26,13 @@ MAX_QUERY_CHARS = 2000
 #: content: eval queries (zh) min 0.876, 5th percentile 0.891; off-topic zh queries 0.847–0.889;
 #: eval queries (en) min 0.767, 5th percentile 0.772; off-topic en queries 0.726–0.797.
 WEAK_SIMILARITY = {"cjk": 0.88, "latin": 0.765}
-#: Calibrated weak flag (Searcher.is_weak): how far the best hit's similarity must stand above the
-#: query's mean similarity to the index, with and without keyword evidence. Measured in
-#: search/README.md ("Honest confidence").
-WEAK_MARGIN = {"dense": 0.10, "keyword": 0.06}
-#: /api/similar: a resolution or case is "similar" when it stands this far above the index mean.
-SIMILAR_MARGIN = 0.10
+#: Calibrated weak flag (Searcher.is_weak): a result is strong when the best hit's similarity
+#: stands WEAK_MARGIN above the query's mean similarity to the content, or when the best keyword
+#: hit contains WEAK_MATCH of the query's words (first MATCH_TOKENS words). Measured on the
+#: evaluation queries against nonsense and off-topic queries (search/README.md).
+WEAK_MARGIN = 0.055
+WEAK_MATCH = 0.6
+MATCH_TOKENS = 12
 
 
 def weak_threshold(query: str) -> float:
@@ -246,32 +247,48 @@ class Searcher:
         relevant document stands out from the bulk."""
         return float(similarity - float(self.index.centroid @ vector))
 
+    def matched_fraction(self, query: str, keyword: list[tuple[int, float]] | None) -> float:
+        """Share of the query's words that the best keyword hit contains (a word counts when the
+        document has it, one of its synonyms or a typo correction of it). Nonsense and
+        off-topic questions match only stray words; a real question matches most of its words."""
+        if not keyword:
+            return 0.0
+        groups = self.keyword_groups(query)
+        base = groups[0][0][:MATCH_TOKENS]
+        if not base:
+            return 0.0
+        doc_tokens = set(self.tokenizer.tokens(self.index.docs[keyword[0][0]].keyword_text))
+        if any(t in doc_tokens for t in [*groups[1][0], *groups[2][0]]):
+            extra = 1   # a synonym or correction matched: count it for the word it stands for
+        else:
+            extra = 0
+        matched = sum(1 for t in base if t in doc_tokens) + extra
+        return min(1.0, matched / len(base))
+
     def is_weak(self, query: str, vector: np.ndarray, keyword: list[tuple[int, float]] | None,
                 hits: list[Hit], mask: np.ndarray | None = None) -> bool:
-        """Calibrated weak-result judgement (thresholds in WEAK_MARGIN, measured in search/README.md).
+        """Calibrated weak-result judgement (thresholds WEAK_MARGIN and WEAK_MATCH, measured in
+        search/README.md "Honest confidence").
 
-        Not weak when the query names an indexed item by ID. Otherwise weak unless the best hit
-        stands out from the index by WEAK_MARGIN["dense"] (dense evidence alone), or by
-        WEAK_MARGIN["keyword"] when the query's own words (or their synonyms or corrections) also
-        match documents (keyword evidence)."""
+        Not weak when the query names an indexed item by ID, when the best hit stands out from
+        the content by WEAK_MARGIN in dense similarity, or when the best keyword hit contains
+        at least WEAK_MATCH of the query's words. multilingual-e5 alone cannot tell: nonsense
+        such as "asdfqwer" gets similarities as high as real questions."""
         if not hits:
             return True
         if self.id_positions(query, mask):
             return False
         best = max((h.similarity for h in hits if h.similarity is not None), default=None)
-        if best is None:
-            return True
-        margin = self.margin(vector, best)
-        if margin >= WEAK_MARGIN["dense"]:
+        if best is not None and self.margin(vector, best) >= WEAK_MARGIN:
             return False
-        return not (keyword and margin >= WEAK_MARGIN["keyword"])
+        return self.matched_fraction(query, keyword) < WEAK_MATCH
 
     # ------------------------------------------------------------------ similar
     def similar(self, message: str, k: int = 5, rules_k: int = 5) -> dict:
         """A pasted customer message → similar past resolutions (and cases) plus the rules that apply.
 
-        The message is embedded once. When neither a resolution nor a case is close
-        (SIMILAR_MARGIN above the index mean), the answer is "nothing similar": weak, no items."""
+        The message is embedded once. When the searches for resolutions and for cases are both
+        weak (is_weak), the answer is "nothing similar": weak, no items."""
         message = (message or "").strip()[:MAX_QUERY_CHARS]
         if not message:
             raise QueryError("the message is empty")
@@ -280,14 +297,11 @@ class Searcher:
         cases = self.search(message, k=min(k, 3), filters=Filters(kinds=["case"]), vector=vector)
         best = max((h.similarity for h in [*resolutions.hits, *cases.hits] if h.similarity is not None), default=None)
         best_margin = self.margin(vector, best) if best is not None else None
-        if best_margin is None or best_margin < SIMILAR_MARGIN:
+        if resolutions.weak and cases.weak:
             return {"resolutions": [], "cases": [], "rules": [], "top_similarity": best, "weak": True,
                     "margin": best_margin}
-        close = [h for h in [*resolutions.hits, *cases.hits]
-                 if h.similarity is not None and self.margin(vector, h.similarity) >= SIMILAR_MARGIN]
-        close_ids = {h.doc.id for h in close}
-        resolution_hits = [h for h in resolutions.hits if h.doc.id in close_ids]
-        case_hits = [h for h in cases.hits if h.doc.id in close_ids]
+        resolution_hits = [] if resolutions.weak else resolutions.hits
+        case_hits = [] if cases.weak else cases.hits
         rules = self.search(message, k=rules_k, filters=Filters(kinds=["rule"]), vector=vector)
         rule_hits: dict[str, dict] = {}
         for hit in [*resolution_hits, *case_hits]:

@@ -113,12 +113,14 @@ class Evaluator:
 
     DEPTH = 100
 
-    def __init__(self, searcher, queries: Sequence[EvalQuery]):
+    def __init__(self, searcher, queries: Sequence[EvalQuery], cache=None):
+        """cache: an EmbeddingCache to keep query vectors between runs (optional)."""
         self.searcher = searcher
         self.queries = list(queries)
         self._groups: dict[str, list[np.ndarray]] = {}
         self._dense: dict[str, list[tuple[int, float]]] = {}
         keyword = searcher.index.keyword
+        vectors = self._query_vectors(cache)
         for query in self.queries:
             if query.q in self._groups:
                 continue
@@ -127,8 +129,28 @@ class Evaluator:
             self._groups[query.q] = [keyword.weighted_scores([(terms, 1.0 if j == i else 0.0)
                                                               for j, (terms, _w) in enumerate(groups[:i + 1])])
                                      for i in range(len(groups))]
-            self._dense[query.q] = searcher.dense_ranking(searcher.query_vector(query.q), self.DEPTH, None)
+            self._dense[query.q] = searcher.dense_ranking(vectors[query.q], self.DEPTH, None)
         self._cache: dict[tuple, list[str]] = {}
+
+    def _query_vectors(self, cache) -> dict[str, np.ndarray]:
+        """Each query's vector (Searcher.query_vector), kept in the embedding cache when given
+        (under "<embedder>#query", keyed by the normalised query text)."""
+        from .embcache import content_hash
+        from .normalize import normalize
+        texts = list(dict.fromkeys(q.q for q in self.queries))
+        name = f"{self.searcher.embedder.name}#query"
+        keys = {t: content_hash(normalize(t)) for t in texts}
+        found = cache.get_many(name, list(keys.values())) if cache is not None else {}
+        out, new = {}, []
+        for text in texts:
+            vector = found.get(keys[text])
+            if vector is None:
+                vector = self.searcher.query_vector(text)
+                new.append((keys[text], vector))
+            out[text] = np.asarray(vector, dtype=np.float32)
+        if cache is not None and new:
+            cache.put_many(name, new)
+        return out
 
     def _keyword(self, query: str, fusion: Fusion) -> list[tuple[int, float]]:
         from .dense import top_k
@@ -210,7 +232,11 @@ class Evaluator:
                 candidates = [current.with_(**{name: v}) for v in values]
                 best = max(candidates, key=lambda f: (key(f), f == current))
                 current = best if key(best) > key(current) else current
-        results = [(f, s, h) for f, (s, h) in tried.items()]
+        results, labels = [], set()
+        for f, (s, h) in tried.items():
+            if f.label() not in labels:   # settings that do not apply (rrf_k of "weighted") look alike
+                labels.add(f.label())
+                results.append((f, s, h))
         results.sort(key=lambda r: (-r[1].ndcg10, -r[1].mrr, -r[1].recall5))
         return current, results
 
@@ -224,6 +250,8 @@ TUNING_SPACE: dict[str, tuple] = {
     "synonym_weight": (0.3, 0.5, 0.7),
     "typo_weight": (0.0, 0.3, 0.6, 0.8),
     "cited_rule_weight": (0.0, 0.3, 0.5, 0.8),
+    "citing_items": (1, 2, 3, 5),
+    "long_query_chars": (20, 40, 80),
     "rrf_k": (10, 30, 60),
 }
 

@@ -42,7 +42,8 @@ class Fusion:
         if self.question_weight != 1.0:
             extra += f", question weight={self.question_weight:.2f}"
         if self.cited_rule_weight:
-            extra += f", cited rules={self.cited_rule_weight:.2f}"
+            extra += (f", cited rules={self.cited_rule_weight:.2f} from top {self.citing_items}"
+                      f" when ≥{self.long_query_chars} chars")
         extra += f", syn={self.synonym_weight:.2f}, typo={self.typo_weight:.2f}"
         if self.method == "rrf":
             return f"rrf(k={self.rrf_k}, alpha={self.alpha:.2f}{extra})"
