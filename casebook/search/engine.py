@@ -170,16 +170,17 @@ class Searcher:
     def _bring_up_cited_rules(self, ranked: list[tuple[int, float]], fusion: Fusion,
                               mask: np.ndarray | None) -> list[tuple[int, float]]:
         """A pasted message matches a case or a resolution best; the rules that case cites are
-        what the agent must apply. Each rule cited by one of the top cases/resolutions gets
-        cited_rule_weight × that item's score (the best citing item counts)."""
+        what the agent must apply. Each rule cited by one of the top `citing_items` items of
+        `citing_kinds` gets cited_rule_weight × that item's score (the best citing item counts)."""
         docs = self.index.docs
         scores = dict(ranked)
         bonus: dict[int, float] = {}
-        citing = [(p, s) for p, s in ranked if docs[p].kind in ("case", "resolution")][:fusion.citing_items]
+        citing = [(p, s) for p, s in ranked if docs[p].kind in fusion.citing_kinds][:fusion.citing_items]
         for position, score in citing:
             for rule_id in docs[position].rules:
                 rule_pos = self.index.position.get(rule_id)
-                if rule_pos is None or docs[rule_pos].kind != "rule" or (mask is not None and not mask[rule_pos]):
+                if (rule_pos is None or rule_pos == position or docs[rule_pos].kind != "rule"
+                        or (mask is not None and not mask[rule_pos])):
                     continue
                 bonus[rule_pos] = max(bonus.get(rule_pos, 0.0), fusion.cited_rule_weight * score)
         if not bonus:

@@ -251,7 +251,9 @@ TUNING_SPACE: dict[str, tuple] = {
     "typo_weight": (0.0, 0.3, 0.6, 0.8),
     "cited_rule_weight": (0.0, 0.3, 0.5, 0.8),
     "citing_items": (1, 2, 3, 5),
-    "long_query_chars": (20, 40, 80),
+    "long_query_chars": (0, 20, 40, 80),
+    "citing_kinds": (("case", "resolution"), ("case", "resolution", "question"),
+                     ("case", "resolution", "question", "rule")),
     "rrf_k": (10, 30, 60),
 }
 

@@ -34,6 +34,9 @@ class Fusion:
     long_query_chars: int = 40
     cited_rule_weight: float = 0.0
     citing_items: int = 3
+    #: the kinds whose links count as citations: cases and resolutions cite the rules they apply;
+    #: questions the rules they test; rules their related rules
+    citing_kinds: tuple[str, ...] = ("case", "resolution")
 
     def label(self) -> str:
         extra = ""
@@ -43,7 +46,7 @@ class Fusion:
             extra += f", question weight={self.question_weight:.2f}"
         if self.cited_rule_weight:
             extra += (f", cited rules={self.cited_rule_weight:.2f} from top {self.citing_items}"
-                      f" when ≥{self.long_query_chars} chars")
+                      f" {'/'.join(self.citing_kinds)} when ≥{self.long_query_chars} chars")
         extra += f", syn={self.synonym_weight:.2f}, typo={self.typo_weight:.2f}"
         if self.method == "rrf":
             return f"rrf(k={self.rrf_k}, alpha={self.alpha:.2f}{extra})"
@@ -58,8 +61,11 @@ class Fusion:
         return replace(self, **changes)
 
 
-#: The default, chosen on the tuning split of search/eval/queries.yml (see search/README.md).
-DEFAULT = Fusion(method="weighted", alpha=0.4, alpha_latin=0.9, question_weight=0.4, depth=100)
+#: The default, chosen on the tuning split of search/eval/blind.yml by `casebook search eval --tune`
+#: (coordinate search from the previous default; see search/README.md).
+DEFAULT = Fusion(method="weighted", alpha=0.4, alpha_latin=0.6, question_weight=0.4, depth=100,
+                 synonym_weight=0.5, typo_weight=0.8, cited_rule_weight=0.3, citing_items=1, long_query_chars=0,
+                 citing_kinds=("case", "resolution"))
 
 
 def rrf(keyword: list[tuple[int, float]], dense: list[tuple[int, float]], k: int = 60,
