@@ -301,8 +301,8 @@ class Searcher:
         if resolutions.weak and cases.weak:
             return {"resolutions": [], "cases": [], "rules": [], "top_similarity": best, "weak": True,
                     "margin": best_margin}
-        resolution_hits = [] if resolutions.weak else resolutions.hits
-        case_hits = [] if cases.weak else cases.hits
+        resolution_hits = [] if resolutions.weak else _close(resolutions.hits)
+        case_hits = [] if cases.weak else _close(cases.hits)
         rules = self.search(message, k=rules_k, filters=Filters(kinds=["rule"]), vector=vector)
         rule_hits: dict[str, dict] = {}
         for hit in [*resolution_hits, *case_hits]:
@@ -318,7 +318,7 @@ class Searcher:
                 entry = Hit(doc, 0.0, make_snippet(doc.text, [])).as_dict()
                 entry["via"] = [hit.doc.id]
                 rule_hits[rule_id] = entry
-        for hit in rules.hits:
+        for hit in ([] if rules.weak else _close(rules.hits)):
             if hit.doc.id in rule_hits:
                 rule_hits[hit.doc.id]["via"].append("search")
                 rule_hits[hit.doc.id]["score"] = round(float(hit.score), 6)
@@ -329,6 +329,18 @@ class Searcher:
         ordered = sorted(rule_hits.values(), key=lambda e: (-len(e["via"]), -e["score"]))[:max(rules_k, 1) + 3]
         return {"resolutions": [h.as_dict() for h in resolution_hits], "cases": [h.as_dict() for h in case_hits],
                 "rules": ordered, "top_similarity": best, "weak": False, "margin": best_margin}
+
+
+#: /api/similar keeps the hits scoring at least this share of the best hit's fused score
+CLOSE_SHARE = 0.6
+
+
+def _close(hits: list[Hit]) -> list[Hit]:
+    """The hits close to the best one (the rest are what any message would find)."""
+    if not hits:
+        return []
+    top = hits[0].score
+    return [h for h in hits if top <= 0 or h.score >= CLOSE_SHARE * top]
 
 
 def kinds_in(index: LoadedIndex) -> Sequence[str]:
