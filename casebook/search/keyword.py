@@ -202,6 +202,17 @@ class KeywordIndex:
             retriever.index((ids, dict(vocab)), show_progress=False)
         return cls(retriever, dict(retriever.vocab_dict) if ids else vocab, len(ids))
 
+    def idf(self, term: str) -> float:
+        """log((N + 1) / (df + 0.5)) from the BM25 matrix; unknown words get the highest value."""
+        n = self.size
+        position = self.vocab.get(term)
+        df = 0
+        if position is not None and n:
+            indptr = self.retriever.scores["indptr"]
+            if position + 1 < len(indptr):
+                df = int(indptr[position + 1] - indptr[position])
+        return float(np.log((n + 1) / (df + 0.5)))
+
     def scores(self, base: Sequence[str], expansion: Sequence[str] = (),
                expansion_weight: float = EXPANSION_WEIGHT) -> np.ndarray:
         return self.weighted_scores([(base, 1.0), (expansion, expansion_weight)])
