@@ -132,8 +132,8 @@ class Searcher:
         return [(base, 1.0), (synonyms, fusion.synonym_weight), (corrections, fusion.typo_weight)]
 
     def keyword_ranking(self, query: str, depth: int, mask: np.ndarray | None,
-                        fusion: Fusion | None = None) -> list[tuple[int, float]]:
-        scores = self.index.keyword.weighted_scores(self.keyword_groups(query, fusion))
+                        fusion: Fusion | None = None, groups=None) -> list[tuple[int, float]]:
+        scores = self.index.keyword.weighted_scores(groups or self.keyword_groups(query, fusion))
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
         top = top_k(scores, min(depth, len(scores)))
@@ -220,8 +220,9 @@ class Searcher:
 
         keyword: list[tuple[int, float]] = []
         dense: list[tuple[int, float]] = []
+        groups = self.keyword_groups(query, fusion)   # once: ranking and the weak check share it
         if mode in ("keyword", "hybrid"):
-            keyword = self.keyword_ranking(query, depth, mask, fusion)
+            keyword = self.keyword_ranking(query, depth, mask, fusion, groups)
         if vector is None:
             vector = self.query_vector(query)   # also in keyword mode: it measures how strong the hits are
         if mode in ("dense", "hybrid"):
@@ -238,7 +239,9 @@ class Searcher:
             snippet = make_snippet(doc.text, terms) if snippets else ""
             hits.append(Hit(doc, score, snippet, similarity, kw.get(position)))
         top_similarity = max((h.similarity for h in hits if h.similarity is not None), default=None)
-        weak = self.is_weak(query, vector, keyword if mode != "dense" else None, hits, mask)
+        if mode == "dense":   # the weak check still needs the keyword evidence
+            keyword = self.keyword_ranking(query, 1, mask, fusion, groups)
+        weak = self.is_weak(query, vector, keyword, hits, mask, groups)
         return SearchResult(query, mode, hits, top_similarity, (time.perf_counter() - started) * 1000, weak)
 
     def ids(self, query: str, k: int = 10, mode: str = "hybrid", fusion: Fusion | None = None) -> list[str]:
@@ -252,7 +255,7 @@ class Searcher:
         relevant document stands out from the bulk."""
         return float(similarity - float(self.index.centroid @ vector))
 
-    def matched_fraction(self, query: str, keyword: list[tuple[int, float]] | None) -> float:
+    def matched_fraction(self, query: str, keyword: list[tuple[int, float]] | None, groups=None) -> float:
         """IDF-weighted share of the query's words that the best keyword hit contains (a word
         counts when the document has it, or a synonym or typo correction stands in for it).
         Unknown words weigh the most and common words little, so an off-topic question that
@@ -260,11 +263,11 @@ class Searcher:
         question matches its rare domain words (禁言, 引流, refund)."""
         if not keyword:
             return 0.0
-        groups = self.keyword_groups(query)
+        groups = groups or self.keyword_groups(query)
         base = groups[0][0][:MATCH_TOKENS]
         if not base:
             return 0.0
-        doc_tokens = set(self.tokenizer.tokens(self.index.docs[keyword[0][0]].keyword_text))
+        doc_tokens = self.index.keyword.contains(keyword[0][0], [*base, *groups[1][0], *groups[2][0]])
         weights = {t: self.index.keyword.idf(t) for t in base}
         total = sum(weights.values())
         matched = sum(w for t, w in weights.items() if t in doc_tokens)
@@ -275,7 +278,7 @@ class Searcher:
         return min(1.0, matched / total) if total > 0 else 0.0
 
     def is_weak(self, query: str, vector: np.ndarray, keyword: list[tuple[int, float]] | None,
-                hits: list[Hit], mask: np.ndarray | None = None) -> bool:
+                hits: list[Hit], mask: np.ndarray | None = None, groups=None) -> bool:
         """Calibrated weak-result judgement (WEAK_MARGIN, WEAK_MATCH, WEAK_BM25_SHARE, measured
         in search/README.md "Honest confidence").
 
@@ -293,7 +296,7 @@ class Searcher:
         if not keyword:
             return True
         bar = WEAK_BM25_SHARE * float(np.log((len(self.index) + 1) / 0.5))
-        return keyword[0][1] < bar or self.matched_fraction(query, keyword) < WEAK_MATCH
+        return keyword[0][1] < bar or self.matched_fraction(query, keyword, groups) < WEAK_MATCH
 
     # ------------------------------------------------------------------ similar
     def similar(self, message: str, k: int = 5, rules_k: int = 5) -> dict:

@@ -213,6 +213,20 @@ class KeywordIndex:
                 df = int(indptr[position + 1] - indptr[position])
         return float(np.log((n + 1) / (df + 0.5)))
 
+    def contains(self, doc: int, terms: Sequence[str]) -> set[str]:
+        """The terms that document `doc` contains (read from the BM25 matrix, no re-tokenising)."""
+        found: set[str] = set()
+        if not self.size:
+            return found
+        indptr, indices = self.retriever.scores["indptr"], self.retriever.scores["indices"]
+        for term in terms:
+            position = self.vocab.get(term)
+            if position is None or position + 1 >= len(indptr):
+                continue
+            if (indices[indptr[position]:indptr[position + 1]] == doc).any():
+                found.add(term)
+        return found
+
     def scores(self, base: Sequence[str], expansion: Sequence[str] = (),
                expansion_weight: float = EXPANSION_WEIGHT) -> np.ndarray:
         return self.weighted_scores([(base, 1.0), (expansion, expansion_weight)])
