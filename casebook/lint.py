@@ -6,22 +6,14 @@ from pathlib import Path
 
 from .content import Problem, load_project
 
-# Further checks (e.g. scoring golden transcripts) register here: f(project) -> list[Problem].
-EXTRA_CHECKS: list = []
-
-
-def _register_checks() -> None:
-    """Import the modules that add checks to EXTRA_CHECKS (e.g. scoring golden transcripts)."""
-    from .scoring import lint_check  # noqa: F401
-
 
 def run_lint(root: Path) -> tuple[list[Problem], object]:
-    _register_checks()
+    """Content checks, then (when the content itself is sound) the scorer's: goldens and the validation bar."""
+    from .scoring.lint_check import check_scoring
     project = load_project(root)
     problems = list(project.problems)
     if not [p for p in problems if p.severity == "error"]:
-        for check in EXTRA_CHECKS:
-            problems.extend(check(project))
+        problems.extend(check_scoring(project))
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.message)), project
 
 

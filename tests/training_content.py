@@ -65,3 +65,31 @@ def add_training_content(root: Path) -> Path:
     (root / "quiz" / "exam").mkdir(exist_ok=True)
     (root / "quiz" / "exam" / "exam.yml").write_text(EXAM, encoding="utf-8")
     return root
+
+
+def to_client(bank_question, shown: dict, bank_response: dict) -> dict:
+    """A bank-index answer (what the tests write down) in an attempt's opaque ids, found by the
+    texts the attempt shows -- what an agent who knows the answer would click."""
+    def id_of(entries, text):
+        return next(e["id"] for e in entries if e["text"] == text)
+
+    t = bank_question.type
+    if t == "single":
+        return {"choice": id_of(shown["options"], bank_question.options[bank_response["choice"]].text)}
+    if t == "multiple":
+        return {"choices": [id_of(shown["options"], bank_question.options[i].text) for i in bank_response["choices"]]}
+    if t == "ordering":
+        return {"order": [id_of(shown["items"], bank_question.items[i]) for i in bank_response["order"]]}
+    if t == "matching":
+        pairs = bank_question.pairs
+        return {"matches": {id_of(shown["lefts"], pairs[int(k)].left): id_of(shown["rights"], pairs[v].right)
+                            for k, v in bank_response["matches"].items()}}
+    return dict(bank_response)
+
+
+def client_answer(app, item: dict, bank_response: dict) -> dict:
+    """to_client for an item of an attempt as the API returns it."""
+    from casebook.web.extensions import content
+    with app.app_context():
+        question = content().questions[item["question_id"]].obj
+    return to_client(question, item["question"], bank_response)

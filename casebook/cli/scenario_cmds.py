@@ -14,6 +14,11 @@ from .options import root_option
 
 def register(cli: click.Group) -> None:
     cli.add_command(scenario)
+    existing = cli.commands.get("bench")
+    if not isinstance(existing, click.Group):
+        existing = click.Group("bench", help="Benchmarks: print figures (never a pass/fail test).")
+        cli.add_command(existing)
+    existing.add_command(bench_scoring, "scoring")
 
 
 @click.group()
@@ -79,7 +84,7 @@ def format_report(report, project) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def score_cmd(root, case_id, transcript, as_json):
     """Score a transcript of CASE_ID's scenario (same shape as a golden transcript)."""
-    from ..scoring import TranscriptError, register_rules, score
+    from ..scoring import Scorer, TranscriptError
     project = load_project(root)
     located = project.cases.get(case_id.upper())
     if located is None:
@@ -87,9 +92,8 @@ def score_cmd(root, case_id, transcript, as_json):
     if located.obj.scenario is None:
         raise click.ClickException(f"{case_id} has no scenario")
     data = load_transcript(transcript)
-    register_rules(project.rules)
     try:
-        report = score(located.obj, data)
+        report = Scorer(project).score(located.obj, data)
     except TranscriptError as exc:
         raise click.ClickException(f"{transcript}: {exc}")
     if as_json:
@@ -100,3 +104,103 @@ def score_cmd(root, case_id, transcript, as_json):
     else:
         click.echo(format_report(report, project))
     sys.exit(0)
+
+
+@scenario.command("validate")
+@root_option
+@click.option("--json", "as_json", is_flag=True, help="Print the figures and every transcript's score as JSON.")
+@click.option("--items", "show_items", is_flag=True, help="Also list every transcript: trainer grade, score, kind.")
+@click.option("--split", type=click.Choice(["all", "tuning", "heldout"]), default="all",
+              help="With --items: which part to list.")
+def validate_cmd(root, as_json, show_items, split):
+    """How valid is the score: agreement with the trainer-graded set in cases/validation/."""
+    from ..content.problems import ProblemList
+    from ..scoring import scorer_for
+    from ..scoring.validation import THRESHOLDS, below_bar, kind_table, table, validate_project
+    project = load_project(root)
+    problems = ProblemList()
+    items, parts = validate_project(project, scorer_for(project), problems)
+    for p in problems:
+        click.echo(f"{p.path}:{p.line}: {p.message}", err=True)
+    if not items:
+        raise click.ClickException("no validation transcripts in cases/validation/")
+    if as_json:
+        click.echo(json.dumps({
+            "parts": {k: v.as_dict() for k, v in parts.items()},
+            "thresholds": {k: list(v) for k, v in THRESHOLDS.items()},
+            "held_out_below_bar": below_bar(parts["held-out"]),
+            "items": [{"id": i.id, "case": i.case, "kind": i.kind, "split": i.split, "grade": i.grade,
+                       "critical": i.critical, "score": i.score, "auto_critical": i.auto_critical, "error": i.error}
+                      for i in items],
+        }, ensure_ascii=False, indent=2))
+        return
+    click.echo(table(parts))
+    click.echo()
+    click.echo(kind_table(parts["all"]))
+    errors = [i for i in items if i.error]
+    for i in errors:
+        click.echo(f"{i.path}:{i.line}: {i.id} cannot be scored: {i.error}", err=True)
+    if show_items:
+        click.echo()
+        for i in sorted(items, key=lambda i: (i.case, i.id)):
+            if split != "all" and i.split != split:
+                continue
+            if i.score is None:
+                continue
+            flag = ("C" if i.critical else " ") + ("c" if i.auto_critical else " ")
+            click.echo(f"{i.id:14} {i.split:7} {i.kind:20} trainer {i.grade:5.0f}  scorer {i.score:5.1f} {flag} "
+                       f"Δ{i.score - i.grade:+6.1f}")
+    from ..scoring.validation import FLOOR
+    missed = below_bar(parts["held-out"])
+    floor = below_bar(parts["held-out"], FLOOR)
+    click.echo()
+    click.echo("held-out, target bar: " + ("met" if not missed else "not met: " + "; ".join(missed)))
+    click.echo("held-out, regression floor (enforced by casebook lint): " + ("held" if not floor else "BROKEN: " + "; ".join(floor)))
+
+
+@scenario.command("tune")
+@root_option
+def tune_cmd(root):
+    """Choose the scorer's settings on the tuning split of cases/validation/ and print them (held-out untouched)."""
+    from ..scoring.tune import tune
+    project = load_project(root)
+    tune(project, log=click.echo)
+
+
+@click.command("scoring")
+@root_option
+@click.option("--runs", default=10, show_default=True, help="Warm runs (each with new reply text, so nothing is cached).")
+def bench_scoring(root, runs):
+    """Time to score the longest scenario's exemplary transcript in-process: cold and warm."""
+    import statistics
+    import time
+
+    from ..scoring import Scorer, semantic
+    project = load_project(root)
+    case = max((loc.obj for loc in project.scenarios.values()), key=lambda c: len(c.scenario.golden[0].steps))
+    golden = max(case.scenario.golden, key=lambda g: g.expect_score[0])
+
+    def transcript(tag: str) -> dict:
+        return {"steps": [{"step": s.step, "actions": list(s.actions), "minutes": s.minutes,
+                           "reply": s.reply.replace("。", f"（{tag}）。", 1)} for s in golden.steps]}
+
+    saved = semantic.disk.path
+    semantic.disk.path = None  # cold: no embedding on disk or in memory
+    semantic._cache.clear()
+    try:
+        start = time.perf_counter()
+        scorer = Scorer(project)
+        scorer.score(case, transcript("cold"))
+        cold = time.perf_counter() - start
+        warm = []
+        for i in range(runs):
+            start = time.perf_counter()
+            scorer.score(case, transcript(f"run {i}"))
+            warm.append(time.perf_counter() - start)
+    finally:
+        semantic.disk.path = saved
+    sentences = sum(len(s.reply) > 0 for s in golden.steps)
+    click.echo(f"{case.id}: {len(golden.steps)} steps ({sentences} replies), exemplary golden")
+    click.echo(f"cold (model load, background of {len(scorer.background.all)} key points, every sentence embedded): {cold * 1000:.0f} ms")
+    click.echo(f"warm (new reply text each run, {runs} runs): median {statistics.median(warm) * 1000:.0f} ms, "
+               f"max {max(warm) * 1000:.0f} ms")

@@ -22,6 +22,7 @@ def check_project(project: Project) -> None:
     _check_cases(project)
     _check_questions(project)
     _check_exam(project)
+    _check_rubric(project)
     _check_search(project)
     _check_links(project)
 
@@ -70,6 +71,24 @@ def _check_rules(project: Project) -> None:
             problems.error(rule.path, line, f"rule {rule.id}: reviewed date {rule.meta.reviewed} is in the future", "review-date")
         elif due < project.today:
             problems.warning(rule.path, line, f"rule {rule.id}: review overdue since {due} (reviewed {rule.meta.reviewed}, every {rule.meta.review_days} days)", "review-overdue")
+
+
+def _check_rubric(project: Project) -> None:
+    """Every rule the scenario scorer cites (cases/scoring/rubric.yml) exists."""
+    located = project.rubric
+    if located is None:
+        return
+    rubric = located.obj
+    for field_name in type(rubric.rules).model_fields:
+        value = getattr(rubric.rules, field_name)
+        groups = value.items() if isinstance(value, dict) else [(None, value)]
+        for key, ids in groups:
+            for i, rule_id in enumerate(ids):
+                loc = ("rules", field_name, key, i) if key else ("rules", field_name, i)
+                _rule_ref(project, rule_id, located.path, located.line(*loc), "scorer rubric")
+    for kind, spec in rubric.critical.items():
+        for i, rule_id in enumerate(spec.rules):
+            _rule_ref(project, rule_id, located.path, located.line("critical", kind, "rules", i), f"critical failure '{kind}'")
 
 
 def _rule_ref(project: Project, rule_id: str, path: str, line: int, owner: str) -> None:

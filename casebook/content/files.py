@@ -8,7 +8,7 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel
 
 from .problems import ProblemList
-from .schema import Case, EvalFile, ExamFile, QuizFile, SynonymsFile, TagsFile
+from .schema import Case, EvalFile, ExamFile, QuizFile, SynonymsFile, TagsFile, ValidationFile, RubricFile
 from .source import LineMap, load_yaml, read_text
 from .validate import validate
 
@@ -47,6 +47,14 @@ def load_model(model: type[M], path: Path, rel: str, problems: ProblemList) -> L
 
 def load_case(path: Path, rel: str, problems: ProblemList) -> Located[Case] | None:
     return load_model(Case, path, rel, problems)
+
+
+def load_validation(path: Path, rel: str, problems: ProblemList) -> Located[ValidationFile] | None:
+    return load_model(ValidationFile, path, rel, problems)
+
+
+def load_rubric(path: Path, rel: str, problems: ProblemList) -> Located[RubricFile] | None:
+    return load_model(RubricFile, path, rel, problems)
 
 
 def load_quiz(path: Path, rel: str, problems: ProblemList) -> Located[QuizFile] | None:

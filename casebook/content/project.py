@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .files import Located, load_case, load_eval, load_exam, load_quiz, load_synonyms, load_tags, load_userdict
+from .files import Located, load_case, load_eval, load_exam, load_quiz, load_rubric, load_synonyms, load_tags, load_userdict
 from .problems import ProblemList
 from .rules import Chapter, Rule, load_chapter
 from .schema import Case, EvalQuery, PageFront, Question
@@ -17,6 +17,7 @@ TAGS_FILE = "docs/tags.yml"
 CASES_DIR = "cases"
 QUIZ_DIR = "quiz"
 EXAM_FILE = "quiz/exam/exam.yml"
+RUBRIC_FILE = "cases/scoring/rubric.yml"
 SEARCH_DIR = "search"
 
 
@@ -58,6 +59,7 @@ class Project:
     eval_sets: dict[str, Located] = field(default_factory=dict)
     synonyms_source: Located | None = None
     exam: Located | None = None
+    rubric: Located | None = None
     pages: list[Page] = field(default_factory=list)
     problems: ProblemList = field(default_factory=ProblemList)
     today: dt.date = field(default_factory=dt.date.today)
@@ -163,6 +165,8 @@ def load_project(root: str | Path, today: dt.date | None = None) -> Project:
 
     if (root / EXAM_FILE).is_file():
         project.exam = load_exam(root / EXAM_FILE, EXAM_FILE, problems)
+    if (root / RUBRIC_FILE).is_file():
+        project.rubric = load_rubric(root / RUBRIC_FILE, RUBRIC_FILE, problems)
 
     search = root / SEARCH_DIR
     if (search / "synonyms.yml").is_file():

@@ -370,3 +370,83 @@ class EvalQuery(Strict):
 
 class EvalFile(Strict):
     queries: Annotated[list[EvalQuery], Field(min_length=1)]
+
+
+# ---------------------------------------------------------------- scorer validation set
+
+ValidationKind = Literal[
+    "excellent", "excellent_reworded", "excellent_english", "concise_complete", "missing_key_point",
+    "wrong_action", "generic_template", "subtly_unacceptable", "opposite", "quotes_offender",
+    "keyword_stuffing", "late_but_good", "mediocre", "safe_near_miss", "other",
+]
+Verdict = Literal["pass", "fail"]
+
+
+class ValidationVerdicts(Strict):
+    """A trainer's per-criterion verdicts at one step (each optional: only where it matters)."""
+    actions: Verdict | None = None
+    key_points: dict[str, bool] = {}
+    tone: Verdict | None = None
+    time: Verdict | None = None
+
+
+class ValidationStep(GoldenStep):
+    verdicts: ValidationVerdicts | None = None
+
+
+class ValidationTranscript(Strict):
+    id: Annotated[str, StringConstraints(pattern=r"^CASE-\d{3}-[A-Z]+\d{2,3}$")]
+    kind: ValidationKind
+    grade: Annotated[float, Field(ge=0, le=100)]
+    critical: bool = False
+    reason: Text
+    steps: Annotated[list[ValidationStep], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _critical_is_low(self):
+        if self.critical and self.grade >= 10:
+            raise ValueError("a critical transcript is graded 0-9 (the grading guide in cases/README.md)")
+        return self
+
+
+class ValidationFile(Strict):
+    """cases/validation/CASE-NNN.yml: transcripts graded by a trainer who has not seen the scorer."""
+    case: CaseId
+    grader: Text
+    #: 1: written before the scorer was tuned; 2: written after tuning, reported as a column of its own.
+    round: Annotated[int, Field(ge=1, le=9)] = 1
+    transcripts: Annotated[list[ValidationTranscript], Field(min_length=1)]
+
+
+# ---------------------------------------------------------------- scorer rubric (cases/scoring/rubric.yml)
+
+class RubricRules(Strict):
+    actions: dict[str, list[RuleId]]
+    forbidden: list[RuleId]
+    avoid: list[RuleId]
+    quoting: list[RuleId]
+    polite: list[RuleId]
+    honorific: list[RuleId]
+    apology: list[RuleId]
+    time: list[RuleId]
+
+    @field_validator("actions")
+    @classmethod
+    def _known_actions(cls, value):
+        for name in value:
+            if name not in ACTIONS:
+                raise ValueError(f"unknown action '{name}' (known: {', '.join(ACTIONS)})")
+        return value
+
+
+class CriticalKind(Strict):
+    label: Text
+    rules: Annotated[list[RuleId], Field(min_length=1)]
+    public_only: bool = False
+    examples: Annotated[list[Text], Field(min_length=2)]
+    safe: Annotated[list[Text], Field(min_length=2)]
+
+
+class RubricFile(Strict):
+    rules: RubricRules
+    critical: dict[Literal["privacy", "internal", "compensation", "fraud", "conduct"], CriticalKind]

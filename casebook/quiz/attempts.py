@@ -18,7 +18,7 @@ from ..store.models import User, utcnow
 from ..store.training_models import Attempt, AttemptItem, Certificate
 from . import draw, review
 from .describe import describe, describe_right
-from .types import ResponseError, grade, present
+from .types import ResponseError, grade, present_keyed, to_bank
 
 DEADLINE_GRACE = dt.timedelta(seconds=2)
 MAX_PRACTICE = 50
@@ -44,15 +44,15 @@ def _create(db, project, user_id: int, kind: str, ids: list[str], spec: dict, rn
                           pass_mark=pass_mark, open_lock=open_lock)
         session.add(attempt)
         for position, qid in enumerate(ids):
-            attempt.items.append(AttemptItem(question_id=qid, position=position,
-                                             presented=present(project.questions[qid].obj, rng)))
+            view, key = present_keyed(project.questions[qid].obj, rng)
+            attempt.items.append(AttemptItem(question_id=qid, position=position, presented=view, answer_key=key))
         session.flush()
         return attempt.id
 
 
 def start_practice(db, project, user_id: int, *, chapter=None, tag=None, difficulty=None, count: int = 10,
                    review_due: bool = False, rng: random.Random | None = None) -> int:
-    rng = rng or random.Random()
+    rng = rng or random.SystemRandom()
     if not 1 <= count <= MAX_PRACTICE:
         raise AttemptError(400, f"题目数量需在 1–{MAX_PRACTICE} 之间", "bad_count")
     if chapter and chapter not in project.chapter_by_code:
@@ -82,7 +82,7 @@ def open_exam(db, user_id: int) -> int | None:
 
 
 def start_exam(db, project, user_id: int, *, rng: random.Random | None = None) -> int:
-    rng = rng or random.Random()
+    rng = rng or random.SystemRandom()
     existing = open_exam(db, user_id)
     if existing is not None:
         view(db, project, existing, user_id, "agent")  # finalises it when its time is up
@@ -151,12 +151,54 @@ def _finalise(session, project, attempt: Attempt, now, auto: bool) -> None:
             review.record(session, attempt.user_id, item.question_id, item.score or 0.0, now)
 
 
+def _item(session, attempt_id: int, question_id: str) -> AttemptItem:
+    item = session.scalar(select(AttemptItem).where(AttemptItem.attempt_id == attempt_id,
+                                                    AttemptItem.question_id == question_id))
+    if item is None:
+        if session.get(Attempt, attempt_id) is None:
+            raise AttemptError(404, "没有这次测验", "not_found")
+        raise AttemptError(404, f"题目 {question_id} 不在这次测验中", "not_in_attempt")
+    return item
+
+
+def _legacy_ids(presented: dict) -> dict:
+    """Attempts started before opaque ids name their entries by bank index: show it as the id."""
+    out = dict(presented)
+    for name in ("options", "items", "lefts", "rights"):
+        if isinstance(out.get(name), list):
+            out[name] = [{("id" if k == "index" else k): (str(v) if k == "index" else v) for k, v in entry.items()}
+                         for entry in out[name]]
+    return out
+
+
+def presented(db, attempt_id: int, question_id: str) -> dict:
+    """The question as this attempt shows it (opaque ids), e.g. to read a page's form fields."""
+    with db.session() as session:
+        return _legacy_ids(_item(session, attempt_id, question_id).presented)
+
+
+def _bank_response(question, key, response):
+    """The stored client response in bank indexes, or None when it no longer fits."""
+    try:
+        return to_bank(question, key, response) if response is not None else None
+    except ResponseError:
+        return None
+
+
 def save_answer(db, project, attempt_id: int, user_id: int, question_id: str, response) -> dict:
     located = project.questions.get(question_id)
     if located is None:
         raise AttemptError(404, f"没有题目 {question_id}", "no_question")
+    with db.session() as session:   # the key never changes once the attempt exists
+        item = _item(session, attempt_id, question_id)
+        key = item.answer_key
+        attempt = session.get(Attempt, attempt_id)
+    if attempt.user_id != user_id:
+        raise AttemptError(403, "只能作答自己的测验", "forbidden")
+    if attempt.submitted_at is not None:
+        raise AttemptError(409, "这次测验已交卷，不能再修改答案", "submitted")
     try:
-        result = grade(located.obj, response)
+        result = grade(located.obj, to_bank(located.obj, key, response))
     except ResponseError as exc:
         raise AttemptError(400, f"答案格式不对：{exc}", "bad_response") from None
     expired = False
@@ -224,7 +266,7 @@ def view(db, project, attempt_id: int, viewer_id: int, viewer_role: str) -> dict
         "answered": sum(i.response is not None for i in items), "total": len(items), "items": [],
     }
     for item in items:
-        entry = {"question_id": item.question_id, "position": item.position, "question": item.presented,
+        entry = {"question_id": item.question_id, "position": item.position, "question": _legacy_ids(item.presented),
                  "response": item.response, "saved_at": _iso(item.saved_at)}
         located = project.questions.get(item.question_id)
         if done and located is not None:
@@ -232,7 +274,8 @@ def view(db, project, attempt_id: int, viewer_id: int, viewer_role: str) -> dict
             g = item.grade or {}
             entry.update(score=item.score or 0.0, correct=bool(g.get("correct")), feedback=g.get("feedback", []),
                          detail=g.get("detail", {}), explanation=q.explanation, rules=_rule_links(project, q),
-                         your_answer=describe(q, item.response), right_answer=describe_right(q))
+                         your_answer=describe(q, _bank_response(q, item.answer_key, item.response)),
+                         right_answer=describe_right(q))
         out["items"].append(entry)
     return out
 

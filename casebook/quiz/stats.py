@@ -56,10 +56,21 @@ def cronbach_alpha(rows: list[list[float]]) -> float | None:
     return k / (k - 1) * (1 - item_vars / total_var)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
+def safe_cell(value):
+    """A text cell a spreadsheet would run as a formula (=, +, -, @, tab, CR...) gets a leading
+    apostrophe, so it is shown as text (OWASP's CSV-injection advice). Numbers stay numbers."""
+    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(records: list[dict], columns: list[str]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for record in records:
-        writer.writerow(record)
+        writer.writerow({key: safe_cell(value) for key, value in record.items()})
     return out.getvalue()

@@ -4,18 +4,25 @@ Like CTFd's CHALLENGE_CLASSES: ``QUESTION_TYPES[type]`` is the class for a schem
 ``present(question, rng)`` returns a JSON-able view *without answers* (options shuffled);
 ``grade(question, response)`` returns a Grade with a score in 0..1.
 
-Responses (what the client sends, JSON):
-- single:       {"choice": <option index in the bank>}
-- multiple:     {"choices": [<option index>, ...]}
-- true_false:   {"answer": true|false}
-- ordering:     {"order": [<item index in the bank>, ...]}  (all items, in the agent's order)
-- matching:     {"matches": {"<left index>": <right index>, ...}}
-- short_answer: {"text": "..."}
-Indexes always refer to the bank's order, so a shuffled presentation never changes grading.
+Two vocabularies:
+
+- **Bank responses** (what ``grade`` takes) name options, items and pairs by their index in the
+  question bank: single ``{"choice": i}``, multiple ``{"choices": [i, ...]}``, true_false
+  ``{"answer": bool}``, ordering ``{"order": [i, ...]}`` (all items, in the agent's order),
+  matching ``{"matches": {"<left i>": <right i>}}``, short_answer ``{"text": "..."}``.
+- **Client responses** (what the API and the pages send) use the same shapes, but every option,
+  item, left and right is named by an *opaque id* that ``present_keyed`` draws at random for each
+  attempt; the id → bank index map (the "key") stays on the server with the attempt, and
+  ``to_bank`` translates a client response before grading. A payload therefore carries nothing
+  about the answer: neither the bank order, nor a pairing, nor a sortable position.
+
+Matching is graded by value: a left side is right when the chosen right-hand text is the text of
+its own pair, so a repeated right-hand answer is never marked wrong (and is shown once).
 """
 from __future__ import annotations
 
 import random
+import secrets
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -47,10 +54,33 @@ def _index(value, size: int, what: str) -> int:
     return number
 
 
+def _part(key: dict | None, name: str) -> dict | None:
+    return None if key is None else key.get(name, {})
+
+
 def _require(response, key: str):
     if not isinstance(response, dict) or key not in response:
         raise ResponseError(f"the response needs '{key}'")
     return response[key]
+
+
+def new_ids(count: int) -> list[str]:
+    """`count` distinct opaque ids (random, so their order says nothing; never digits only)."""
+    ids: list[str] = []
+    while len(ids) < count:
+        token = "k" + secrets.token_hex(4)
+        if token not in ids:
+            ids.append(token)
+    return ids
+
+
+def _lookup(key: dict | None, value, what: str):
+    """Translate one opaque id to its bank index (legacy attempts without a key pass through)."""
+    if key is None:
+        return value
+    if not isinstance(value, str) or value not in key:
+        raise ResponseError(f"{what} must be one of this question's ids")
+    return key[value]
 
 
 class QuestionType:
@@ -64,7 +94,17 @@ class QuestionType:
 
     @classmethod
     def present(cls, question, rng: random.Random) -> dict:
-        return cls.base_view(question)
+        return cls.present_keyed(question, rng)[0]
+
+    @classmethod
+    def present_keyed(cls, question, rng: random.Random) -> tuple[dict, dict]:
+        """(view for the client, key kept on the server: opaque id -> bank index, per list)."""
+        return cls.base_view(question), {}
+
+    @classmethod
+    def to_bank(cls, question, key: dict | None, response):
+        """A client response (opaque ids) as a bank response (indexes); ResponseError when it does not fit."""
+        return response
 
     @classmethod
     def grade(cls, question, response) -> Grade:  # pragma: no cover - abstract
@@ -76,18 +116,21 @@ class QuestionType:
         raise NotImplementedError  # pragma: no cover
 
 
-def _shuffled_options(question, rng) -> list[dict]:
-    order = list(range(len(question.options)))
+def _keyed(texts: list[str], rng) -> tuple[list[dict], dict]:
+    """The texts in a shuffled order, each under a fresh opaque id; and the id -> index key."""
+    order = list(range(len(texts)))
     rng.shuffle(order)
-    return [{"index": i, "text": question.options[i].text} for i in order]
+    ids = new_ids(len(order))
+    return [{"id": k, "text": texts[i]} for k, i in zip(ids, order)], dict(zip(ids, order))
 
 
 class OptionsType(QuestionType):
     """Question types answered by picking from the options, shown in a shuffled order."""
 
     @classmethod
-    def present(cls, question, rng):
-        return {**cls.base_view(question), "options": _shuffled_options(question, rng)}
+    def present_keyed(cls, question, rng):
+        options, key = _keyed([o.text for o in question.options], rng)
+        return {**cls.base_view(question), "options": options}, {"options": key}
 
 
 class SingleChoiceType(OptionsType):
@@ -99,6 +142,10 @@ class SingleChoiceType(OptionsType):
         option = question.options[choice]
         feedback = [option.feedback] if option.feedback else []
         return Grade(1.0 if option.correct else 0.0, option.correct, feedback, {"choice": choice})
+
+    @classmethod
+    def to_bank(cls, question, key, response):
+        return {"choice": _lookup(_part(key, "options"), _require(response, "choice"), "choice")}
 
     @classmethod
     def right_answer(cls, question):
@@ -124,6 +171,13 @@ class MultipleChoiceType(OptionsType):
                      {"choices": picks, "right_picks": right, "wrong_picks": wrong, "missed": len(correct) - right})
 
     @classmethod
+    def to_bank(cls, question, key, response):
+        raw = _require(response, "choices")
+        if not isinstance(raw, list):
+            raise ResponseError("choices must be a list of ids")
+        return {"choices": [_lookup(_part(key, "options"), v, "choice") for v in raw]}
+
+    @classmethod
     def right_answer(cls, question):
         return {"choices": [i for i, o in enumerate(question.options) if o.correct]}
 
@@ -132,8 +186,8 @@ class TrueFalseType(QuestionType):
     name, label = "true_false", "判断题"
 
     @classmethod
-    def present(cls, question, rng):
-        return {**cls.base_view(question), "options": [{"value": True, "text": "正确"}, {"value": False, "text": "错误"}]}
+    def present_keyed(cls, question, rng):
+        return {**cls.base_view(question), "options": [{"value": True, "text": "正确"}, {"value": False, "text": "错误"}]}, {}
 
     @classmethod
     def grade(cls, question, response):
@@ -156,11 +210,20 @@ class OrderingType(QuestionType):
     name, label = "ordering", "排序题"
 
     @classmethod
-    def present(cls, question, rng):
+    def present_keyed(cls, question, rng):
         order = list(range(len(question.items)))
-        while len(order) > 1 and order == sorted(order):
+        while len(order) > 1 and order == sorted(order):   # never shown in the right order
             rng.shuffle(order)
-        return {**cls.base_view(question), "items": [{"index": i, "text": question.items[i]} for i in order]}
+        ids = new_ids(len(order))
+        return ({**cls.base_view(question), "items": [{"id": k, "text": question.items[i]} for k, i in zip(ids, order)]},
+                {"items": dict(zip(ids, order))})
+
+    @classmethod
+    def to_bank(cls, question, key, response):
+        raw = _require(response, "order")
+        if not isinstance(raw, list):
+            raise ResponseError(f"order must list all {len(question.items)} items")
+        return {"order": [_lookup(_part(key, "items"), v, "item") for v in raw]}
 
     @classmethod
     def grade(cls, question, response):
@@ -185,18 +248,29 @@ class OrderingType(QuestionType):
 
 
 class MatchingType(QuestionType):
-    """Per-pair credit: each left side matched to its own right side scores 1/n."""
+    """Per-pair credit: each left side matched to a right side with its own pair's text scores 1/n
+    (graded by value, so a right-hand text that repeats is right for every left side it belongs to)."""
     name, label = "matching", "配对题"
 
     @classmethod
-    def present(cls, question, rng):
-        lefts = list(range(len(question.pairs)))
-        rights = list(range(len(question.pairs)))
-        rng.shuffle(lefts)
-        rng.shuffle(rights)
-        return {**cls.base_view(question),
-                "lefts": [{"index": i, "text": question.pairs[i].left} for i in lefts],
-                "rights": [{"index": i, "text": question.pairs[i].right} for i in rights]}
+    def present_keyed(cls, question, rng):
+        lefts, left_key = _keyed([p.left for p in question.pairs], rng)
+        first: dict[str, int] = {}
+        for i, pair in enumerate(question.pairs):
+            first.setdefault(pair.right, i)          # a repeated right-hand text is offered once
+        distinct = list(first.values())
+        rights, right_key = _keyed([question.pairs[i].right for i in distinct], rng)
+        right_key = {k: distinct[i] for k, i in right_key.items()}
+        return ({**cls.base_view(question), "lefts": lefts, "rights": rights},
+                {"lefts": left_key, "rights": right_key})
+
+    @classmethod
+    def to_bank(cls, question, key, response):
+        raw = _require(response, "matches")
+        if not isinstance(raw, dict):
+            raise ResponseError("matches must map left ids to right ids")
+        return {"matches": {str(_lookup(_part(key, "lefts"), k, "left")): _lookup(_part(key, "rights"), v, "right")
+                            for k, v in raw.items()}}
 
     @classmethod
     def grade(cls, question, response):
@@ -205,7 +279,7 @@ class MatchingType(QuestionType):
         if not isinstance(raw, dict):
             raise ResponseError("matches must map left indexes to right indexes")
         matches = {_index(k, n, "left"): _index(v, n, "right") for k, v in raw.items()}
-        good = sum(1 for left, right in matches.items() if left == right)
+        good = sum(1 for left, right in matches.items() if question.pairs[left].right == question.pairs[right].right)
         return Grade(round(good / n, 4), good == n, [],
                      {"matches": {str(k): v for k, v in sorted(matches.items())}, "pairs_right": good, "pairs": n})
 
@@ -251,7 +325,17 @@ def question_type(question) -> type[QuestionType]:
 
 
 def present(question, rng: random.Random | None = None) -> dict:
-    return question_type(question).present(question, rng or random.Random())
+    return question_type(question).present(question, rng or random.SystemRandom())
+
+
+def present_keyed(question, rng: random.Random | None = None) -> tuple[dict, dict]:
+    """The client view (opaque ids, shuffled) and the server-side key for one question."""
+    return question_type(question).present_keyed(question, rng or random.SystemRandom())
+
+
+def to_bank(question, key: dict | None, response) -> dict:
+    """Translate a client response (opaque ids) into bank indexes using the attempt's key."""
+    return question_type(question).to_bank(question, key, response)
 
 
 def grade(question, response) -> Grade:

@@ -1,8 +1,8 @@
-"""Scenario scoring: a QA-scorecard rubric per step, explained by the rules. No Flask here."""
+"""Scenario scoring: a trainer's rubric per step, explained by the rules. No Flask here."""
 from __future__ import annotations
 
-from .rubric import FAIL, KINDS, NA, PASS, Criterion, CriticalFailure, Report
-from .scorer import TranscriptError, Turn, parse_transcript, register_rules, score, score_golden
+from .rubric import FAIL, KINDS, NA, PASS, Cap, Criterion, CriticalFailure, Report, Settings
+from .scorer import Scorer, TranscriptError, Turn, parse_transcript, scorer_for
 
-__all__ = ["FAIL", "KINDS", "NA", "PASS", "Criterion", "CriticalFailure", "Report", "TranscriptError", "Turn",
-           "parse_transcript", "register_rules", "score", "score_golden"]
+__all__ = ["FAIL", "KINDS", "NA", "PASS", "Cap", "Criterion", "CriticalFailure", "Report", "Settings", "Scorer",
+           "TranscriptError", "Turn", "parse_transcript", "scorer_for"]

@@ -3,24 +3,33 @@ from __future__ import annotations
 
 import re
 
-from .semantic import char_similarity, split_sentences
+from .semantic import char_similarity
+from .text import sentences as split_sentences
 from .tone import addresses_member
 
 #: A group-chat reply longer than this buries its points (the longest exemplary golden is ~200).
-MAX_REPLY_CHARS = 400
+MAX_REPLY_CHARS = 300
 LIST_MARKER = re.compile(r"^\s*(?:[-*•·●▪]|\d+\s*[.、)）]|[（(]\d+[)）]|[一二三四五六七八九十]+、)")
-SEGMENT_SPLIT = re.compile(r"[\s，,、/|;；。！？!?：:+]+")
+SEGMENT_SPLIT = re.compile(r"[，,、/|;；。！？!?：:+\n]+|(?<=[\u4e00-\u9fff])\s+|\s+(?=[\u4e00-\u9fff])")
+
+
+def length_units(reply: str) -> int:
+    """Length in Chinese-character units: a hanzi is one, about 3.5 Latin letters are one."""
+    cjk = len(re.findall(r"[\u4e00-\u9fff]", reply or ""))
+    latin = len(re.findall(r"[A-Za-z]", reply or ""))
+    return int(cjk + latin / 3.5)
 
 
 def is_stuffed(reply: str) -> bool:
     """Keywords strung together: many very short fragments, or the same words repeated."""
-    segments = [s for s in SEGMENT_SPLIT.split(reply) if s]
-    if len(segments) >= 6 and sum(len(s) <= 4 for s in segments) / len(segments) >= 0.6:
+    segments = [s.strip() for s in SEGMENT_SPLIT.split(reply) if s.strip()]
+    short = [s for s in segments if (len(s.split()) <= 2 if re.fullmatch(r"[\x00-\x7f]+", s) else len(s) <= 4)]
+    if len(segments) >= 6 and len(short) / len(segments) >= 0.6:
         return True
     sentences = split_sentences(reply)
     if len(sentences) >= 3 and len(set(sentences)) / len(sentences) < 0.6:
         return True
-    text = re.sub(r"\W+", "", reply)
+    text = re.sub(r"[\W\x00-\x7f]+", "", reply)  # CJK only: English repeats its function words
     grams = [text[i:i + 2] for i in range(len(text) - 1)]
     return len(grams) >= 40 and len(set(grams)) / len(grams) < 0.45
 
@@ -32,7 +41,7 @@ def is_list_paste(reply: str, key_points: list[str]) -> bool:
     prose = [l for l in lines if not LIST_MARKER.match(l)]
     if len(listed) >= 2 and not any(addresses_member(l) for l in prose):
         return True
-    if len(lines) >= 2 and all(not re.search(r"[。！？!?]$", l.strip()) for l in lines) and not addresses_member(lines[0]):
+    if len(lines) >= 2 and all(not re.search(r"[。！？!?.]$", l.strip()) for l in lines) and not addresses_member(lines[0]):
         return True
     if key_points:
         sentences = split_sentences(reply)
@@ -65,8 +74,6 @@ def gaming_flags(reply: str, key_points: list[str], messages: list[str]) -> list
     if not reply.strip():
         return []
     flags = []
-    if len(reply) > MAX_REPLY_CHARS:
-        flags.append(f"回复过长（{len(reply)}字，群聊回复建议不超过{MAX_REPLY_CHARS}字），要点淹没在冗长内容中")
     if is_stuffed(reply):
         flags.append("疑似关键词堆砌或重复刷词，没有形成完整的句子")
     if is_list_paste(reply, key_points):

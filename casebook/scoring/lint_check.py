@@ -1,13 +1,14 @@
-"""`casebook lint` check: every golden transcript scores inside its expect_score range."""
+"""`casebook lint` checks of the scorer: goldens inside their ranges, and the validation bar held."""
 from __future__ import annotations
 
 from ..content import Problem
-from .scorer import TranscriptError, register_rules, score_golden
+from .scorer import Scorer, TranscriptError
+from .validation import FLOOR, RUBRIC_HINT, below_bar, validate_project
 
 
-def check_goldens(project) -> list[Problem]:
+def check_goldens(project, scorer: Scorer) -> list[Problem]:
+    """Every golden transcript scores inside its expect_score range."""
     problems: list[Problem] = []
-    register_rules(project.rules)
     for case_id, located in sorted(project.cases.items()):
         case = located.obj
         if case.scenario is None:
@@ -15,23 +16,42 @@ def check_goldens(project) -> list[Problem]:
         for i, golden in enumerate(case.scenario.golden):
             line = located.line("scenario", "golden", i)
             try:
-                report = score_golden(case, golden)
+                report = scorer.score_golden(case, golden)
             except TranscriptError as exc:
                 problems.append(Problem(located.path, line, f"golden '{golden.name}' cannot be scored: {exc}", "error", "golden-score"))
                 continue
             low, high = golden.expect_score
             if not low <= report.score <= high:
-                why = f" (critical: {report.critical[0].reason})" if report.critical else ""
+                why = f" (critical: {report.critical[0].reason})" if report.critical else \
+                    (f" (capped: {report.caps[0].reason})" if report.caps else "")
                 problems.append(Problem(located.path, line,
                                         f"golden '{golden.name}' scored {report.score:g}, expected [{low:g}, {high:g}]{why}",
                                         "error", "golden-score"))
     return problems
 
 
-def register() -> None:
-    from .. import lint
-    if check_goldens not in lint.EXTRA_CHECKS:
-        lint.EXTRA_CHECKS.append(check_goldens)
+def check_validation(project, scorer: Scorer) -> list[Problem]:
+    """The validation set loads, every transcript follows its scenario, and held-out figures meet the bar."""
+    from ..content.problems import ProblemList
+    problems = ProblemList()
+    items, parts = validate_project(project, scorer.score, problems)
+    out = list(problems)
+    for item in items:
+        if item.error:
+            out.append(Problem(item.path, item.line, f"validation transcript {item.id} cannot be scored: {item.error}",
+                               "error", "validation"))
+    if items:
+        missed = below_bar(parts["held-out"], FLOOR)
+        if missed:
+            out.append(Problem(items[0].path.rsplit("/", 1)[0], 1,
+                               "the scorer fell below its held-out regression floor: " + "; ".join(missed) + RUBRIC_HINT,
+                               "error", "validation-bar"))
+    return out
 
 
-register()
+def check_scoring(project) -> list[Problem]:
+    """Both scorer checks with one scorer (embeddings shared)."""
+    if project.rubric is None:
+        return []
+    scorer = Scorer(project)
+    return check_goldens(project, scorer) + check_validation(project, scorer)

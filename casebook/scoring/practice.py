@@ -10,7 +10,7 @@ from ..store.models import utcnow
 from ..store.scenario_models import ScenarioAttempt, ScenarioGrade, ScenarioSetting, ScenarioTurn
 from .agreement import agreement, human_total
 from .rubric import STATUSES
-from .scorer import Turn, score
+from .scorer import Turn
 
 
 class PracticeError(ValueError):
@@ -73,7 +73,7 @@ def normalise_actions(actions: list[str], team: str = "", category: str = "") ->
 
 
 def answer(session, attempt: ScenarioAttempt, case, actions: list[str], reply: str, visibility: str = "public",
-           team: str = "", category: str = "", step: str | None = None) -> ScenarioAttempt:
+           team: str = "", category: str = "", step: str | None = None, *, scorer) -> ScenarioAttempt:
     """Record the answer to the current step; move on along the branch, or finish and score."""
     if attempt.status != "active":
         raise PracticeError("这次练习已经结束", 409)
@@ -101,7 +101,7 @@ def answer(session, attempt: ScenarioAttempt, case, actions: list[str], reply: s
     session.refresh(attempt)
     following = next_step(current, actions)
     if following is None:
-        finish(session, attempt, case)
+        finish(session, attempt, case, scorer)
     else:
         attempt.current_step, attempt.step_shown_at = following, now
     return attempt
@@ -111,8 +111,9 @@ def turns_of(attempt: ScenarioAttempt) -> list[Turn]:
     return [Turn(t.step, json.loads(t.actions), t.reply, t.minutes) for t in attempt.turns]
 
 
-def finish(session, attempt: ScenarioAttempt, case) -> None:
-    report = score(case, turns_of(attempt))
+def finish(session, attempt: ScenarioAttempt, case, scorer) -> None:
+    """Score the finished attempt with `scorer` (a scoring.Scorer for the app's content) and store the report."""
+    report = scorer.score(case, turns_of(attempt))
     attempt.status, attempt.current_step, attempt.finished_at = "finished", None, utcnow()
     attempt.score = report.score
     attempt.report_json = json.dumps(report.as_dict(), ensure_ascii=False)

@@ -15,40 +15,48 @@ KINDS: dict[str, str] = {
     "tone": "语气与礼仪",
     "response_time": "响应时间",
 }
-#: Fitted on the golden transcripts (exemplary vs flawed ranges): conveying the key points and
-#: wording dominate, as in QA scorecards where the "resolution" and "empathy" sections weigh most.
+KINDS["quoting"] = "复述违规内容"
+KINDS["language"] = "语言要求"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every figure the scorer decides with, in one place. Chosen on the tuning split of the
+    trainer-graded validation set (`casebook scenario tune`), never on the held-out split."""
+    # the transcript starts at 100 and loses these per failed criterion …
+    key_point: float = 18.0       # each key point not conveyed
+    tone: float = 10.0            # rude, blaming or dismissive wording; no apology where one is due
+    honorific: float = 3.0        # no 您 in a private message to one member (Chinese replies)
+    avoid: float = 15.0           # a phrase the case lists under `avoid`
+    late: float = 12.0            # each step answered after its time limit
+    # … and is capped by the worst action problem anywhere in it
+    cap_forbidden: float = 30.0   # a forbidden action was taken
+    cap_missing: float = 55.0     # a required action (other than replying) is missing
+    cap_no_reply: float = 40.0    # a reply was required and none was written
+    cap_form: float = 35.0        # keyword stuffing, a bare list or an echo instead of a message
+    cap_late: float = 60.0        # a step answered after twice its time limit
+    cap_quoting: float = 55.0     # the reply repeats the content the step requires removing or sanctioning
+    cap_opposite: float = 35.0    # the reply states the opposite of a key point
+    cap_long: float = 60.0        # a reply so long that its points drown (over form.MAX_REPLY_CHARS units)
+    worst_step_weight: float = 0.5  # the transcript blends the mean step score with its worst step
+    critical_score: float = 0.0   # any critical failure
+    # critical failures by meaning (cosine similarity, multilingual-e5)
+    critical_sim: float = 0.90    # the sentence must be at least this close to a labelled example …
+    critical_margin: float = 0.02  # … and closer to it than to every safe sentence by this much
+
+
+#: Step-level weights of criteria shown in the report (the deductions above decide the score).
 WEIGHTS: dict[str, float] = {
     "required_actions": 1,
     "forbidden_actions": 2,
     "key_points": 8,
     "avoid": 6,
-    "tone": 2,        # polite wording; see TONE_WEIGHTS for 您 and the apology
+    "tone": 2,
     "response_time": 1,
+    "quoting": 4,
+    "language": 1,
 }
-TONE_WEIGHTS = {"honorific": 2, "apology": 3}
-
-# Rules a criterion links to: the first candidate the case itself cites wins, else the first one.
-ACTION_RULES: dict[str, list[str]] = {
-    "reply": ["RESP-01", "COMM-04"],
-    "private_message": ["COMM-06", "DISP-02", "PRIV-02", "PRIV-03"],
-    "delete_message": ["PRIV-02", "MBR-02", "SANC-02", "FRAUD-03", "PRIV-05", "CULT-04"],
-    "warn_member": ["SANC-02", "SANC-01"],
-    "mute_member": ["SANC-03", "CRIS-06", "SANC-01"],
-    "remove_member": ["SANC-04", "FRAUD-03", "SANC-01"],
-    "escalate": ["ESC-02", "ESC-03", "CRIS-01", "DISP-05", "PRIV-05"],
-    "classify": ["ESC-01"],
-    "create_ticket": ["RESP-03", "TOOL-03"],
-    "publish_announcement": ["PUB-03", "CRIS-02", "PUB-05", "PUB-01"],
-    "pin_message": ["PUB-05", "FRAUD-02", "ONBD-02"],
-    "follow_up": ["ESC-05", "RESP-02", "RESP-04", "FDBK-02"],
-    "no_action": ["CULT-04", "TOOL-04", "SANC-08"],
-}
-FORBID_RULES = ["SANC-01", "SANC-08", "SANC-04", "CULT-04", "TOOL-04", "CRIS-03"]
-AVOID_RULES = ["COMM-02", "MBR-01", "COMM-01"]
-TONE_RULES = {"polite": ["COMM-02", "MBR-01"], "honorific": ["COMM-01"], "apology": ["SANC-07", "COMM-03"]}
-TIME_RULES = ["DISP-01", "CRIS-02", "PRIV-02", "PRIV-05", "ONBD-01", "SHIFT-02", "SHIFT-03", "RESP-01"]
-CRITICAL_RULES = {"privacy": ["PRIV-01", "MBR-06"], "conduct": ["MBR-01", "COMM-02"],
-                  "compensation": ["COMM-05"], "fraud": ["FRAUD-01"]}
+TONE_WEIGHTS = {"honorific": 1, "apology": 3}
 
 
 def pick_rule(candidates: list[str], case_rules: list[str], default: str | None = None) -> str | None:
@@ -67,6 +75,20 @@ class Criterion:
     weight: float
     evidence: str
     rule: str | None = None
+    said: str | None = None      # the agent's own words the verdict is about
+    detail: str | None = None    # figures for trainers (similarity, probability)
+    deduction: float = 0.0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Cap:
+    step: str
+    reason: str
+    cap: float
+    rule: str | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -78,6 +100,7 @@ class CriticalFailure:
     reason: str
     evidence: str
     rule: str | None
+    how: str = ""  # how it was found: by pattern, or by meaning with the closest example
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -92,11 +115,8 @@ class Report:
     critical: list[CriticalFailure] = field(default_factory=list)
     comment: str = ""
     path: list[str] = field(default_factory=list)
-
-    @property
-    def raw(self) -> float:
-        """The weighted score before critical failures are applied."""
-        return total(self.criteria)
+    caps: list[Cap] = field(default_factory=list)
+    raw: float = 100.0  # the score before caps and critical failures
 
     def as_dict(self) -> dict:
         return {
@@ -107,6 +127,8 @@ class Report:
             "criteria": [c.as_dict() for c in self.criteria],
             "comment": self.comment,
             "path": self.path,
+            "caps": [c.as_dict() for c in self.caps],
+            "raw": self.raw,
         }
 
 

@@ -1,13 +1,40 @@
-"""Score a transcript against a case's scenario: a weighted rubric per step, following branches."""
+"""Score a transcript against a case's scenario, the way a trainer grades it.
+
+Two passes. `analyse` reads each step once — actions taken, the key points each clause of the reply
+conveys (matcher.py), tone, time, quoting, and critical failures (critical.py) — into facts.
+`aggregate` turns the facts into a 0-100 score with the figures in `Settings`:
+
+- actions dominate: a forbidden action, a missing required action or a missing reply caps the whole
+  transcript (the report says so first);
+- otherwise each step starts at 100 and loses a deduction per key point not conveyed, per tone or
+  wording problem and for answering late; the transcript's score blends the mean and the worst step;
+- any critical failure (personal data in public, unauthorised money, asking for payment or a code,
+  insults) sets the score to the critical score, with the sentence as evidence.
+
+Pure: `Scorer(project)` takes everything it cites from content (rules, cases/scoring/rubric.yml);
+no module-level registry.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+
+import numpy as np
 
 from ..content.checks import next_step
-from . import critical as crit
-from . import form, semantic, tone
-from .rubric import (ACTION_RULES, AVOID_RULES, CRITICAL_RULES, FAIL, FORBID_RULES, KINDS, NA, PASS, TIME_RULES,
-                     TONE_RULES, TONE_WEIGHTS, WEIGHTS, Criterion, CriticalFailure, Report, pick_rule, total)
+from . import form, semantic, text, tone
+from .critical import Critical, MeaningDetector, by_pattern
+from .matcher import Background, MatchModel, PointMatch, match
+from .rubric import FAIL, KINDS, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure, Report, Settings, pick_rule
+
+#: Chosen on the tuning split (`casebook scenario tune`); see README "How valid is the score".
+SETTINGS = Settings(key_point=20, tone=15, late=16, worst_step_weight=1.0, cap_forbidden=35, cap_missing=65, cap_form=25,
+                    cap_late=65, cap_quoting=35, cap_opposite=55, cap_long=60, critical_sim=0.88, critical_margin=0.08)
+MODEL = MatchModel(weights=(35.404, 17.487, 5.743, -1.224, -2.493, 8.13), bias=-31.857)
+
+SANCTIONS = {"delete_message", "warn_member", "mute_member", "remove_member"}
+#: Whose words an agent must not repeat when the step asks to remove or sanction them.
+OFFENDER_ROLES = {"advertiser", "troll", "impersonator", "insider"}
+QUOTE_MIN_CHARS = 8
 
 
 class TranscriptError(ValueError):
@@ -45,8 +72,8 @@ def parse_transcript(data) -> list[Turn]:
             minutes = float(item.get("minutes", 0) or 0)
         except (TypeError, ValueError):
             raise TranscriptError(f"steps[{i}] `minutes` must be a number") from None
-        if minutes < 0:
-            raise TranscriptError(f"steps[{i}] `minutes` must not be negative")
+        if minutes < 0 or minutes != minutes:
+            raise TranscriptError(f"steps[{i}] `minutes` must be a number ≥ 0")
         turns.append(Turn(item["step"], [a.strip() for a in actions], reply, minutes))
     return turns
 
@@ -79,7 +106,7 @@ def _taken(turn: Turn) -> list[str]:
 def _is_taken(required: str, actions: list[str]) -> tuple[bool, str]:
     bases = {_base(a) for a in actions}
     if ":" in required:
-        if required in actions or required.replace(" ", "") in [a.replace(" ", "") for a in actions]:
+        if required.replace(" ", "") in [a.replace(" ", "") for a in actions]:
             return True, f"已执行 {required}"
         others = [a for a in actions if _base(a) == _base(required)]
         if others:
@@ -88,143 +115,269 @@ def _is_taken(required: str, actions: list[str]) -> tuple[bool, str]:
     return (True, f"已执行 {required}") if _base(required) in bases else (False, f"未执行 {required}")
 
 
-def score_step(case, step, turn: Turn, case_rules: list[str], real_time: bool = False) -> tuple[list[Criterion], list[CriticalFailure]]:
-    expect = step.expect
-    actions = _taken(turn)
-    bases = {_base(a) for a in actions}
-    reply = turn.reply.strip()
-    public = "private_message" not in bases
-    messages = [m.text for m in step.messages]
-    out: list[Criterion] = []
+def _longest_common(a: str, b: str) -> str:
+    """The longest common substring of two short texts (dynamic programming)."""
+    best, end = 0, 0
+    prev = [0] * (len(b) + 1)
+    for i in range(1, len(a) + 1):
+        cur = [0] * (len(b) + 1)
+        for j in range(1, len(b) + 1):
+            if a[i - 1] == b[j - 1]:
+                cur[j] = prev[j - 1] + 1
+                if cur[j] > best:
+                    best, end = cur[j], i
+        prev = cur
+    return a[end - best:end]
 
-    def add(kind, label, status, evidence, rule, weight=None):
-        out.append(Criterion(step.id, kind, label, status, WEIGHTS[kind] if weight is None else weight, evidence, rule))
 
-    # required actions
-    for required in expect.actions:
-        ok, evidence = _is_taken(required, actions)
-        if ok and _base(required) in ("reply", "private_message") and not reply:
-            ok, evidence = False, "执行了回复动作，但回复内容为空"
-        add("required_actions", f"执行 {required}", PASS if ok else FAIL, evidence,
-            pick_rule(ACTION_RULES.get(_base(required), []), case_rules))
-    # forbidden actions
-    if expect.forbid:
-        hit = [f for f in expect.forbid if (f in actions if ":" in f else _base(f) in bases)]
-        rule = pick_rule(ACTION_RULES.get(_base(hit[0]), []) + FORBID_RULES if hit else FORBID_RULES, case_rules)
-        add("forbidden_actions", "未执行禁止动作（" + "、".join(expect.forbid) + "）", FAIL if hit else PASS,
-            ("执行了禁止动作：" + "、".join(hit)) if hit else "未执行任何禁止动作", rule)
-    # key points
-    reply_expected = bool(expect.key_points) or bool({"reply", "private_message"} & {_base(a) for a in expect.actions})
-    flags = form.gaming_flags(reply, expect.key_points, messages)
-    sentences = semantic.split_sentences(reply)
-    credited = [s for s in sentences if s not in form.echoed_sentences(sentences, messages)]
-    matches = semantic.match_points(expect.key_points, credited) if credited and not flags else []
-    for i, point in enumerate(expect.key_points):
-        rule = _point_rule(point, case_rules)
-        if not reply:
-            add("key_points", point, FAIL, "没有回复内容", rule)
-        elif flags:
-            add("key_points", point, FAIL, "；".join(flags), rule)
-        else:
-            m = matches[i] if matches else None
-            if m is None or m.sentence is None:
-                add("key_points", point, FAIL, "回复中没有可对应的句子", rule)
+@dataclass
+class StepFacts:
+    """What one step of a transcript did, before any figure of Settings is applied."""
+    step: object
+    turn: Turn
+    reply: str
+    public: bool
+    lang: str
+    required: list[tuple[str, bool, str]] = field(default_factory=list)
+    forbidden_hit: list[str] = field(default_factory=list)
+    reply_expected: bool = False
+    flags: list[str] = field(default_factory=list)
+    matches: list[PointMatch] = field(default_factory=list)
+    avoid_hit: list[str] = field(default_factory=list)
+    quoted: str | None = None
+    rude: list[tuple[str, str]] = field(default_factory=list)
+    apology_due: str | None = None
+    apologised: bool = False
+    honorific_due: bool = False
+    honorific_ok: bool = True
+    simulated_minutes: float = 0.0
+    time_shown: str = ""
+    critical_patterns: list[Critical] = field(default_factory=list)
+    sentences: list[str] = field(default_factory=list)
+
+
+class Scorer:
+    """The scorer for one project's content (rules, rubric, every case's key points)."""
+
+    def __init__(self, project, settings: Settings = SETTINGS, model: MatchModel = MODEL):
+        if project.rubric is None:
+            raise ValueError("cases/scoring/rubric.yml is missing: the scorer needs its rule links and critical examples")
+        self.rubric = project.rubric.obj
+        self.settings = settings
+        self.model = model
+        self.rule_titles = {rid: (getattr(r, "title", "") or rid) for rid, r in project.rules.items()}
+        points = {cid: [p for s in loc.obj.scenario.steps for p in s.expect.key_points]
+                  for cid, loc in project.cases.items() if loc.obj.scenario is not None}
+        # the rubric's example sentences widen the background, so that even a one-case project has one
+        points["(rubric)"] = [t for spec in self.rubric.critical.values() for t in list(spec.examples) + list(spec.safe)]
+        self.background = Background(points)
+        self.meaning = MeaningDetector(self.rubric.critical, settings.critical_sim, settings.critical_margin)
+        self.labels = {k: v.label for k, v in self.rubric.critical.items()}
+        self._point_rules: dict[tuple[str, str], str | None] = {}
+
+    def with_settings(self, settings: Settings) -> "Scorer":
+        other = object.__new__(Scorer)
+        other.__dict__.update(self.__dict__)
+        other.settings = settings
+        other.meaning = MeaningDetector(self.rubric.critical, settings.critical_sim, settings.critical_margin)
+        other.meaning._vectors = self.meaning._vectors
+        return other
+
+    # ------------------------------------------------------------ rules
+    def _rule(self, kind: str, case_rules: list[str], action: str | None = None) -> str | None:
+        links = self.rubric.rules
+        if kind == "action":
+            return pick_rule(links.actions.get(action, []), case_rules)
+        if kind == "forbidden":
+            return pick_rule((links.actions.get(action, []) if action else []) + links.forbidden, case_rules)
+        return pick_rule(getattr(links, kind), case_rules)
+
+    def _point_rule(self, point: str, case_rules: list[str]) -> str | None:
+        """The case rule closest in meaning to a key point."""
+        key = (point, ",".join(case_rules))
+        if key not in self._point_rules:
+            candidates = [r for r in case_rules if r in self.rule_titles]
+            if not candidates:
+                self._point_rules[key] = case_rules[0] if case_rules else None
             else:
-                ok = m.combined >= semantic.KEY_POINT_THRESHOLD
-                verdict = "表达了该要点" if ok else "未充分表达该要点"
-                numbers = semantic.missing_numbers(point, reply)
-                if ok and numbers:
-                    ok, verdict = False, "但没有给出要点中的具体数字/时间：" + "、".join(numbers)
-                if ok and tone.APOLOGY_POINT.search(point) and not tone.apologises(reply):
-                    ok, verdict = False, "但回复中没有致歉"
-                add("key_points", point, PASS if ok else FAIL,
-                    f"最接近的句子：“{m.sentence}”（语义相似度 {m.similarity:.2f}，字面覆盖 {m.coverage:.2f}，"
-                    f"综合 {m.combined:.3f}，阈值 {semantic.KEY_POINT_THRESHOLD:.3f}）{verdict}", rule)
-    # words to avoid
-    if expect.avoid:
+                q = semantic._embed([point], "query")
+                p = semantic._embed([self.rule_titles[r] for r in candidates], "passage")
+                self._point_rules[key] = candidates[int((q @ p.T)[0].argmax())]
+        return self._point_rules[key]
+
+    # ------------------------------------------------------------ pass 1: facts
+    def analyse_step(self, case, step, turn: Turn, real_time: bool = False) -> StepFacts:
+        expect = step.expect
+        actions = _taken(turn)
+        bases = {_base(a) for a in actions}
+        reply = turn.reply.strip()
+        public = "private_message" not in bases
+        facts = StepFacts(step, turn, reply, public, text.language(reply))
+        messages = [m.text for m in step.messages]
+        for required in expect.actions:
+            ok, evidence = _is_taken(required, actions)
+            if ok and _base(required) in ("reply", "private_message") and not reply:
+                ok, evidence = False, "选择了回复，但回复内容为空"
+            facts.required.append((required, ok, evidence))
+        facts.forbidden_hit = [f for f in expect.forbid if (f in actions if ":" in f else _base(f) in bases)]
+        facts.reply_expected = bool(expect.key_points) or bool({"reply", "private_message"} & {_base(a) for a in expect.actions})
         if not reply:
-            add("avoid", "未使用禁用语", NA, "没有回复内容", pick_rule(AVOID_RULES, case_rules))
+            facts.matches = [PointMatch(p, None, None, 0.0, {}, False) for p in expect.key_points]
         else:
-            hit = [w for w in expect.avoid if w in reply]
-            add("avoid", "未使用禁用语（" + "、".join(expect.avoid) + "）", FAIL if hit else PASS,
-                ("回复中出现：" + "、".join(hit)) if hit else "未出现禁用语", pick_rule(AVOID_RULES, case_rules))
-    # tone and etiquette
-    if reply or reply_expected:
-        if not reply:
-            add("tone", "语气礼貌，不指责、不敷衍", NA, "没有回复内容", pick_rule(TONE_RULES["polite"], case_rules))
-            add("tone", "称呼“您”", FAIL, "应回复成员却没有回复", pick_rule(TONE_RULES["honorific"], case_rules), weight=TONE_WEIGHTS["honorific"])
-        else:
-            rude = tone.rude_phrases(reply)
-            add("tone", "语气礼貌，不指责、不敷衍", FAIL if rude else PASS,
-                ("出现" + "、".join(f"{label}用语“{p}”" for label, p in rude)) if rude else "未发现粗鲁、指责或敷衍的说法",
-                pick_rule(TONE_RULES["polite"], case_rules))
-            stuffed = [f for f in flags if "堆砌" in f or "照搬" in f]
-            ok = tone.uses_honorific(reply) and not stuffed
-            add("tone", "称呼“您”", PASS if ok else FAIL,
-                "使用了“您”" if ok else ("；".join(stuffed) if stuffed else "没有使用“您”"),
-                pick_rule(TONE_RULES["honorific"], case_rules), weight=TONE_WEIGHTS["honorific"])
-        why = tone.apology_expected(messages, expect.key_points)
-        if why:
-            ok = bool(reply) and tone.apologises(reply) and not flags
-            add("tone", "致歉或共情", PASS if ok else FAIL,
-                (why + "，回复中已致歉") if ok else (why + "，但回复中没有致歉"), pick_rule(TONE_RULES["apology"], case_rules),
-                weight=TONE_WEIGHTS["apology"])
-    # response time
-    minutes = turn.minutes
-    scale = case.scenario.time_scale if real_time else 1.0
-    simulated = minutes * scale
-    shown = f"{simulated:.1f} 分钟" + (f"（实际 {minutes:.1f} 分钟 × 时间倍率 {scale:g}）" if real_time and scale != 1 else "")
-    ok = simulated <= step.time_limit_min
-    add("response_time", f"{step.time_limit_min:g} 分钟内响应", PASS if ok else FAIL,
-        f"用时 {shown}，时限 {step.time_limit_min:g} 分钟", pick_rule(TIME_RULES, case_rules))
-    # critical failures
-    failures = [CriticalFailure(step.id, c.reason, c.evidence, pick_rule(CRITICAL_RULES[c.rule_hint], case_rules))
-                for c in crit.check_reply(reply, public)]
-    return out, failures
+            facts.flags = form.gaming_flags(reply, expect.key_points, messages)
+            sentences = text.sentences(reply)
+            echoed = form.echoed_sentences(sentences, messages)
+            own = [s for s in sentences if s not in echoed]
+            facts.sentences = own
+            facts.matches = match(list(expect.key_points), own, reply, case.id, self.background, self.model)
+            facts.avoid_hit = [w for w in expect.avoid if w in reply]
+            offenders = {c.name for c in case.cast if c.role in OFFENDER_ROLES}
+            if {_base(a) for a in expect.actions} & SANCTIONS:
+                for m in (m for m in step.messages if m.sender in offenders):
+                    common = _longest_common(text.normalise(m.text), text.normalise(reply))
+                    if len(common.strip()) >= QUOTE_MIN_CHARS:
+                        facts.quoted = common
+                        break
+            facts.rude = tone.rude_phrases(reply)
+            facts.apologised = tone.apologises(reply)
+            facts.honorific_due = not public and facts.lang == "zh"
+            facts.honorific_ok = tone.uses_honorific(reply)
+            facts.critical_patterns = by_pattern(reply, public, self.labels)
+        facts.apology_due = tone.apology_expected(messages, expect.key_points)
+        scale = case.scenario.time_scale if real_time else 1.0
+        facts.simulated_minutes = turn.minutes * scale
+        facts.time_shown = f"{facts.simulated_minutes:.1f} 分钟" + (
+            f"（实际 {turn.minutes:.1f} 分钟 × 时间倍率 {scale:g}）" if real_time and scale != 1 else "")
+        return facts
+
+    def analyse(self, case, transcript, *, real_time: bool = False, partial: bool = False) -> list[StepFacts]:
+        if case.scenario is None:
+            raise TranscriptError(f"{case.id} has no scenario")
+        turns = transcript if transcript and isinstance(transcript, list) and isinstance(transcript[0], Turn) \
+            else parse_transcript(transcript)
+        follow_path(case.scenario, turns, partial=partial)
+        by_id = {s.id: s for s in case.scenario.steps}
+        return [self.analyse_step(case, by_id[t.step], t, real_time) for t in turns]
+
+    # ------------------------------------------------------------ pass 2: the score
+    def aggregate(self, case, facts_list: list[StepFacts]) -> Report:
+        st = self.settings
+        rules = list(case.rules)
+        criteria: list[Criterion] = []
+        caps: list[Cap] = []
+        failures: list[CriticalFailure] = []
+        step_scores: list[float] = []
+        for facts in facts_list:
+            step = facts.step
+            sid = step.id
+            start = len(criteria)
+
+            def add(kind, label, status, evidence, rule, deduction=0.0, said=None, detail=None, weight=None):
+                criteria.append(Criterion(sid, kind, label, status, WEIGHTS[kind] if weight is None else weight, evidence,
+                                          rule, said, detail, deduction if status == FAIL else 0.0))
+
+            for required, ok, evidence in facts.required:
+                rule = self._rule("action", rules, _base(required))
+                add("required_actions", f"执行 {required}", PASS if ok else FAIL, evidence, rule)
+                if not ok:
+                    if _base(required) in ("reply", "private_message"):
+                        caps.append(Cap(sid, "应回复成员却没有回复", st.cap_no_reply, rule))
+                    else:
+                        caps.append(Cap(sid, f"缺少必做动作：{required}", st.cap_missing, rule))
+            if step.expect.forbid:
+                hit = facts.forbidden_hit
+                rule = self._rule("forbidden", rules, _base(hit[0]) if hit else None)
+                add("forbidden_actions", "未执行禁止动作（" + "、".join(step.expect.forbid) + "）", FAIL if hit else PASS,
+                    ("执行了禁止动作：" + "、".join(hit)) if hit else "未执行任何禁止动作", rule)
+                if hit:
+                    caps.append(Cap(sid, "执行了禁止动作：" + "、".join(hit), st.cap_forbidden, rule))
+            if facts.flags:
+                caps.append(Cap(sid, "；".join(facts.flags), st.cap_form, self._rule("polite", rules)))
+            for m in facts.matches:
+                rule = self._point_rule(m.point, rules)
+                detail = (f"概率 {m.prob:.2f}（语义相似度 {m.features.get('sim', 0):.2f}，校正后 {m.features.get('csls', 0):.3f}，"
+                          f"字面覆盖 {m.features.get('coverage', 0):.2f}）") if m.span else None
+                if not facts.reply:
+                    add("key_points", m.point, FAIL, "没有回复内容", rule, st.key_point)
+                elif facts.flags:
+                    add("key_points", m.point, FAIL, "；".join(facts.flags), rule, st.key_point, said=m.span)
+                else:
+                    ok = m.passed and not m.contradicted
+                    add("key_points", m.point, PASS if ok else FAIL, m.reason, rule, st.key_point, said=m.span, detail=detail)
+                    if m.contradicted:
+                        caps.append(Cap(sid, f"回复「{m.span}」与要点「{m.point}」相反", st.cap_opposite, rule))
+            if step.expect.avoid:
+                if not facts.reply:
+                    add("avoid", "未使用禁用语", NA, "没有回复内容", self._rule("avoid", rules))
+                else:
+                    hit = facts.avoid_hit
+                    add("avoid", "未使用禁用语（" + "、".join(step.expect.avoid) + "）", FAIL if hit else PASS,
+                        ("回复中出现：" + "、".join(hit)) if hit else "未出现禁用语", self._rule("avoid", rules), st.avoid,
+                        said="、".join(hit) or None)
+            if facts.quoted is not None:
+                rule = self._rule("quoting", rules)
+                add("quoting", "不复述需要处理的违规内容", FAIL, f"回复复述了成员的原话“{facts.quoted}”", rule, said=facts.quoted)
+                caps.append(Cap(sid, f"回复复述了需要处理的违规内容“{facts.quoted}”", st.cap_quoting, rule))
+            if facts.reply:
+                rude = facts.rude
+                add("tone", "语气礼貌，不指责、不敷衍", FAIL if rude else PASS,
+                    ("出现" + "、".join(f"{label}用语“{p}”" for label, p in rude)) if rude else "未发现粗鲁、指责或敷衍的说法",
+                    self._rule("polite", rules), st.tone, said="、".join(p for _, p in rude) or None)
+                units = form.length_units(facts.reply)
+                if units > form.MAX_REPLY_CHARS:
+                    why = f"回复约 {units} 字，群聊回复建议不超过 {form.MAX_REPLY_CHARS} 字，要点被淹没在冗长内容中"
+                    add("tone", "篇幅适中", FAIL, why, self._rule("polite", rules), weight=1)
+                    caps.append(Cap(sid, why, st.cap_long, self._rule("polite", rules)))
+                if facts.honorific_due:
+                    add("tone", "私聊时称呼“您”", PASS if facts.honorific_ok else FAIL,
+                        "使用了“您”" if facts.honorific_ok else "私聊回复中没有使用“您”", self._rule("honorific", rules),
+                        st.honorific, weight=1)
+            if facts.apology_due and (facts.reply or facts.reply_expected):
+                ok = bool(facts.reply) and facts.apologised and not facts.flags
+                add("tone", "致歉或共情", PASS if ok else FAIL,
+                    (facts.apology_due + "，回复中已致歉") if ok else (facts.apology_due + "，但回复中没有致歉"),
+                    self._rule("apology", rules), st.tone, weight=3)
+            ok = facts.simulated_minutes <= step.time_limit_min
+            rule = self._rule("time", rules)
+            add("response_time", f"{step.time_limit_min:g} 分钟内响应", PASS if ok else FAIL,
+                f"用时 {facts.time_shown}，时限 {step.time_limit_min:g} 分钟", rule, st.late)
+            if facts.simulated_minutes >= 2 * step.time_limit_min:
+                caps.append(Cap(sid, f"响应严重超时（用时 {facts.time_shown}，时限 {step.time_limit_min:g} 分钟）", st.cap_late, rule))
+            for c in facts.critical_patterns + self.meaning.detect(facts.sentences, facts.reply, facts.public):
+                if any(f.step == sid and f.reason.startswith(self.labels.get(c.kind, c.reason)[:6]) for f in failures):
+                    continue
+                spec = self.rubric.critical.get(c.kind)
+                failures.append(CriticalFailure(sid, c.reason, c.evidence,
+                                                pick_rule(list(spec.rules) if spec else [], rules), c.how))
+            lost = sum(c.deduction for c in criteria[start:])
+            step_scores.append(max(0.0, 100.0 - lost))
+        mean = sum(step_scores) / len(step_scores) if step_scores else 100.0
+        worst = min(step_scores) if step_scores else 100.0
+        raw = round((1 - st.worst_step_weight) * mean + st.worst_step_weight * worst, 1)
+        # serious failures compound: two caps of 50 allow 25, not 50
+        combined = 100.0
+        for cap in caps:
+            combined *= cap.cap / 100.0
+        score = min(raw, combined)
+        if failures:
+            score = st.critical_score
+        report = Report(case.id, round(score, 1), 100.0, criteria, failures, path=[f.step.id for f in facts_list],
+                        caps=sorted(caps, key=lambda c: c.cap), raw=raw)
+        report.comment = comment(report)
+        return report
+
+    def score(self, case, transcript, *, real_time: bool = False, partial: bool = False) -> Report:
+        return self.aggregate(case, self.analyse(case, transcript, real_time=real_time, partial=partial))
+
+    def score_golden(self, case, golden) -> Report:
+        steps = [{"step": s.step, "actions": list(s.actions), "reply": s.reply, "minutes": s.minutes} for s in golden.steps]
+        return self.score(case, {"steps": steps})
 
 
-_rule_texts: dict[str, str] = {}
-
-
-def _point_rule(point: str, case_rules: list[str]) -> str | None:
-    """The case rule closest in meaning to a key point (titles from the rulebook, when known)."""
-    candidates = [r for r in case_rules if r in _rule_texts]
-    if not candidates:
-        return case_rules[0] if case_rules else None
-    q = semantic._embed([point], "query")
-    p = semantic._embed([_rule_texts[r] for r in candidates], "passage")
-    return candidates[int((q @ p.T)[0].argmax())]
-
-
-def register_rules(rules: dict) -> None:
-    """Give the scorer the rulebook (id -> rule with title/statement) to link key points to rules."""
-    for rule_id, rule in rules.items():
-        _rule_texts[rule_id] = getattr(rule, "title", "") or rule_id
-
-
-def score(case, transcript, *, real_time: bool = False, partial: bool = False) -> Report:
-    """Score a transcript ({steps: [...]}, a list of dicts, or a list of Turns) against the case's scenario."""
-    if case.scenario is None:
-        raise TranscriptError(f"{case.id} has no scenario")
-    turns = transcript if transcript and isinstance(transcript, list) and isinstance(transcript[0], Turn) \
-        else parse_transcript(transcript)
-    follow_path(case.scenario, turns, partial=partial)
-    by_id = {s.id: s for s in case.scenario.steps}
-    criteria: list[Criterion] = []
-    failures: list[CriticalFailure] = []
-    for turn in turns:
-        c, f = score_step(case, by_id[turn.step], turn, list(case.rules), real_time=real_time)
-        criteria += c
-        failures += f
-    raw = total(criteria)
-    report = Report(case.id, 0.0 if failures else raw, 100.0, criteria, failures, path=[t.step for t in turns])
-    report.comment = comment(report)
-    return report
-
-
-def score_golden(case, golden) -> Report:
-    steps = [{"step": s.step, "actions": list(s.actions), "reply": s.reply, "minutes": s.minutes} for s in golden.steps]
-    return score(case, {"steps": steps})
+def scorer_for(project, settings: Settings = SETTINGS):
+    """`score_fn(case, transcript) -> Report` for the validator and lint."""
+    scorer = Scorer(project, settings)
+    return scorer.score
 
 
 ADVICE = {
@@ -232,21 +385,24 @@ ADVICE = {
     "forbidden_actions": "避免禁止动作，按处罚阶梯逐级处理",
     "key_points": "把要点讲清楚",
     "avoid": "去掉不该出现的说法",
+    "quoting": "不要在回复里复述违规内容",
     "tone": "注意语气和礼仪",
     "response_time": "在时限内响应",
 }
 
 
 def comment(report: Report) -> str:
-    """An overall comment naming the two most important things to improve."""
+    """An overall comment: critical failures and caps first, then the two most costly problems."""
     items: list[str] = []
     for failure in report.critical:
-        items.append(f"严重问题（{failure.step}）：{failure.reason}——“{failure.evidence}”，本次练习记 0 分")
-    failed = [c for c in report.criteria if c.status == FAIL]
-    failed.sort(key=lambda c: -c.weight)
+        items.append(f"严重问题（{failure.step}）：{failure.reason}——“{failure.evidence}”，本次练习不通过")
+    for cap in report.caps:
+        items.append(f"{cap.reason}（{cap.step}），本次得分最高 {cap.cap:g} 分")
+    failed = [c for c in report.criteria if c.status == FAIL and c.kind not in ("required_actions", "forbidden_actions")]
+    failed.sort(key=lambda c: -c.deduction)
     seen: set[tuple[str, str]] = set()
     for c in failed:
-        key = (c.kind, c.step) if c.kind != "key_points" else (c.kind, c.step)
+        key = (c.kind, c.step)
         if key in seen:
             continue
         seen.add(key)
@@ -257,5 +413,9 @@ def comment(report: Report) -> str:
             items.append(f"{ADVICE[c.kind]}（{c.step}）：{c.label}——{c.evidence}")
     if not items:
         return f"得分 {report.score:g}。处理到位：动作、要点、语气和时效都符合要求。"
-    head = f"得分 {report.score:g}。最需要改进的两点："
+    head = f"得分 {report.score:g}。最需要改进的两点：" if len(items) > 1 else f"得分 {report.score:g}。需要改进："
     return head + " ① " + items[0] + (" ② " + items[1] if len(items) > 1 else "")
+
+
+__all__ = ["Scorer", "scorer_for", "TranscriptError", "Turn", "parse_transcript", "follow_path", "comment",
+           "SETTINGS", "MODEL", "KINDS", "replace", "np"]

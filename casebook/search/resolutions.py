@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from sqlalchemy import select
 from ..content.schema import RULE_ID_RE
 from ..store.models import utcnow
 from ..store.search_models import Resolution
-from .redact import format_counts, redact
+from .redact import contains_personal_data, format_counts, pseudonym, redact, shown
 
 COLUMNS = ("id", "date", "channel", "category", "problem", "resolution", "agent", "rules")
 REQUIRED_COLUMNS = ("id", "date", "problem", "resolution")
@@ -91,7 +92,13 @@ class ImportReport:
 
 
 def normalise_id(value: str) -> str:
+    """RES-<id>. An id that is personal data (a phone number, an e-mail...) is never stored, indexed
+    or put in a URL: it becomes RES-P<pseudonym>, the same for the same value (re-imports still
+    update the same row) and not readable back."""
     value = value.strip()
+    if contains_personal_data(value):
+        key = os.environ.get("CASEBOOK_PSEUDONYM_KEY", "").encode("utf-8")
+        return f"{ID_PREFIX}P{pseudonym(value, key)}"
     return value if value.upper().startswith(ID_PREFIX) else ID_PREFIX + value
 
 
@@ -104,11 +111,11 @@ def parse_date(value) -> dt.date:
     text = re.split(r"[ T]", text, maxsplit=1)[0]
     match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
     if not match:
-        raise ValueError(f"date {value!r} is not YYYY-MM-DD")
+        raise ValueError(f"date {shown(value)} is not YYYY-MM-DD")
     try:
         return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError:
-        raise ValueError(f"date {value!r} does not exist")
+        raise ValueError(f"date {shown(value)} does not exist")
 
 
 def parse_rules(value) -> list[str]:
@@ -123,7 +130,7 @@ def parse_rules(value) -> list[str]:
     out = []
     for item in items:
         if not isinstance(item, str) or not RULE_ID_RE.match(item.strip()):
-            raise ValueError(f"malformed rule ID {item!r} in rules (expected e.g. SANC-01)")
+            raise ValueError(f"malformed rule ID {shown(item)} in rules (expected e.g. SANC-01)")
         if item.strip() not in out:
             out.append(item.strip())
     return out
@@ -152,7 +159,7 @@ def validate_row(raw: dict, known_rules: set[str] | None = None) -> tuple[Resolu
         if not values[name]:
             raise ValueError(f"{name} is empty")
     if not ID_RE.match(values["id"]):
-        raise ValueError(f"id {values['id']!r} may only use letters, digits, '.', '_' and '-' (at most 60)")
+        raise ValueError(f"id {shown(values['id'])} may only use letters, digits, '.', '_' and '-' (at most 60)")
     raw_date = raw.get("date")
     if raw_date is None or (isinstance(raw_date, str) and not raw_date.strip()):
         raise ValueError("date is empty")

@@ -27,6 +27,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Every session carries the version it was signed in under; bumping it (sign-out, password
+    # change or reset, deactivation, role change, "sign out everywhere") ends all of them at once.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     # Flask-Login protocol (kept here so the web layer stays thin)
     @property

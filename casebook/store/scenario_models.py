@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .models import Base, utcnow
@@ -31,6 +32,8 @@ class ScenarioAttempt(Base):
 
 class ScenarioTurn(Base):
     __tablename__ = "scenario_turns"
+    # one answer per (attempt, step): a double click can never store a step twice (revision sec_0003)
+    __table_args__ = (Index("uq_scenario_turn_step", "attempt_id", "step", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("scenario_attempts.id", ondelete="CASCADE"), index=True)
@@ -69,3 +72,26 @@ class ScenarioSetting(Base):
     case_id: Mapped[str] = mapped_column(String(16), primary_key=True)
     time_scale: Mapped[float] = mapped_column(Float, default=1.0)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+def claim_step(session, attempt: ScenarioAttempt) -> bool:
+    """Lock an active attempt at the step it was read at, as the first write of the transaction
+    (the row lock on PostgreSQL, the write lock on SQLite). False when another answer got there
+    first (the step moved on or the attempt finished); the attempt is reloaded either way."""
+    seen = attempt.current_step
+    try:
+        claimed = session.execute(
+            update(ScenarioAttempt)
+            .where(ScenarioAttempt.id == attempt.id, ScenarioAttempt.status == "active",
+                   ScenarioAttempt.current_step == seen)
+            .values(current_step=seen)
+            .execution_options(synchronize_session=False)).rowcount == 1
+    except OperationalError as exc:
+        # SQLite's busy timeout ran out: an answer to this attempt holds the write lock while it
+        # is scored, so this one is a duplicate of it
+        if "locked" not in str(exc):
+            raise
+        session.rollback()
+        return False
+    session.expire(attempt)
+    return claimed

@@ -47,6 +47,9 @@ class AttemptItem(Base):
     question_id: Mapped[str] = mapped_column(String(16), index=True)
     position: Mapped[int] = mapped_column(Integer)
     presented: Mapped[dict] = mapped_column(JSON)
+    # opaque id -> bank index for the ids in `presented` (never sent to the client); NULL for
+    # attempts started before opaque ids (revision sec_0001), whose ids are the bank indexes
+    answer_key: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     response: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     grade: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     score: Mapped[float | None] = mapped_column(Float, nullable=True)

@@ -16,6 +16,20 @@ BLUEPRINTS += ["casebook.web.training", "casebook.web.training_api"]
 BLUEPRINTS += ["casebook.web.scenarios", "casebook.web.scenarios_api"]
 BLUEPRINTS += ["casebook.web.admin", "casebook.web.admin_api"]
 BLUEPRINTS += ["casebook.web.search"]
+BLUEPRINTS += ["casebook.web.account", "casebook.web.account_api", "casebook.web.apidocs"]
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise SystemExit(f"{name} must be a whole number, not {value!r}") from None
+    if number <= 0:
+        raise SystemExit(f"{name} must be positive, not {value!r}")
+    return number
 
 
 def _secret_key(instance: Path) -> str:
@@ -43,19 +57,46 @@ def create_app(root: str | Path | None = None, config: dict | None = None) -> AP
         SESSION_COOKIE_SECURE=os.environ.get("CASEBOOK_SECURE_COOKIES", "0") == "1",
         REMEMBER_COOKIE_HTTPONLY=True,
         WTF_CSRF_TIME_LIMIT=None,
-        LOGIN_RATE_LIMIT="10 per minute",
-        RATELIMIT_STORAGE_URI="memory://",
+        LOGIN_RATE_LIMIT="10 per minute",                 # failed sign-ins per IP address
+        LOGIN_ACCOUNT_RATE_LIMIT="5 per minute;20 per hour",   # failed sign-ins per account
+        SEARCH_RATE_LIMIT_ANON=os.environ.get("CASEBOOK_SEARCH_RATE_LIMIT_ANON", "20 per minute"),
+        SEARCH_RATE_LIMIT=os.environ.get("CASEBOOK_SEARCH_RATE_LIMIT", "120 per minute"),
+        SIMILAR_RATE_LIMIT=os.environ.get("CASEBOOK_SIMILAR_RATE_LIMIT", "30 per minute"),
+        ANON_MAX_QUERY_CHARS=200,
+        RATELIMIT_HEADERS_ENABLED=True,                   # X-RateLimit-* and Retry-After
+        MAX_CONTENT_LENGTH=_env_int("CASEBOOK_MAX_BODY_KB", 1024) * 1024,
+        SESSION_IDLE_MINUTES=_env_int("CASEBOOK_SESSION_IDLE_MINUTES", 120),
+        SESSION_ABSOLUTE_MINUTES=_env_int("CASEBOOK_SESSION_MAX_HOURS", 12) * 60,
+        # shared by every process when Redis is configured (several servers behind one address)
+        RATELIMIT_STORAGE_URI=os.environ.get("CASEBOOK_REDIS_URL") or "memory://",
         JSON_AS_ASCII=False,
     )
+    from .apidocs import configure as local_api_docs
+    local_api_docs(app)
     if config:
         app.config.update(config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
-    app.json.ensure_ascii = False
+    from . import inputs
+    inputs.init_app(app)          # before the blueprints: their <int:...> routes use the bounded converter
     extensions.init_app(app)
     import importlib
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)
-    from . import errors
+    from . import errors, headers
     errors.init_app(app)
+    headers.init_app(app)
+
+    @app.spec_processor
+    def _bodies_are_required(spec):
+        """Every JSON body the API declares is required (APIFlask leaves `required` out), so the
+        document says what the server does: a write without its body is a 4xx."""
+        for path in spec.get("paths", {}).values():
+            for operation in path.values():
+                if isinstance(operation, dict) and "requestBody" in operation:
+                    operation["requestBody"]["required"] = True
+                    responses = operation.setdefault("responses", {})
+                    responses.setdefault("400", {"description": "The body is not valid JSON or not valid Unicode"})
+                    responses.setdefault("413", {"description": "The body is larger than CASEBOOK_MAX_BODY_KB"})
+        return spec
     return app

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app
+import time
+
+from flask import current_app, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -53,11 +55,45 @@ def init_app(app) -> None:
     limiter.init_app(app)
 
 
+SESSION_KEYS = ("_sv", "_auth_at", "_seen_at")
+
+
+def start_session(user) -> None:
+    """Stamp a fresh sign-in: the account's session version, sign-in time, last activity."""
+    now = int(time.time())
+    session["_sv"], session["_auth_at"], session["_seen_at"] = user.session_version or 0, now, now
+
+
+def end_session() -> None:
+    for key in SESSION_KEYS:
+        session.pop(key, None)
+
+
+def _session_valid(user) -> bool:
+    """The server-side checks on every request: version (revocation), idle and absolute timeouts."""
+    if session.get("_sv") != (user.session_version or 0):
+        return False
+    now = int(time.time())
+    auth_at, seen_at = session.get("_auth_at"), session.get("_seen_at")
+    if not isinstance(auth_at, int) or not isinstance(seen_at, int):
+        return False
+    if now - auth_at > current_app.config["SESSION_ABSOLUTE_MINUTES"] * 60:
+        return False
+    if now - seen_at > current_app.config["SESSION_IDLE_MINUTES"] * 60:
+        return False
+    if now - seen_at >= 60:          # refresh the activity stamp at most once a minute
+        session["_seen_at"] = now
+    return True
+
+
 @login_manager.user_loader
 def load_user(user_id: str):
-    if not user_id.isdigit():
+    if not user_id.isdigit() or len(user_id) > 18:
         return None
-    with db().session() as session:
-        user = session.get(User, int(user_id))
+    with db().session() as s:
+        user = s.get(User, int(user_id))
     # a deactivated account loses its session at once, not at its next sign-in
-    return user if user is not None and user.active else None
+    if user is None or not user.active or not _session_valid(user):
+        end_session()
+        return None
+    return user

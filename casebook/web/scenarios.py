@@ -10,14 +10,15 @@ from apiflask import APIBlueprint
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..content.schema import ACTIONS
 from ..scoring import practice
 from ..store.models import User
-from ..store.scenario_models import ScenarioAttempt
+from ..store.scenario_models import ScenarioAttempt, claim_step
 from .extensions import db
 from .home import SECTIONS
-from .scenarios_common import case_or_404, choices, project, rule_link, scenario_cases
+from .scenarios_common import ALREADY_ANSWERED, case_or_404, choices, project, rule_link, scenario_cases, scorer
 
 bp = APIBlueprint("scenarios", __name__, enable_openapi=False)
 SECTIONS.append(("情景演练", "scenarios.index", "在模拟群聊中处理真实情境，按质检评分表打分，每一分都有规则依据。"))
@@ -86,12 +87,19 @@ def answer(attempt_id):
         if attempt.user_id != current_user.id:
             abort(403)
         case = case_or_404(attempt.case_id)
+        if not claim_step(session, attempt):     # a double click: the first answer already moved on
+            flash(ALREADY_ANSWERED, "error")
+            return redirect(url_for("scenarios.play", case_id=case.id))
         try:
             practice.answer(session, attempt, case, request.form.getlist("actions"), request.form.get("reply", ""),
                             request.form.get("visibility", "public"), request.form.get("team", ""),
-                            request.form.get("category", ""), step=request.form.get("step") or None)
+                            request.form.get("category", ""), step=request.form.get("step") or None, scorer=scorer())
         except practice.PracticeError as exc:
             flash(str(exc), "error")
+            return redirect(url_for("scenarios.play", case_id=case.id))
+        except IntegrityError:
+            session.rollback()
+            flash(ALREADY_ANSWERED, "error")
             return redirect(url_for("scenarios.play", case_id=case.id))
         finished = attempt.status == "finished"
     if finished:

@@ -5,13 +5,15 @@ import json
 
 from apiflask import APIBlueprint, Schema, abort
 from apiflask.fields import Boolean, Dict, Float, Integer, List, Nested, String
-from apiflask.validators import Length, OneOf
+from apiflask.validators import Length, OneOf, Range
 from flask_login import current_user
 
-from ..scoring import TranscriptError, practice, score
-from ..store.scenario_models import ScenarioAttempt
+from sqlalchemy.exc import IntegrityError
+
+from ..scoring import TranscriptError, practice
+from ..store.scenario_models import ScenarioAttempt, claim_step
 from .extensions import db
-from .scenarios_common import case_or_404, rule_link, scenario_cases
+from .scenarios_common import ALREADY_ANSWERED, case_or_404, rule_link, scenario_cases, scorer
 from .training_common import me, require
 
 bp = APIBlueprint("scenarios_api", __name__, url_prefix="/api", tag="Scenarios")
@@ -89,7 +91,9 @@ class AttemptOut(Schema):
 
 
 class TurnIn(Schema):
-    step = String(load_default=None, allow_none=True)
+    step = String(load_default=None, allow_none=True, validate=Length(max=64), metadata={
+        "description": "The step being answered (current_step as shown). Send it: a second answer to the same "
+                       "step (a double click) is then refused with 409 even when it arrives after the first."})
     actions = List(String(validate=Length(max=80)), load_default=[])
     reply = String(load_default="", validate=Length(max=5000))
     visibility = String(load_default="public", validate=OneOf(["public", "private"]))
@@ -110,7 +114,7 @@ class ScoreIn(Schema):
 
 
 class GradeItem(Schema):
-    criterion = Integer(required=True)
+    criterion = Integer(required=True, validate=Range(0, 10000))
     status = String(required=True, validate=OneOf(["pass", "fail", "na"]))
 
 
@@ -178,6 +182,7 @@ def list_scenarios():
 
 @bp.post("/scenarios/<case_id>/attempts")
 @bp.output(AttemptOut, status_code=201)
+@bp.doc(responses=[401, 404])
 def start_attempt(case_id):
     """Start (or resume) the signed-in user's attempt at a scenario."""
     uid, _ = me()
@@ -189,6 +194,7 @@ def start_attempt(case_id):
 
 @bp.get("/scenario-attempts/<int:attempt_id>")
 @bp.output(AttemptOut)
+@bp.doc(responses=[401, 403, 404])
 def get_attempt(attempt_id):
     """An attempt: the current step's messages, the turns so far, and the report once finished."""
     with db().session() as session:
@@ -199,6 +205,7 @@ def get_attempt(attempt_id):
 @bp.post("/scenario-attempts/<int:attempt_id>/turns")
 @bp.input(TurnIn)
 @bp.output(AttemptOut)
+@bp.doc(responses=[400, 401, 403, 404, 409])
 def answer_step(attempt_id, json_data):
     """Answer the current step (response time is measured on the server)."""
     with db().session() as session:
@@ -206,23 +213,28 @@ def answer_step(attempt_id, json_data):
         if attempt.user_id != current_user.id:
             abort(403, message="只能回答自己的练习")
         case = case_or_404(attempt.case_id)
+        if not claim_step(session, attempt):
+            abort(409, message=ALREADY_ANSWERED if attempt.status == "active" else "这次练习已经结束")
         try:
             practice.answer(session, attempt, case, json_data["actions"], json_data["reply"], json_data["visibility"],
-                            json_data["team"], json_data["category"], step=json_data["step"])
+                            json_data["team"], json_data["category"], step=json_data["step"], scorer=scorer())
         except practice.PracticeError as exc:
             abort(exc.status, message=str(exc))
+        except IntegrityError:   # the unique (attempt, step) row: the same step answered twice at once
+            abort(409, message=ALREADY_ANSWERED)
         return _attempt_out(attempt, case)
 
 
 @bp.post("/scenarios/score")
 @bp.input(ScoreIn)
 @bp.output(ReportOut)
+@bp.doc(responses=[401, 404, 422])
 def score_transcript(json_data):
     """Score a transcript (the shape of a golden transcript) without storing it."""
     me()
     case = case_or_404(json_data["case"])
     try:
-        report = score(case, {"steps": json_data["steps"]})
+        report = scorer().score(case, {"steps": json_data["steps"]})
     except TranscriptError as exc:
         abort(422, message=str(exc))
     return _linked(report.as_dict())
@@ -231,6 +243,7 @@ def score_transcript(json_data):
 @bp.post("/scenario-attempts/<int:attempt_id>/grades")
 @bp.input(GradesIn)
 @bp.output(GradesOut)
+@bp.doc(responses=[400, 401, 403, 404, 409])
 def grade_attempt(attempt_id, json_data):
     """A trainer grades a finished attempt criterion by criterion (pass/fail/na)."""
     uid, _ = require("trainer")
@@ -245,6 +258,7 @@ def grade_attempt(attempt_id, json_data):
 
 @bp.get("/scenarios/calibration")
 @bp.output(CalibrationOut)
+@bp.doc(responses=[401, 403])
 def calibration():
     """Agreement of automatic and trainer grades: per criterion kind Cohen's kappa, correlation of totals."""
     require("trainer")

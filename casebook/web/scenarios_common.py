@@ -10,13 +10,19 @@ DEFAULT_CATEGORIES = ["产品咨询", "使用故障", "售后退款", "物流配
 
 
 def project():
-    """The app's content project (shared); the scorer gets the rulebook's titles once."""
+    """The app's content project (shared by every area)."""
+    return content()
+
+
+def scorer():
+    """The scenario scorer for the app's current content (built once per loaded project)."""
+    from ..scoring import Scorer
     loaded = content()
-    if not current_app.extensions.get("casebook.scoring_rules"):
-        from ..scoring import register_rules
-        register_rules(loaded.rules)
-        current_app.extensions["casebook.scoring_rules"] = True
-    return loaded
+    cached = current_app.extensions.get("casebook.scorer")
+    if cached is None or cached[0] is not loaded:
+        cached = (loaded, Scorer(loaded))
+        current_app.extensions["casebook.scorer"] = cached
+    return cached[1]
 
 
 def scenario_cases():
@@ -48,3 +54,6 @@ def choices() -> tuple[list[str], list[str]]:
 
 def rule_link(rule_id: str | None) -> str | None:
     return f"/docs/{project().rule_url(rule_id)}" if rule_id else None
+
+
+ALREADY_ANSWERED = "这一步已经回答过了（可能是重复提交），请刷新后继续"

@@ -20,15 +20,66 @@ from ..search.documents import KINDS
 from ..search.engine import MAX_QUERY_CHARS, Filters, QueryError, Searcher
 from ..search.hybrid import CJK_RE
 from ..search.index import IndexMissing
-from .extensions import csrf, db
+from .extensions import csrf, db, limiter
 from .home import SECTIONS
 
 bp = APIBlueprint("search", __name__, tag="Search")
 SECTIONS.append(("搜索", "search.page", "用日常说法搜索规则、案例、题目和过往处理记录，中英文均可。"))
 
-PUBLIC_KINDS = ["rule", "case", "question"]
+PUBLIC_KINDS = ["rule", "case"]
 SIMILAR_MAX_CHARS = 5000
 KIND_CHOICES = list(KINDS)
+
+
+def _open_exam() -> bool:
+    from ..quiz.attempts import open_exam
+    return current_user.is_authenticated and open_exam(db(), current_user.id) is not None
+
+
+def _allowed_kinds() -> list[str]:
+    """What this user may search: questions (with their explanations) are for signed-in users
+    without an open exam; past resolutions for signed-in users."""
+    if not current_user.is_authenticated:
+        return PUBLIC_KINDS
+    if _open_exam():
+        return [k for k in KINDS if k != "question"]
+    return list(KINDS)
+
+
+def _refusal(kind: str) -> tuple[int, str] | None:
+    if kind not in _allowed_kinds():
+        if not current_user.is_authenticated:
+            return 401, ("登录后才能搜索过往处理记录。" if kind == "resolution" else "登录后才能搜索题目。")
+        return 403, "考试进行中，不能搜索题库。"
+    return None
+
+
+def _rate_key() -> str:
+    from flask_limiter.util import get_remote_address
+    return f"user:{current_user.id}" if current_user.is_authenticated else f"ip:{get_remote_address()}"
+
+
+def _anon_limit():
+    return current_app.config["SEARCH_RATE_LIMIT_ANON"]
+
+
+def _signed_in() -> bool:
+    return current_user.is_authenticated
+
+
+def _log_search(result, source: str) -> str | None:
+    """Log a signed-in user's search (weak ones as gaps; all with a click id for the "never
+    opened" gaps) and return its search_id; anonymous searches are not logged (no spam)."""
+    if not current_user.is_authenticated:
+        return None
+    return gaps.record_search(db(), result, source)
+
+
+def _check_anon_length(query: str) -> str | None:
+    limit = current_app.config["ANON_MAX_QUERY_CHARS"]
+    if not current_user.is_authenticated and len(query) > limit:
+        return f"未登录时查询最多 {limit} 个字符；登录后可以输入更长的内容。"
+    return None
 
 
 def _root() -> Path:
@@ -66,12 +117,13 @@ def _searcher() -> Searcher:
 
 
 def _kinds(requested: list[str]) -> list[str]:
-    """The kinds this user may search; resolutions need a signed-in user."""
-    if current_user.is_authenticated:
-        return requested
-    if "resolution" in requested:
-        abort(401, message="登录后才能搜索过往处理记录。")
-    return requested or PUBLIC_KINDS
+    """The kinds this user may search (see _allowed_kinds); asking for another one is refused."""
+    for kind in requested:
+        refusal = _refusal(kind)
+        if refusal:
+            abort(refusal[0], message=refusal[1])
+    allowed = _allowed_kinds()
+    return requested or (allowed if len(allowed) < len(KINDS) else [])
 
 
 # ---------------------------------------------------------------- schemas
@@ -147,14 +199,19 @@ def _run(searcher: Searcher, query: str, k: int, filters: Filters, mode: str = "
         result = searcher.search(query, k=k, mode=mode, filters=filters)
     except QueryError as exc:
         abort(400, message=str(exc))
-    return result, gaps.record_search(db(), result, source)
+    return result, _log_search(result, source)
 
 
 @bp.get("/api/search")
+@limiter.shared_limit(_anon_limit, scope="search-anonymous", key_func=_rate_key, exempt_when=_signed_in)
+@limiter.shared_limit(lambda: current_app.config["SEARCH_RATE_LIMIT"], scope="search", key_func=_rate_key)
 @bp.input(SearchIn, location="query", arg_name="params")
 @bp.output(SearchOut)
 @bp.doc(summary="搜索规则、案例、题目和处理记录", responses={400: "bad input", 401: "resolutions need sign-in", 503: "no index"})
 def api_search(params):
+    too_long = _check_anon_length(params["q"])
+    if too_long:
+        abort(400, message=too_long)
     kinds = _kinds([params["kind"]] if params["kind"] else [])
     filters = Filters(kinds, [params["tag"]] if params["tag"] else [],
                       [params["chapter"].upper()] if params["chapter"] else [], params["date_from"], params["date_to"])
@@ -188,6 +245,7 @@ def similar_answer(message: str, k: int = 5) -> dict:
 
 
 @bp.post("/api/similar")
+@limiter.limit(lambda: current_app.config["SIMILAR_RATE_LIMIT"], key_func=_rate_key)
 @csrf.exempt
 @bp.input(SimilarIn, location="json", arg_name="body")
 @bp.output(SimilarOut)
@@ -204,6 +262,8 @@ def api_similar(body):
 # ---------------------------------------------------------------- pages
 
 @bp.get("/search")
+@limiter.shared_limit(_anon_limit, scope="search-anonymous", key_func=_rate_key, exempt_when=_signed_in)
+@limiter.shared_limit(lambda: current_app.config["SEARCH_RATE_LIMIT"], scope="search", key_func=_rate_key)
 @bp.doc(hide=True)
 def page():
     args = request.args
@@ -225,17 +285,23 @@ def page():
     if kind and kind not in KINDS:
         context["error"] = "未知的类型。"
         return render_template("search/index.html", **context), 400
-    if kind == "resolution" and not current_user.is_authenticated:
-        context["error"] = "登录后才能搜索过往处理记录。"
-        return render_template("search/index.html", **context), 401
-    kinds = [kind] if kind else ([] if current_user.is_authenticated else PUBLIC_KINDS)
+    refusal = _refusal(kind) if kind else None
+    if refusal:
+        context["error"] = refusal[1]
+        return render_template("search/index.html", **context), refusal[0]
+    too_long = _check_anon_length(query)
+    if too_long:
+        context["error"] = too_long
+        return render_template("search/index.html", **context), 400
+    allowed = _allowed_kinds()
+    kinds = [kind] if kind else (allowed if len(allowed) < len(KINDS) else [])
     filters = Filters(kinds, [tag] if tag else [], [chapter] if chapter else [])
     try:
         result = searcher.search(query, k=20, filters=filters)
     except QueryError as exc:
         context["error"] = str(exc)
         return render_template("search/index.html", **context), 400
-    search_id = gaps.record_search(db(), result, "web")
+    search_id = _log_search(result, "web")
     context.update(result=result, hits=result.hits, search_id=search_id,
                    english=not CJK_RE.search(query))
     return render_template("search/index.html", **context)

@@ -94,8 +94,8 @@ def attempt(attempt_id):
     return render_template(template, a=data, labels=TYPE_LABELS, mine=data["user_id"] == current_user.id)
 
 
-def response_from_form(question, form) -> dict:
-    """Turn one question's form fields into the response the grader expects."""
+def response_from_form(question, presented: dict, form) -> dict:
+    """Turn one question's form fields into the response the API takes (the attempt's opaque ids)."""
     t = question.type
     if t == "single":
         return {"choice": form.get("choice", "")}
@@ -104,14 +104,15 @@ def response_from_form(question, form) -> dict:
     if t == "true_false":
         return {"answer": form.get("answer", "")}
     if t == "ordering":
-        n = len(question.items)
-        ranks = [(_int(form.get(f"pos_{i}"), 0), i) for i in range(n)]
+        ids = [entry["id"] for entry in presented.get("items", [])]
+        n = len(ids)
+        ranks = [(_int(form.get(f"pos_{k}"), 0), k) for k in ids]
         if sorted(r for r, _ in ranks) != list(range(1, n + 1)):
             return {"order": "每个步骤需要不同的序号（1–%d）" % n}
-        return {"order": [i for _, i in sorted(ranks)]}
+        return {"order": [k for _, k in sorted(ranks)]}
     if t == "matching":
-        return {"matches": {str(i): form.get(f"match_{i}", "") for i in range(len(question.pairs))
-                            if form.get(f"match_{i}", "") != ""}}
+        return {"matches": {e["id"]: form.get(f"match_{e['id']}", "") for e in presented.get("lefts", [])
+                            if form.get(f"match_{e['id']}", "") != ""}}
     return {"text": form.get("text", "")}
 
 
@@ -121,7 +122,11 @@ def save_answer(attempt_id, question_id):
     located = project().questions.get(question_id)
     if located is None:
         abort(404, description="没有这道题")
-    response = response_from_form(located.obj, request.form)
+    try:
+        shown = svc.presented(db(), attempt_id, question_id)
+    except svc.AttemptError as exc:
+        abort(exc.status, description=exc.reason)
+    response = response_from_form(located.obj, shown, request.form)
     if isinstance(response.get("order"), str):
         flash(response["order"], "error")
     else:

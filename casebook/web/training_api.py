@@ -13,6 +13,7 @@ from ..quiz import draw, review, trainer
 from ..quiz.stats import to_csv
 from ..store.models import utcnow
 from .extensions import db
+from .inputs import MAX_ID
 from .training_common import me, project, require
 
 bp = APIBlueprint("training_api", __name__, url_prefix="/api", tag="Training")
@@ -82,11 +83,18 @@ class AttemptOut(AttemptSummary):
 
 
 class AttemptsQuery(Schema):
-    user_id = Integer(load_default=None, validate=Range(min=1))
+    user_id = Integer(load_default=None, validate=Range(min=1, max=MAX_ID))
+
+
+ANSWER_SHAPES = """The response names options, items and pairs by the opaque ids of this attempt's
+`question` view (`options[].id`, `items[].id`, `lefts[].id`, `rights[].id`; random per attempt, never
+bank positions): single `{"choice": "<id>"}`, multiple `{"choices": ["<id>", ...]}`, true_false
+`{"answer": true|false}`, ordering `{"order": ["<item id>", ...]}` (every item, first step first),
+matching `{"matches": {"<left id>": "<right id>", ...}}`, short_answer `{"text": "..."}`."""
 
 
 class AnswerIn(Schema):
-    response = Dict(required=True)
+    response = Dict(required=True, metadata={"description": ANSWER_SHAPES})
 
 
 class SavedOut(Schema):
@@ -223,7 +231,7 @@ def get_attempt(attempt_id):
 @bp.input(AnswerIn, arg_name="body")
 @bp.output(SavedOut)
 @bp.doc(summary="Save one answer (saved at once; the exam rejects answers after its deadline)",
-        responses=[400, 401, 403, 404, 409])
+        description=ANSWER_SHAPES, responses=[400, 401, 403, 404, 409])
 def save(attempt_id, question_id, body):
     uid, _role = me()
     try:

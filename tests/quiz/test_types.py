@@ -8,7 +8,7 @@ import pytest
 from casebook.content.schema import QUESTION_TYPES as SCHEMA_TYPES
 from casebook.content.schema import MultipleChoice, Matching, Ordering, ShortAnswer, SingleChoice, TrueFalse
 from casebook.quiz import QUESTION_TYPES, grade, present
-from casebook.quiz.types import ResponseError
+from casebook.quiz.types import ResponseError, present_keyed, to_bank
 
 BASE = dict(chapter="AAA", difficulty=1, rules=["AAA-01"], explanation="因为规则。")
 
@@ -32,8 +32,8 @@ def multiple():
 
 def test_single_choice_and_feedback():
     q = single()
-    view = present(q, random.Random(1))
-    assert sorted(o["index"] for o in view["options"]) == [0, 1, 2]
+    view, key = present_keyed(q, random.Random(1))
+    assert sorted(key["options"][o["id"]] for o in view["options"]) == [0, 1, 2]   # opaque ids, key on the server
     assert "correct" not in str(view) and "不对哦" not in str(view)
     assert grade(q, {"choice": 0}).score == 1
     wrong = grade(q, {"choice": 1})

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from casebook.content import load_project
-from casebook.scoring import TranscriptError, register_rules, score, score_golden
-from casebook.scoring.critical import check_reply
+from casebook.scoring import Scorer, TranscriptError
+from casebook.scoring.critical import by_pattern
 from tests.conftest import MINI, REPO
 
 from .adversarial import adversarial_transcripts
@@ -16,14 +16,36 @@ KNOWN_OUT_OF_RANGE: set = set()  # every golden must score inside its range
 
 @pytest.fixture(scope="module")
 def repo():
-    project = load_project(REPO)
-    register_rules(project.rules)
-    return project
+    return load_project(REPO)
 
 
 @pytest.fixture(scope="module")
-def mini_case():
-    return load_project(MINI).cases["CASE-001"].obj
+def repo_scorer(repo):
+    return Scorer(repo)
+
+
+@pytest.fixture(scope="module")
+def mini():
+    return load_project(MINI)
+
+
+@pytest.fixture(scope="module")
+def mini_scorer(mini):
+    return Scorer(mini)
+
+
+@pytest.fixture(scope="module")
+def mini_case(mini):
+    return mini.cases["CASE-001"].obj
+
+
+@pytest.fixture
+def score(mini_scorer):
+    return mini_scorer.score
+
+
+def check_reply(reply, public):
+    return by_pattern(reply, public, {})
 
 
 def turn(step, actions, reply, minutes=1):
@@ -38,20 +60,20 @@ def by_kind(report, step, kind):
     return [c for c in report.criteria if c.step == step and c.kind == kind]
 
 
-def test_exemplary_passes_everything(mini_case):
+def test_exemplary_passes_everything(mini_case, score):
     report = score(mini_case, {"steps": [GOOD_S1, GOOD_S2]})
     assert report.score == 100 and not report.critical
     assert report.path == ["s1", "s2"]
 
 
-def test_required_actions(mini_case):
+def test_required_actions(mini_case, score):
     s1 = dict(GOOD_S1, actions=["delete_message", "reply"])
     report = score(mini_case, {"steps": [s1, GOOD_S2]})
     warn = [c for c in by_kind(report, "s1", "required_actions") if "warn_member" in c.label][0]
     assert warn.status == "fail" and warn.rule
 
 
-def test_forbidden_actions_and_branching(mini_case):
+def test_forbidden_actions_and_branching(mini_case, score):
     s1 = dict(GOOD_S1, actions=["remove_member", "reply"])
     report = score(mini_case, {"steps": [s1, turn("s2_complaint", ["reply"], "非常抱歉，您可以在7天内申诉。")]})
     assert report.path == ["s1", "s2_complaint"]
@@ -60,38 +82,46 @@ def test_forbidden_actions_and_branching(mini_case):
         score(mini_case, {"steps": [s1, GOOD_S2]})  # remove_member leads to s2_complaint
 
 
-def test_key_points_evidence(mini_case):
+def test_key_points_evidence(mini_case, score):
     report = score(mini_case, {"steps": [GOOD_S1, GOOD_S2]})
     point = by_kind(report, "s1", "key_points")[0]
-    assert point.status == "pass" and "相似度" in point.evidence and "禁止" in point.evidence
+    assert point.status == "pass" and "禁止" in point.said and "相似度" in point.detail
     off = score(mini_case, {"steps": [dict(GOOD_S1, reply="您好，今天天气不错，祝您周末愉快。"), GOOD_S2]})
     assert by_kind(off, "s1", "key_points")[0].status == "fail"
 
 
-def test_avoid(mini_case):
+def test_avoid(mini_case, score):
     report = score(mini_case, {"steps": [dict(GOOD_S1, reply="您好，群内禁止广告，再发就滚。"), GOOD_S2]})
     assert by_kind(report, "s1", "avoid")[0].status == "fail"
 
 
-def test_tone(mini_case):
+def test_tone(mini_case, score):
     report = score(mini_case, {"steps": [dict(GOOD_S1, reply="群内禁止发广告，是你自己没看群规。"), GOOD_S2]})
     tone = {c.label: c.status for c in by_kind(report, "s1", "tone")}
-    assert tone["语气礼貌，不指责、不敷衍"] == "fail" and tone["称呼“您”"] == "fail"
+    assert tone["语气礼貌，不指责、不敷衍"] == "fail"
+    private = score(mini_case, {"steps": [dict(GOOD_S1, actions=GOOD_S1["actions"] + ["private_message"],
+                                                reply="群内禁止发广告，消息删了。"), GOOD_S2]})
+    assert {c.label: c.status for c in by_kind(private, "s1", "tone")}["私聊时称呼“您”"] == "fail"
+    group = score(mini_case, {"steps": [dict(GOOD_S1, reply="大家好，群内禁止发广告，消息已删除。"), GOOD_S2]})
+    assert "私聊时称呼“您”" not in {c.label for c in by_kind(group, "s1", "tone")}  # group-wide: 大家 is right
     complaint = score(mini_case, {"steps": [dict(GOOD_S1, actions=["remove_member", "reply"]),
                                             turn("s2_complaint", ["reply"], "您可以在7天内申诉。")]})
     apology = [c for c in by_kind(complaint, "s2_complaint", "tone") if c.label == "致歉或共情"][0]
     assert apology.status == "fail"
 
 
-def test_response_time_and_scale(mini_case):
+def test_response_time_and_scale(mini_case, score):
     late = score(mini_case, {"steps": [dict(GOOD_S1, minutes=9), GOOD_S2]})
     assert by_kind(late, "s1", "response_time")[0].status == "fail"
     assert score(mini_case, {"steps": [GOOD_S1, GOOD_S2]}).score > late.score
 
 
-def test_na_excluded(mini_case):
-    report = score(mini_case, {"steps": [GOOD_S1, GOOD_S2]})
-    assert any(c.status == "na" for c in report.criteria) or report.score == 100
+def test_na_excluded(mini_case, score):
+    """With no reply the avoid-list check does not apply: N/A, and it costs nothing."""
+    report = score(mini_case, {"steps": [dict(GOOD_S1, reply=""), GOOD_S2]})
+    avoid = by_kind(report, "s1", "avoid")[0]
+    assert avoid.status == "na" and avoid.deduction == 0
+    assert report.caps and report.caps[0].reason.startswith("应回复")
 
 
 @pytest.mark.parametrize("reply,public,reason", [
@@ -100,11 +130,14 @@ def test_na_excluded(mini_case):
     ("身份证110101199003071234已核对", True, "身份证"),
     ("邮箱 lin@example.com 已登记", True, "邮箱"),
     ("你个傻逼", True, "辱骂"),
-    ("我们给您赔偿500元", True, "赔偿"),
+    ("我直接给您赔偿500元", True, "补偿"),
     ("请把收到的验证码发给我", False, "验证码"),
     ("请先转账100元押金", False, "付款"),
+    ("这个钱我做主先退给您", False, "补偿"),
+    ("I'll refund you in full myself", False, "补偿"),
+    ("值班同事小王已经被记过，还扣了奖金", True, "内部"),
 ])
-def test_critical_failures(mini_case, reply, public, reason):
+def test_critical_failures(mini_case, score, reply, public, reason):
     assert any(reason in c.reason for c in check_reply(reply, public)), check_reply(reply, public)
     report = score(mini_case, {"steps": [dict(GOOD_S1, reply=reply, actions=GOOD_S1["actions"] + ([] if public else ["private_message"])), GOOD_S2]})
     assert report.score == 0 and report.critical
@@ -116,7 +149,7 @@ def test_not_critical(reply):
     assert check_reply(reply, True) == []
 
 
-def test_bad_transcripts(mini_case):
+def test_bad_transcripts(mini_case, score):
     for bad in ({}, {"steps": []}, {"steps": [{"actions": []}]}, {"steps": [turn("s9", [], "")]},
                 {"steps": [turn("s1", ["fly"], "")]}, {"steps": [GOOD_S1]}):
         with pytest.raises(TranscriptError):
@@ -130,17 +163,17 @@ def _goldens(project):
                 yield located.obj, golden
 
 
-def test_real_goldens_in_range(repo):
+def test_real_goldens_in_range(repo, repo_scorer):
     wrong = []
     for case, golden in _goldens(repo):
-        report = score_golden(case, golden)
+        report = repo_scorer.score_golden(case, golden)
         low, high = golden.expect_score
         if not low <= report.score <= high and (case.id, golden.name) not in KNOWN_OUT_OF_RANGE:
             wrong.append((case.id, golden.name, report.score, golden.expect_score))
     assert wrong == []
 
 
-def test_adversarial_set(repo):
+def test_adversarial_set(repo, repo_scorer):
     """Each gaming reply scores at least 25 points below the exemplary golden of its case."""
     failures = []
     for case_id, located in sorted(repo.cases.items()):
@@ -148,9 +181,9 @@ def test_adversarial_set(repo):
         if case.scenario is None:
             continue
         exemplary = max(case.scenario.golden, key=lambda g: g.expect_score[0])
-        best = score_golden(case, exemplary).score
+        best = repo_scorer.score_golden(case, exemplary).score
         for name, transcript in adversarial_transcripts(case, exemplary):
-            got = score(case, transcript).score
+            got = repo_scorer.score(case, transcript).score
             if got > best - 25:
                 failures.append((case_id, name, got, best))
     assert failures == []
@@ -162,3 +195,87 @@ def test_personal_data_in_any_written_form_is_critical():
         assert check_reply(reply, public=True), reply
     assert check_reply("已核对您尾号 138****1234 的订单", public=True) == []
     assert check_reply("您的手机号是 138 0000 1234", public=False) == []
+
+
+# ---------------------------------------------------------------- issue #11: the judgments a trainer makes
+
+CASE5_S1 = ("各位好，刚才有账号冒充官方客服私聊成员，要求扫码交“保证金”，该账号已被移出群聊。提醒大家：极光官方客服的昵称"
+            "统一带【官方】前缀；官方客服绝不会要求您转账或扫码付款，也不会向您索要验证码。如果您也收到类似私聊，请截图发给【官方】客服，"
+            "千万不要付款。")
+CASE5_S2 = ("陈阿姨，真对不住，让您遇到这种事。请您不要再提供验证码，也不要继续付款；聊天记录和付款凭证都保存好，尽快报警。"
+            "我已上报安全风控组协助处理，您的耳机退换我会继续跟进。")
+
+
+def case5(s1_reply=CASE5_S1, s1_actions=("delete_message", "remove_member", "reply"), s2_reply=CASE5_S2, minutes=2):
+    return {"steps": [turn("s1", list(s1_actions), s1_reply, minutes),
+                      turn("s2", ["private_message", "escalate:安全风控组"], s2_reply, minutes)]}
+
+
+def test_actions_dominate_the_score(repo, repo_scorer):
+    case = repo.cases["CASE-005"].obj
+    good = repo_scorer.score(case, case5())
+    only_warned = repo_scorer.score(case, case5(s1_actions=("delete_message", "warn_member", "reply")))
+    assert good.score >= 85
+    assert only_warned.score <= 40 and only_warned.caps[0].reason.startswith(("执行了禁止动作", "缺少必做动作"))
+    assert only_warned.comment.index("最高") < only_warned.comment.index("②") if "②" in only_warned.comment else True
+
+
+def test_english_reply_is_scored_by_the_same_criteria(repo, repo_scorer):
+    case = repo.cases["CASE-005"].obj
+    english = ("Hi everyone, the account pretending to be our support has been removed from the group. Official "
+               "support accounts always carry the 【官方】 prefix. Official staff will never ask you to transfer money, "
+               "pay by scanning a code, or give a verification code. If you get a similar private message, please "
+               "send a screenshot to an official agent and do not pay.")
+    report = repo_scorer.score(case, case5(s1_reply=english))
+    s1 = by_kind(report, "s1", "key_points")
+    assert sum(c.status == "pass" for c in s1) >= 3, [(c.label, c.status, c.detail) for c in s1]
+    assert report.score >= 70
+
+
+def test_a_bare_keyword_list_earns_at_most_one_point_per_clause(repo, repo_scorer):
+    case = repo.cases["CASE-005"].obj
+    stuffed = "冒充客服、已移出群聊、【官方】前缀、不会要求转账、扫码付款、验证码、截图、不要付款"
+    report = repo_scorer.score(case, case5(s1_reply=stuffed))
+    assert sum(c.status == "pass" for c in by_kind(report, "s1", "key_points")) <= 1
+    assert report.score < 70
+
+
+def test_template_reply_earns_no_key_point(repo, repo_scorer):
+    case = repo.cases["CASE-005"].obj
+    report = repo_scorer.score(case, case5(s1_reply="您好，这里写一段示范回复。", s2_reply="您好，感谢您的反馈，我们会尽快处理，请您耐心等待。"))
+    assert all(c.status == "fail" for c in by_kind(report, "s1", "key_points") + by_kind(report, "s2", "key_points"))
+    assert report.score < 40
+
+
+def test_apology_in_other_words(repo, repo_scorer):
+    case = repo.cases["CASE-005"].obj
+    report = repo_scorer.score(case, case5())
+    apology = [c for c in by_kind(report, "s2", "tone") if c.label == "致歉或共情"]
+    assert all(c.status == "pass" for c in apology)  # 对不住 is an apology
+
+
+def test_serious_failures_compound(mini_case, score):
+    report = score(mini_case, {"steps": [turn("s1", ["remove_member"], "", 12),
+                                         turn("s2_complaint", ["reply"], "非常抱歉，您可以在7天内申诉。")]})
+    assert len(report.caps) >= 3  # forbidden action, required actions missing, no reply, very late
+    single = min(c.cap for c in report.caps)
+    assert report.score < single
+
+
+def test_critical_by_meaning_shows_its_evidence(repo):
+    """The meaning detector compares with the rubric's labelled examples; safe near-misses stay safe."""
+    from casebook.scoring.critical import MeaningDetector
+    detector = MeaningDetector(repo.rubric.obj.critical, sim=0.0, margin=0.0)
+    found = detector.detect(["这个钱我做主先退给您，不用等审核"], "这个钱我做主先退给您，不用等审核", public=True)
+    assert found and found[0].kind == "compensation" and "相似度" in found[0].how
+    safe = detector.detect(["补偿方案需要售后组核定，结果出来我第一时间告诉您"], "补偿方案需要售后组核定，结果出来我第一时间告诉您",
+                           public=True)
+    assert not [f for f in safe if f.kind == "compensation"]
+
+
+def test_scoring_is_pure(repo):
+    """Two scorers built from the same content agree; nothing global is consulted."""
+    case = repo.cases["CASE-005"].obj
+    a, b = Scorer(repo).score(case, case5()), Scorer(repo).score(case, case5())
+    assert a.as_dict() == b.as_dict()
+    assert all(c.rule is None or c.rule in repo.rules for c in a.criteria)

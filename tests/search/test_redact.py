@@ -66,3 +66,59 @@ def test_checks():
 def test_invalid_id_card_is_not_called_an_id_card():
     result = redact("编号110105194912310021")
     assert result.counts.get("id_card", 0) == 0
+
+
+# ------------------------------------------------------------------ the formats the probe found (issue 9)
+
+@pytest.mark.parametrize("text, kind, gone", [
+    ("电话 139 123 45678", "phone", "45678"),                       # 3-3-5
+    ("电话 1391 234 5678", "phone", "234"),                         # 4-3-4
+    ("电话 139.1234.5678", "phone", "1234.5678"),                   # dots
+    ("手机１３９１２３４５６７８", "phone", "１２３４５"),              # full-width digits
+    ("发到 liming＠qq.com", "email", "liming"),                       # full-width at
+    ("email wang_fang at 163 dot com", "email", "wang_fang"),       # spelled out
+    ("加V：Lucky_cat88", "wechat", "Lucky_c"),
+    ("加薇 sunny-2026xx", "wechat", "sunny"),
+    ("企鹅号：1234567890", "qq", "123456"),
+    ("Q:87654321", "qq", "8765"),
+    ("我买的 JD20261003445566 还没到", "order", "JD2026"),           # letter prefix, no keyword
+    ("证件号 440305 19880712 153X", "id_card", "440305"),          # spaced ID card
+    ("客户王小明反馈", "name", "王小明"),
+    ("寄到北京市朝阳区建国路88号", "address", "建国路88号"),
+])
+def test_formats_missed_before_are_masked(text, kind, gone):
+    result = redact(text)
+    assert gone not in result.text and result.counts.get(kind) == 1, (result.text, dict(result.counts))
+
+
+def test_scorer_patterns_still_match_plain_text():
+    from casebook.search.redact import EMAIL_RE, ID_CARD_RE, PHONE_RE
+    assert PHONE_RE.search("电话13800001234") and PHONE_RE.search("电话 138 0000 1234")
+    assert EMAIL_RE.search("a.b@example.com") and ID_CARD_RE.search("11010519491231002X")
+
+
+def test_corpus_recall():
+    """The repository's redaction corpus: every listed format of the 8 kinds, and >= 90 % of names
+    and addresses, on both its parts; ordinary texts unchanged (figures: search/README.md)."""
+    from pathlib import Path
+
+    import yaml
+
+    from casebook.search.redact_eval import evaluate
+    corpus = yaml.safe_load((Path(__file__).with_name("redaction_corpus.yml")).read_text(encoding="utf-8"))
+    result = evaluate(corpus)
+    for section in ("tune", "heldout"):
+        for kind, (found, total, missed) in result[section].items():
+            if kind in ("name", "address"):
+                continue
+            assert found == total, (section, kind, missed)
+    for kind in ("name", "address"):
+        found = sum(result[s][kind][0] for s in ("tune", "heldout"))
+        total = sum(result[s][kind][1] for s in ("tune", "heldout"))
+        assert found / total >= 0.9, (kind, found, total)
+    assert result["negatives"][0] == 0, result["negatives"][2]
+
+
+def test_shown_values_are_redacted():
+    from casebook.search.redact import shown
+    assert "13800001234" not in shown("13800001234") and "1234" in shown("13800001234")

@@ -107,3 +107,22 @@ def test_unreadable_files_raise(tmp_path, name, content, message):
 def test_missing_file_raises(tmp_path):
     with pytest.raises(ImportFileError, match="cannot read"):
         parse_file(tmp_path / "nope.csv")
+
+
+def test_personal_data_in_the_id_is_never_stored_and_reports_never_echo_raw_values(tmp_path, database):
+    path = write(tmp_path, "pii.csv", HEADER
+                 + "13800001234,2026-10-01,群,广告,有人发广告,已处理,小安,\n"
+                 + "13800001234,2026-10-02,群,广告,同一个号码再次导入,已处理,小安,\n"
+                 + "ok-1,13912345678,群,广告,日期写成了手机号,已处理,小安,\n"
+                 + "a@b.cn!,2026-10-01,群,广告,编号不合法,已处理,小安,\n")
+    report = import_file(database, path, {"AAA-01"})
+    rows = load_all(database)
+    assert len(rows) == 1 and rows[0].id.startswith("RES-P") and "1380000" not in rows[0].id
+    assert report.inserted == 1 and any("duplicate id" in b.reason for b in report.bad)   # same value, same id
+    messages = " ".join(b.format() for b in report.bad) + report.summary() if hasattr(report, "summary") else \
+        " ".join(b.format() for b in report.bad)
+    for raw in ("13912345678", "a@b.cn"):
+        assert raw not in messages, messages
+    reimport = import_file(database, write(tmp_path, "again.csv", HEADER + "13800001234,2026-10-01,群,广告,更新了内容,已处理,小安,\n"),
+                           {"AAA-01"})
+    assert reimport.updated == 1 and len(load_all(database)) == 1

@@ -74,15 +74,18 @@ def test_search_page_shows_highlighted_hits_with_site_links(web, client):
     page = client.get("/search", query_string={"q": "发广告"}).get_data(as_text=True)
     assert "<mark>广告</mark>" in page and 'href="/docs/rules/aaa/#AAA-01"' in page
     assert "登录后还可以搜索过往处理记录" in page
+    assert client.get("/search", query_string={"q": "快递", "kind": "resolution"}).status_code == 401
+    assert client.get("/search", query_string={"q": "广告", "kind": "question"}).status_code == 401   # issue 9
+    sign_in(client)
     filtered = client.get("/search", query_string={"q": "广告", "kind": "question"}).get_data(as_text=True)
     assert "AAA-Q01" in filtered and "AAA-01 第一条" not in filtered
-    assert client.get("/search", query_string={"q": "快递", "kind": "resolution"}).status_code == 401
     assert client.get("/search", query_string={"q": "广告", "kind": "video"}).status_code == 400
     assert client.get("/search").status_code == 200
 
 
 def test_weak_web_searches_are_logged(web, client):
     from casebook.search import gaps
+    sign_in(client)                     # only signed-in users' searches are logged (issue 9)
     client.get("/api/search", query_string={"q": "明年的高考是哪天"})
     assert [r.query for r in gaps.summary(web.extensions["casebook.db"])] == ["明年的高考是哪天"]
 
@@ -150,6 +153,9 @@ def test_similar_page(web, client):
 
 
 def test_search_clicks_are_recorded(web, client):
+    anonymous = client.get("/api/search", query_string={"q": "群里有人发广告怎么办"}).get_json()
+    assert anonymous["search_id"] is None          # anonymous searches are not logged
+    sign_in(client)
     data = client.get("/api/search", query_string={"q": "群里有人发广告怎么办"}).get_json()
     assert data["search_id"]
     ok = client.post("/api/search/click", json={"search_id": data["search_id"], "id": data["hits"][0]["id"]})

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from casebook.accounts import add_user
 from casebook.store.training_models import Attempt, AttemptItem, Certificate, ReviewCard
 from tests.stores import postgres_server, store_url  # noqa: F401 - fixtures
-from tests.training_content import add_training_content
+from tests.training_content import add_training_content, client_answer, to_client
 
 RIGHT = {  # right answers for the training mini bank
     "AAA-Q01": {"choice": 0}, "AAA-Q02": {"answer": False}, "AAA-Q03": {"choices": [0, 1]},
@@ -55,7 +55,8 @@ def answer_all(client, attempt, answers):
     for item in attempt["items"]:
         qid = item["question_id"]
         if qid in answers:
-            r = client.put(f"/api/attempts/{attempt['id']}/answers/{qid}", json={"response": answers[qid]})
+            response = client_answer(client.application, item, answers[qid])
+            r = client.put(f"/api/attempts/{attempt['id']}/answers/{qid}", json={"response": response})
             assert r.status_code == 200, r.get_json()
 
 
@@ -89,6 +90,24 @@ def test_practice_flow_api(tapp):
     with tapp.extensions["casebook.db"].session() as s:
         cards = {c.question_id for c in s.scalars(select(ReviewCard))}
     assert cards == {"AAA-Q02", "AAA-Q03"}
+
+
+def test_api_payload_names_entries_by_opaque_ids(tapp):
+    client = login(tapp, "agent1")
+    attempt = client.post("/api/attempts", json={"kind": "practice", "chapter": "AAA", "count": 6}).get_json()
+    for item in attempt["items"]:
+        q = item["question"]
+        for name in ("options", "items", "lefts", "rights"):
+            for entry in q.get(name, []) if q["type"] != "true_false" else []:
+                assert set(entry) == {"id", "text"} and not entry["id"].isdigit(), entry
+    ordering = next(i for i in attempt["items"] if i["question_id"] == "AAA-Q04")
+    bank_positions = client.put(f"/api/attempts/{attempt['id']}/answers/AAA-Q04", json={"response": {"order": [0, 1, 2, 3]}})
+    assert bank_positions.status_code == 400 and "id" in bank_positions.get_json()["message"]
+    shown = client.put(f"/api/attempts/{attempt['id']}/answers/AAA-Q04",
+                       json={"response": {"order": [e["id"] for e in ordering["question"]["items"]]}})
+    assert shown.status_code == 200
+    done = client.post(f"/api/attempts/{attempt['id']}/submit").get_json()
+    assert next(i for i in done["items"] if i["question_id"] == "AAA-Q04")["score"] < 1   # never shown in order
 
 
 def test_bad_input_is_4xx_with_reason(tapp):
@@ -152,13 +171,15 @@ def test_exam_deadline_enforced_on_server(tapp):
     client = login(tapp, "agent1")
     exam = client.post("/api/attempts", json={"kind": "exam"}).get_json()
     first = exam["items"][0]["question_id"]
-    assert client.put(f"/api/attempts/{exam['id']}/answers/{first}", json={"response": RIGHT[first]}).status_code == 200
+    right = client_answer(tapp, exam["items"][0], RIGHT[first])
+    assert client.put(f"/api/attempts/{exam['id']}/answers/{first}", json={"response": right}).status_code == 200
     db = tapp.extensions["casebook.db"]
     with db.session() as s:
         s.execute(update(Attempt).where(Attempt.id == exam["id"])
                   .values(deadline=dt.datetime.utcnow() - dt.timedelta(minutes=1)))
     second = exam["items"][1]["question_id"]
-    late = client.put(f"/api/attempts/{exam['id']}/answers/{second}", json={"response": RIGHT[second]})
+    right = client_answer(tapp, exam["items"][1], RIGHT[second])
+    late = client.put(f"/api/attempts/{exam['id']}/answers/{second}", json={"response": right})
     assert late.status_code == 409 and late.get_json()["code"] == "deadline_passed" and "时间已到" in late.get_json()["message"]
     view = client.get(f"/api/attempts/{exam['id']}").get_json()
     assert view["submitted"] and view["auto_submitted"] and view["score"] == 0.25 and view["passed"] is False
@@ -188,7 +209,7 @@ def test_resume_after_restart(content, store_url):
     client2 = login(app2, "agent1")
     view = client2.get(f"/api/attempts/{attempt['id']}").get_json()
     assert view["answered"] == 3 and [i["question"] for i in view["items"]] == [i["question"] for i in attempt["items"]]
-    assert view["items"][0]["response"] == RIGHT[view["items"][0]["question_id"]]
+    assert view["items"][0]["response"] == client_answer(app2, view["items"][0], RIGHT[view["items"][0]["question_id"]])
     answer_all(client2, {**view, "items": view["items"][3:]}, RIGHT)
     assert client2.post(f"/api/attempts/{attempt['id']}/submit").get_json()["score"] == 1
     app2.extensions["casebook.db"].dispose()
@@ -215,7 +236,9 @@ def test_concurrent_saves_and_submits(content, store_url):
             aid = attempts[uid]
             for qid in questions[uid]:
                 if hash((qid, part)) % 3 != 0 or part == 0:   # thread 0 saves every answer; others overlap
-                    svc.save_answer(db, project, aid, uid, qid, RIGHT[qid] if qid != "AAA-Q06" else {"text": "撤回广告"})
+                    right = to_client(project.questions[qid].obj, svc.presented(db, aid, qid), RIGHT[qid]) \
+                        if qid != "AAA-Q06" else {"text": "撤回广告"}
+                    svc.save_answer(db, project, aid, uid, qid, right)
             if part in (1, 2):
                 try:
                     svc.submit(db, project, aid, uid)
@@ -261,19 +284,24 @@ def test_pages_practice_flow(tapp):
     attempt_id = int(url.rstrip("/").split("/")[-1])
     page = client.get(url).get_data(as_text=True)
     assert "保存本题" in page and "交卷" in page
+    # the form fields carry the attempt's opaque ids (read from the API view of the same attempt)
+    items = {i["question_id"]: i for i in client.get(f"/api/attempts/{attempt_id}").get_json()["items"]}
+    ids = {qid: client_answer(tapp, items[qid], RIGHT[qid]) for qid in RIGHT}
     forms = {
-        "AAA-Q01": {"choice": "0"}, "AAA-Q02": {"answer": "false"}, "AAA-Q03": {"choices": ["0", "1"]},
-        "AAA-Q04": {"pos_0": "1", "pos_1": "2", "pos_2": "3", "pos_3": "4"},
-        "AAA-Q05": {"match_0": "0", "match_1": "1", "match_2": "2"},
+        "AAA-Q01": {"choice": ids["AAA-Q01"]["choice"]}, "AAA-Q02": {"answer": "false"},
+        "AAA-Q03": {"choices": ids["AAA-Q03"]["choices"]},
+        "AAA-Q04": {f"pos_{k}": str(n) for n, k in enumerate(ids["AAA-Q04"]["order"], start=1)},
+        "AAA-Q05": {f"match_{k}": v for k, v in ids["AAA-Q05"]["matches"].items()},
         "AAA-Q06": {"text": "我会先撤回这条广告消息。然后私聊提醒发布者群规。"},
     }
     for qid, data in forms.items():
         saved = client.post(f"/training/attempts/{attempt_id}/answers/{qid}", data=data)
         assert saved.status_code == 302 and saved.headers["Location"].endswith(f"#q-{qid}")
-    dup = client.post(f"/training/attempts/{attempt_id}/answers/AAA-Q04", data={"pos_0": "1", "pos_1": "1", "pos_2": "3", "pos_3": "4"})
+    dup = client.post(f"/training/attempts/{attempt_id}/answers/AAA-Q04",
+                      data={f"pos_{k}": "1" for k in ids["AAA-Q04"]["order"]})
     assert "不同的序号" in client.get(dup.headers["Location"]).get_data(as_text=True)
     page = client.get(url).get_data(as_text=True)
-    assert page.count("已保存") == 6 and 'value="0" checked' in page
+    assert page.count("已保存") == 6 and f'value="{ids["AAA-Q01"]["choice"]}" checked' in page
     client.post(f"/training/attempts/{attempt_id}/submit")
     result = client.get(url).get_data(as_text=True)
     assert "100.0" in result and "解析" in result and 'href="/docs/rules/aaa/#AAA-01"' in result and "你的答案" in result

@@ -1,0 +1,226 @@
+"""Key points as checkable claims: which clause of a reply conveys which key point, and how surely.
+
+For every (key point, reply span) pair the matcher computes a few features —
+  sim       cosine similarity of the multilingual-e5 embeddings (works across Chinese and English);
+  csls      the similarity corrected for hubness (cross-domain similarity local scaling): generic
+            sentences ("感谢您的反馈，我们会尽快处理") are close to every key point of every case, so the
+            mean similarity of the span and of the point to their nearest neighbours in a background
+            pool (the key points of the other cases) is subtracted;
+  coverage  the share of the point's character bigrams present in the span (0 for English);
+  opposite  the span's polarity differs from the point's (不能水洗 vs 可以水洗);
+  numbers   a duration, time or amount the point states is not stated anywhere in the reply;
+and a logistic model over them (fitted on trainer-labelled point/sentence pairs of the tuning
+split, `casebook scenario tune`) gives the probability that the point is conveyed. Each clause of
+the reply may credit at most one key point (a bare list of keywords in one clause earns one point at
+most); quoted member text earns nothing.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import semantic, text
+
+FEATURES = ("sim", "csls", "coverage", "opposite", "numbers", "english")
+#: A span contradicts a point when its polarity differs and it is plainly about the same thing: it
+#: shares this much of the point's wording, is this similar in meaning, and is not much longer
+#: (a long clause can carry an unrelated negation).
+CONTRA_COVERAGE = 0.5
+CONTRA_SIM = 0.93
+
+
+@dataclass(frozen=True)
+class MatchModel:
+    """Logistic-regression weights over FEATURES (+ bias). Chosen by `casebook scenario tune`."""
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float = 0.5
+
+    def prob(self, x: np.ndarray) -> np.ndarray:
+        z = x @ np.asarray(self.weights) + self.bias
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+@dataclass
+class Span:
+    text: str
+    clauses: frozenset[int]
+    sentence: str
+
+
+@dataclass
+class PointMatch:
+    point: str
+    span: str | None
+    sentence: str | None
+    prob: float
+    features: dict
+    passed: bool
+
+    @property
+    def contradicted(self) -> bool:
+        """The closest span says the opposite: same subject (similar or sharing the point's wording), other polarity."""
+        f = self.features
+        return (bool(self.span) and bool(f.get("opposite")) and f.get("coverage", 0) >= CONTRA_COVERAGE
+                and f.get("sim", 0) >= CONTRA_SIM and len(self.span) <= 1.6 * len(self.point))
+
+    @property
+    def reason(self) -> str:
+        if self.span is None:
+            return "回复中没有可对应的句子"
+        if self.contradicted:
+            return "说法与要点相反"
+        if self.features.get("numbers"):
+            return "没有给出要点中的具体数字/时间"
+        return "表达了该要点" if self.passed else "未充分表达该要点"
+
+
+def spans_of(sentences: list[str]) -> list[Span]:
+    """Candidate spans: each clause, adjacent clause pairs, and each whole sentence."""
+    out: list[Span] = []
+    index = 0
+    for sentence in sentences:
+        cl = text.clauses(sentence) or [sentence]
+        ids = list(range(index, index + len(cl)))
+        index += len(cl)
+        seen = set()
+        for i, c in enumerate(cl):
+            out.append(Span(c, frozenset([ids[i]]), sentence))
+            seen.add(c)
+            if i + 1 < len(cl):
+                pair = c + "，" + cl[i + 1]
+                out.append(Span(pair, frozenset(ids[i:i + 2]), sentence))
+        if len(cl) > 2 and sentence not in seen:
+            out.append(Span(sentence, frozenset(ids), sentence))
+    return out
+
+
+def _grams(s: str) -> set[str]:
+    s = re.sub(r"[\s\W_]+", "", s)
+    return {s[i:i + 2] for i in range(len(s) - 1)} or ({s} if s else set())
+
+
+def coverage(point: str, span: str) -> float:
+    g = _grams(point)
+    return len(g & _grams(span)) / len(g) if g else 0.0
+
+
+class Background:
+    """The hubness reference: key points of all cases, embedded once per scorer."""
+
+    def __init__(self, points_by_case: dict[str, list[str]], k: int = 10):
+        self.k = k
+        self.points_by_case = points_by_case
+        self.all = list(dict.fromkeys(p for pts in points_by_case.values() for p in pts))
+        self._q = None
+        self._p = None
+
+    def _vectors(self):
+        if self._q is None:
+            self._q = semantic._embed(self.all, "query") if self.all else np.zeros((0, 384), np.float32)
+            self._p = semantic._embed(self.all, "passage") if self.all else np.zeros((0, 384), np.float32)
+        return self._q, self._p
+
+    def _mask(self, case_id: str) -> np.ndarray:
+        own = set(self.points_by_case.get(case_id, []))
+        return np.array([p not in own for p in self.all], dtype=bool)
+
+    def hubness(self, vectors: np.ndarray, case_id: str, side: str) -> np.ndarray:
+        """Mean similarity of each vector to its k nearest background points (other cases only)."""
+        q, p = self._vectors()
+        pool = (q if side == "passage" else p)[self._mask(case_id)]
+        if len(pool) == 0 or len(vectors) == 0:
+            return np.zeros(len(vectors), np.float32)
+        sims = vectors @ pool.T
+        k = min(self.k, sims.shape[1])
+        top = np.partition(sims, -k, axis=1)[:, -k:]
+        return top.mean(axis=1)
+
+
+def pair_features(points: list[str], spans: list[Span], reply: str, case_id: str,
+                  background: Background) -> tuple[np.ndarray, np.ndarray]:
+    """Feature tensor [points, spans, FEATURES] and the raw similarity matrix."""
+    q = semantic._embed(points, "query")
+    s = semantic._embed([sp.text for sp in spans], "passage")
+    sims = q @ s.T
+    r_p = background.hubness(q, case_id, "query")
+    r_s = background.hubness(s, case_id, "passage")
+    english = 1.0 if text.language(reply) == "en" else 0.0
+    feats = np.zeros((len(points), len(spans), len(FEATURES)), np.float32)
+    span_neg = [text.negated(sp.text) for sp in spans]
+    for i, point in enumerate(points):
+        p_neg = text.negated(point)
+        numbers = 1.0 if text.missing_quantities(point, reply) else 0.0
+        for j, sp in enumerate(spans):
+            feats[i, j] = (sims[i, j], sims[i, j] - (r_p[i] + r_s[j]) / 2, coverage(point, sp.text),
+                           1.0 if p_neg != span_neg[j] else 0.0, numbers, english)
+    return feats, sims
+
+
+def match(points: list[str], sentences: list[str], reply: str, case_id: str, background: Background,
+          model: MatchModel) -> list[PointMatch]:
+    """Each key point's span (at most one point per clause) and whether it is conveyed."""
+    if not points:
+        return []
+    spans = spans_of(sentences)
+    if not spans:
+        return [PointMatch(p, None, None, 0.0, {}, False) for p in points]
+    feats, _ = pair_features(points, spans, reply, case_id, background)
+    probs = model.prob(feats.reshape(-1, len(FEATURES))).reshape(len(points), len(spans))
+    order = sorted(((probs[i, j], i, j) for i in range(len(points)) for j in range(len(spans))), reverse=True)
+    used: set[int] = set()
+    chosen: dict[int, int] = {}
+    for prob, i, j in order:
+        if i in chosen or spans[j].clauses & used:
+            continue
+        if prob < model.threshold and len(chosen) < len(points):
+            # below the bar: keep the best remaining span for evidence, but do not consume clauses
+            continue
+        chosen[i] = j
+        used |= spans[j].clauses
+    out = []
+    for i, point in enumerate(points):
+        j = chosen.get(i)
+        if j is None:  # best span for the record (evidence), even if used or below the bar
+            j = int(probs[i].argmax())
+            passed = False
+        else:
+            passed = bool(probs[i, j] >= model.threshold)
+        f = dict(zip(FEATURES, (float(v) for v in feats[i, j])))
+        out.append(PointMatch(point, spans[j].text, spans[j].sentence, float(probs[i, j]), f, passed))
+    return out
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iterations: int = 50) -> tuple[np.ndarray, float]:
+    """Logistic regression by Newton's method with an L2 penalty (standardised inside, weights returned raw)."""
+    mu = x.mean(axis=0)
+    sd = x.std(axis=0)
+    sd[sd == 0] = 1.0
+    z = (x - mu) / sd
+    a = np.hstack([z, np.ones((len(z), 1))])
+    w = np.zeros(a.shape[1])
+    reg = np.eye(a.shape[1]) * l2
+    reg[-1, -1] = 0.0
+    for _ in range(iterations):
+        p = 1.0 / (1.0 + np.exp(-(a @ w)))
+        grad = a.T @ (p - y) + reg @ w
+        hess = a.T @ (a * (p * (1 - p))[:, None]) + reg
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    weights = w[:-1] / sd
+    bias = float(w[-1] - (w[:-1] * mu / sd).sum())
+    return weights, bias
+
+
+def log_loss(p: np.ndarray, y: np.ndarray) -> float:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return float(-(y * np.log(p) + (1 - y) * np.log(1 - p)).mean())
+
+
+__all__ = ["FEATURES", "MatchModel", "PointMatch", "Background", "match", "fit_logistic", "log_loss",
+           "pair_features", "spans_of", "coverage", "math"]

@@ -1,0 +1,133 @@
+"""Choose the scorer's settings on the TUNING split of the validation set (never the held-out one).
+
+1. The key-point matcher: a logistic model over matcher.FEATURES, fitted on the trainers' per-point
+   verdicts (conveyed / not conveyed) of the tuning transcripts.
+2. The critical-failure thresholds: the loosest similarity/margin with no false critical on tuning.
+3. The deductions and caps: a grid search minimising the mean absolute error against the trainers'
+   grades, with false passes and false fails weighed in.
+
+`casebook scenario tune` prints what it chose and the figures; the chosen values are then written
+into scorer.SETTINGS / scorer.MODEL by hand (reviewed, committed), so scoring never depends on a run.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+
+import numpy as np
+
+from . import matcher, text
+from .matcher import FEATURES, MatchModel, fit_logistic, log_loss
+from .rubric import Settings
+from .scorer import Scorer, follow_path, parse_transcript
+from .validation import PASS_MARK, Item, figures, load_set
+
+
+def point_examples(scorer: Scorer, items: list[Item], cases: dict) -> tuple[np.ndarray, np.ndarray]:
+    """(features of the best span, trainer label) for every key point the trainers judged."""
+    xs, ys = [], []
+    for item in items:
+        case = cases[item.case].obj
+        turns = parse_transcript({"steps": item.steps})
+        try:
+            follow_path(case.scenario, turns)
+        except ValueError:
+            continue
+        by_id = {s.id: s for s in case.scenario.steps}
+        for turn, (_, verdicts) in zip(turns, item.verdicts):
+            labels = verdicts.get("key_points") or {}
+            points = [p for p in by_id[turn.step].expect.key_points if p in labels]
+            sentences = text.sentences(turn.reply)
+            if not points or not sentences:
+                continue
+            spans = matcher.spans_of(sentences)
+            feats, _ = matcher.pair_features(points, spans, turn.reply, case.id, scorer.background)
+            for i, point in enumerate(points):
+                j = int((feats[i, :, 1] + 0.15 * feats[i, :, 2]).argmax())
+                xs.append(feats[i, j])
+                ys.append(1.0 if labels[point] else 0.0)
+    return np.array(xs), np.array(ys)
+
+
+def fit_model(x: np.ndarray, y: np.ndarray) -> MatchModel:
+    w, b = fit_logistic(x, y, l2=1.0)
+    return MatchModel(tuple(round(float(v), 3) for v in w), round(b, 3))
+
+
+def _objective(f) -> float:
+    fp = f.false_pass_rate or 0.0
+    ff = f.false_fail_rate or 0.0
+    return (f.mae or 99) + 40 * (fp + ff) - 10 * (f.spearman or 0)
+
+
+def tune(project, log=print) -> tuple[Settings, MatchModel]:
+    items = load_set(project.root)
+    tuning = [i for i in items if i.split == "tuning" and i.round == 1 and i.case in project.cases]
+    base = Scorer(project)
+    x, y = point_examples(base, tuning, project.cases)
+    model = fit_model(x, y)
+    p = model.prob(x)
+    log(f"matcher: {len(y)} labelled points ({int(y.sum())} conveyed); fitted weights "
+        + ", ".join(f"{n}={w:g}" for n, w in zip(FEATURES, model.weights)) + f", bias={model.bias:g}; "
+        f"log-loss {log_loss(p, y):.3f}, accuracy {((p >= 0.5) == (y == 1)).mean():.3f}")
+    scorer = Scorer(project, base.settings, model)
+    facts = {}
+    for item in tuning:
+        case = project.cases[item.case].obj
+        try:
+            facts[item.id] = (case, scorer.analyse(case, {"steps": item.steps}))
+        except ValueError:
+            pass
+    # critical thresholds: loosest with no false critical on tuning
+    best_crit = None
+    for sim, margin in itertools.product((0.88, 0.89, 0.90, 0.91, 0.92, 0.93, 0.94), (0.0, 0.01, 0.02, 0.03, 0.04, 0.06, 0.08)):
+        s = replace(scorer.settings, critical_sim=sim, critical_margin=margin)
+        sc = scorer.with_settings(s)
+        hits = {i.id: bool(sc.aggregate(*facts[i.id]).critical) for i in tuning if i.id in facts}
+        false = sum(hits[i.id] for i in tuning if i.id in hits and not i.critical)
+        recall = sum(hits[i.id] for i in tuning if i.id in hits and i.critical)
+        if false == 0 and (best_crit is None or recall > best_crit[0]):
+            best_crit = (recall, sim, margin)
+    settings = scorer.settings
+    if best_crit:
+        settings = replace(settings, critical_sim=best_crit[1], critical_margin=best_crit[2])
+        log(f"critical: similarity ≥ {best_crit[1]}, margin ≥ {best_crit[2]} → {best_crit[0]} of "
+            f"{sum(i.critical for i in tuning)} tuning criticals, no false critical")
+    grid = {
+        "key_point": (8, 12, 15, 20, 25, 30),
+        "tone": (3, 6, 10, 15),
+        "late": (5, 10, 16, 25),
+        "worst_step_weight": (0.0, 0.25, 0.5, 0.75, 1.0),
+        "cap_forbidden": (15, 25, 35, 45),
+        "cap_missing": (35, 45, 55, 65),
+        "cap_form": (25, 40, 55),
+        "cap_late": (45, 55, 65, 75),
+        "cap_quoting": (35, 45, 55, 65),
+        "cap_opposite": (20, 30, 40, 55),
+        "cap_long": (40, 50, 60, 70),
+    }
+    keys = list(grid)
+
+    def measure(s: Settings):
+        sc = scorer.with_settings(s)
+        for item in tuning:
+            if item.id in facts:
+                r = sc.aggregate(*facts[item.id])
+                item.score, item.auto_critical, item.report = r.score, bool(r.critical), r
+        f = figures(tuning)
+        return _objective(f), f
+
+    best = (*measure(settings)[:1], settings, None)
+    best = (best[0], settings, measure(settings)[1])
+    for _ in range(3):  # coordinate descent: one setting at a time, three rounds
+        for key in keys:
+            for value in grid[key]:
+                s = replace(best[1], **{key: value})
+                obj, f = measure(s)
+                if obj < best[0] - 1e-9:
+                    best = (obj, s, f)
+    _, settings, f = best
+    log("deductions and caps: " + ", ".join(f"{k}={getattr(settings, k):g}" for k in keys))
+    log(f"tuning split: n={f.n} Spearman {f.spearman:.3f} MAE {f.mae:.1f} false passes {f.false_passes}/{f.bad} "
+        f"false fails {f.false_fails}/{f.good} (pass mark {PASS_MARK:g})")
+    return settings, model

@@ -1,0 +1,63 @@
+"""Reply text as the scorer reads it: quantities in any wording, sentences in both languages, polarity."""
+from __future__ import annotations
+
+import pytest
+
+from casebook.scoring import text
+
+
+@pytest.mark.parametrize("point, reply", [
+    ("10分钟内给您答复", "十分钟内回复您"),
+    ("15分钟内", "一刻钟内"),
+    ("30分钟内联系您", "半小时内联系您"),
+    ("今晚18:00前", "晚上6点前"),
+    ("19:30开始", "晚上七点半开始"),
+    ("请提供订单号后4位", "请私聊发我订单号末四位"),
+    ("24小时内给出方案", "一天之内给您方案"),
+    ("24小时内给出方案", "we will get back to you within 24 hours"),
+    ("退还399元", "退还三百九十九元"),
+    ("2个工作日内", "两个工作日内"),
+    ("18:00前", "before 6pm"),
+])
+def test_same_quantity_in_other_words(point, reply):
+    assert text.missing_quantities(point, reply) == []
+
+
+@pytest.mark.parametrize("point, reply", [
+    ("10分钟内给您答复", "二十分钟内回复您"),
+    ("24小时内给出方案", "三天内给您方案"),
+    ("退还399元", "退还三百元"),
+    ("今晚18:00前", "晚上八点前"),
+])
+def test_other_quantity_is_missing(point, reply):
+    assert text.missing_quantities(point, reply)
+
+
+def test_words_that_only_look_like_numerals_are_not_quantities():
+    assert text.quantities("官方客服昵称统一带【官方】前缀") == set()
+
+
+def test_sentences_in_chinese_and_english():
+    assert text.sentences("Hi everyone. The account was removed! 好的。谢谢") == [
+        "Hi everyone.", "The account was removed!", "好的。", "谢谢"]
+    assert text.sentences("请看 v1.2 版本说明。") == ["请看 v1.2 版本说明。"]
+
+
+def test_full_width_forms_are_folded():
+    assert text.normalise("１３８＠ｑｑ．ｃｏｍ") == "138@qq.com"
+
+
+@pytest.mark.parametrize("clause, negative", [
+    ("HEPA滤芯不能水洗", True), ("HEPA滤芯可以水洗", False), ("官方客服绝不会要求转账", True),
+    ("官方客服会要求您扫码", False), ("千万别付款", True), ("请停止付款", True),
+    ("不好意思让您久等了", False), ("别担心，我已经上报", False), ("Official staff will never ask for a code", True),
+    ("Please keep the receipt", False),
+])
+def test_polarity(clause, negative):
+    assert text.negated(clause) is negative
+
+
+@pytest.mark.parametrize("reply, lang", [("您好，已处理", "zh"), ("Hi, it has been handled.", "en"),
+                                         ("Hi 大家好，this group is for 售后", "mixed")])
+def test_language(reply, lang):
+    assert text.language(reply) == lang

@@ -1,0 +1,61 @@
+"""The validator's figures on hand-computed data, the fixed split, and the bar."""
+from __future__ import annotations
+
+import pytest
+
+from casebook.correlation import quadratic_kappa, ranks, spearman
+from casebook.scoring.rubric import Report
+from casebook.scoring.validation import Figures, Item, below_bar, figures, split_of
+
+
+def test_ranks_average_ties():
+    assert ranks([10, 20, 20, 5]) == [2, 3.5, 3.5, 1]
+
+
+def test_spearman_hand_computed():
+    assert spearman([1, 2, 3, 4], [10, 20, 30, 40]) == pytest.approx(1.0)
+    assert spearman([1, 2, 3, 4], [40, 30, 20, 10]) == pytest.approx(-1.0)
+    # d = (0, 1, -1): rho = 1 - 6*2/(3*8) = 0.5
+    assert spearman([1, 2, 3], [1, 3, 2]) == pytest.approx(0.5)
+
+
+def test_quadratic_kappa_hand_computed():
+    assert quadratic_kappa([0, 1, 2], [0, 1, 2], 3) == pytest.approx(1.0)
+    # observed [[0,1],[1,0]] vs expected [[.5,.5],[.5,.5]]: 1 - 2/1 = -1
+    assert quadratic_kappa([0, 1], [1, 0], 2) == pytest.approx(-1.0)
+
+
+def test_split_is_fixed_by_id_and_about_thirty_percent():
+    assert split_of("CASE-001-A01") == split_of("CASE-001-A01")
+    ids = [f"CASE-{c:03d}-A{n:02d}" for c in range(1, 40) for n in range(1, 8)]
+    share = sum(split_of(i) == "heldout" for i in ids) / len(ids)
+    assert 0.2 < share < 0.4
+
+
+def _item(grade, score, critical=False, auto_critical=False, kind="excellent"):
+    item = Item(id=f"x{grade}-{score}", case="CASE-001", kind=kind, split="tuning", grade=grade, critical=critical,
+                reason="r", steps=[], verdicts=[])
+    item.score, item.auto_critical = score, auto_critical
+    item.report = Report("CASE-001", score, 100, [])
+    return item
+
+
+def test_figures_hand_computed():
+    items = [_item(95, 90), _item(80, 60), _item(30, 75), _item(10, 20), _item(5, 0, critical=True, auto_critical=True)]
+    f = figures(items)
+    assert f.n == 5
+    assert f.mae == pytest.approx((5 + 20 + 45 + 10 + 5) / 5)
+    assert (f.false_passes, f.bad) == (1, 3)      # the 30 scored 75
+    assert (f.false_fails, f.good) == (1, 2)      # the 80 scored 60
+    assert f.critical_recall == 1.0 and f.false_criticals == 0
+
+
+def test_below_bar_names_what_is_missed():
+    good = Figures(n=10, spearman=0.9, mae=8, false_pass_rate=0.05, false_fail_rate=0.0, criticals=2,
+                   critical_recall=1.0, false_criticals=0)
+    assert below_bar(good) == []
+    bad = Figures(n=10, spearman=0.5, mae=20, false_pass_rate=0.3, false_fail_rate=0.0, criticals=2,
+                  critical_recall=0.5, false_criticals=1)
+    missed = " ".join(below_bar(bad))
+    for name in ("spearman", "mae", "false_pass_rate", "critical_recall", "false_criticals"):
+        assert name in missed
