@@ -7,11 +7,24 @@ import unicodedata
 import re
 from collections import Counter
 
+from .itemflaws import check_item_flaws
+from .reviews import check_reviews
 from .project import Project
 from .rules import is_rule_id
 from .schema import time_minutes
 
 CASE_REVIEW_DAYS = 365
+#: Must-pass exam questions: exact-answer types, citing a privacy, fraud or compensation rule.
+RED_LINE_TYPES = ("single", "multiple", "true_false")
+RED_LINE_CHAPTERS = frozenset({"PRIV", "FRAUD", "LAW"})
+RED_LINE_RULES = frozenset({"COMM-05"})  # no compensation beyond one's authority
+RED_LINE_TAGS = frozenset({"隐私", "诈骗", "冒充客服", "补偿"})
+
+
+def _red_line_rule(project: Project, rule_id: str) -> bool:
+    rule = project.rules.get(rule_id)
+    tags = set(rule.meta.tags) if rule is not None and rule.meta is not None else set()
+    return rule_id.split("-")[0] in RED_LINE_CHAPTERS or rule_id in RED_LINE_RULES or bool(tags & RED_LINE_TAGS)
 MIN_NOTES = 3
 LINK_RE = re.compile(r"\[[^\]]*\]\(\s*([^)\s]+)(?:\s+\"[^\"]*\")?\s*\)")
 
@@ -21,10 +34,12 @@ def check_project(project: Project) -> None:
     _check_rules(project)
     _check_cases(project)
     _check_questions(project)
+    check_item_flaws(project)
     _check_exam(project)
     _check_rubric(project)
     _check_search(project)
     _check_links(project)
+    check_reviews(project)
 
 
 def _check_tags(project: Project, tags, path: str, line: int, owner: str) -> None:
@@ -248,6 +263,36 @@ def _check_exam(project: Project) -> None:
             project.problems.error(located.path, line, f"exam blueprint: unknown chapter {code}", "unknown-chapter")
         elif count > bank[code]:
             project.problems.error(located.path, line, f"exam blueprint asks {count} {code} questions; the bank has {bank[code]}", "exam")
+    red = located.obj.red_line
+    if red is None:
+        return
+    seen: set[str] = set()
+    usable = 0
+    for i, qid in enumerate(red.questions):
+        line = located.line("red_line", "questions", i)
+        question = project.questions.get(qid)
+        if qid in seen:
+            project.problems.error(located.path, line, f"red-line question {qid} is listed twice", "exam")
+            continue
+        seen.add(qid)
+        if question is None:
+            project.problems.error(located.path, line, f"red-line question {qid} does not exist", "exam")
+            continue
+        q = question.obj
+        if q.type not in RED_LINE_TYPES:
+            project.problems.error(located.path, line, f"red-line question {qid} is {q.type}; a must-pass question needs an exact answer ({', '.join(RED_LINE_TYPES)})", "exam")
+            continue
+        if q.chapter not in located.obj.blueprint:
+            project.problems.error(located.path, line, f"red-line question {qid} is in chapter {q.chapter}, which the blueprint does not draw from", "exam")
+            continue
+        if not any(_red_line_rule(project, r) for r in q.rules):
+            project.problems.error(located.path, line, f"red-line question {qid} cites no privacy, fraud or compensation rule (a rule of {'/'.join(sorted(RED_LINE_CHAPTERS))}, {', '.join(sorted(RED_LINE_RULES))}, or one tagged {'/'.join(sorted(RED_LINE_TAGS))})", "exam")
+            continue
+        usable += 1
+    if red.per_exam > usable:
+        project.problems.error(located.path, located.line("red_line", "per_exam"), f"red_line.per_exam is {red.per_exam} but only {usable} valid red-line questions are listed", "exam")
+    elif red.per_exam > sum(located.obj.blueprint.values()):
+        project.problems.error(located.path, located.line("red_line", "per_exam"), f"red_line.per_exam ({red.per_exam}) is more than the exam's {sum(located.obj.blueprint.values())} questions", "exam")
 
 
 #: Synonym groups larger than this are rejected by lint (keep groups tight).

@@ -60,6 +60,7 @@ class Project:
     synonyms_source: Located | None = None
     exam: Located | None = None
     rubric: Located | None = None
+    reviews: Located | None = None   # docs/reviews.yml: trainers' confirmations per rule
     pages: list[Page] = field(default_factory=list)
     problems: ProblemList = field(default_factory=ProblemList)
     today: dt.date = field(default_factory=dt.date.today)
@@ -183,6 +184,9 @@ def load_project(root: str | Path, today: dt.date | None = None) -> Project:
             if eval_path.name == "queries.yml":
                 project.eval_queries = list(loaded.obj.queries)
                 project.eval_source = loaded
+
+    from .reviews import load_reviews
+    project.reviews = load_reviews(root, problems)
 
     from .checks import check_project  # cross-references need the whole project
     check_project(project)

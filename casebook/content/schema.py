@@ -336,11 +336,19 @@ class QuizFile(Strict):
     questions: Annotated[list[Question], Field(min_length=1)]
 
 
+class RedLine(Strict):
+    """Must-pass questions: every exam draws `per_exam` of them; a wrong answer to any one fails
+    the exam whatever the total score."""
+    questions: Annotated[list[QuestionId], Field(min_length=1)]
+    per_exam: Annotated[int, Field(ge=1, le=50)] = 3
+
+
 class ExamFile(Strict):
     """quiz/exam/exam.yml: the certification exam's blueprint (questions per chapter)."""
     blueprint: dict[ChapterCode, Annotated[int, Field(ge=1, le=100)]]
     time_limit_min: Annotated[float, Field(gt=0, le=600)] = 45
     pass_mark: Annotated[float, Field(gt=0, le=1)] = 0.8
+    red_line: RedLine | None = None
 
 
 # ---------------------------------------------------------------- search content

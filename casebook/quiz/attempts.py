@@ -96,7 +96,8 @@ def start_exam(db, project, user_id: int, *, rng: random.Random | None = None) -
     except draw.DrawError as exc:
         raise AttemptError(400, str(exc), "empty_draw") from None
     deadline = utcnow() + dt.timedelta(minutes=config.time_limit_min)
-    spec = {"blueprint": config.blueprint, "time_limit_min": config.time_limit_min}
+    spec = {"blueprint": config.blueprint, "time_limit_min": config.time_limit_min,
+            "red_line": draw.red_line_drawn(config, ids)}
     try:
         return _create(db, project, user_id, "exam", ids, spec, rng, deadline=deadline,
                        pass_mark=config.pass_mark, open_lock=f"exam:{user_id}")
@@ -143,7 +144,11 @@ def _finalise(session, project, attempt: Attempt, now, auto: bool) -> None:
     attempt.score = round(total / len(items), 4) if items else 0.0
     attempt.open_lock = None
     if attempt.kind == "exam":
-        attempt.passed = attempt.score >= (attempt.pass_mark or 0.8)
+        red = set((attempt.spec or {}).get("red_line") or [])
+        missed = [i.question_id for i in sorted(items, key=lambda i: i.position)
+                  if i.question_id in red and (i.score or 0.0) < 1.0]
+        attempt.spec = {**(attempt.spec or {}), "red_line_failed": missed}
+        attempt.passed = attempt.score >= (attempt.pass_mark or 0.8) and not missed
         if attempt.passed:
             session.add(Certificate(user_id=attempt.user_id, attempt_id=attempt.id, score=attempt.score, issued_at=now))
     for item in items:
@@ -262,12 +267,15 @@ def view(db, project, attempt_id: int, viewer_id: int, viewer_role: str) -> dict
         "seconds_left": max(0, int((attempt.deadline - now).total_seconds())) if attempt.deadline and not done else None,
         "submitted_at": _iso(attempt.submitted_at), "auto_submitted": attempt.auto_submitted,
         "submitted": done, "score": attempt.score, "pass_mark": attempt.pass_mark, "passed": attempt.passed,
+        "red_line": list((attempt.spec or {}).get("red_line") or []),
+        "red_line_failed": list((attempt.spec or {}).get("red_line_failed") or []),
         "certificate_id": certificate.id if certificate else None,
         "answered": sum(i.response is not None for i in items), "total": len(items), "items": [],
     }
     for item in items:
         entry = {"question_id": item.question_id, "position": item.position, "question": _legacy_ids(item.presented),
-                 "response": item.response, "saved_at": _iso(item.saved_at)}
+                 "response": item.response, "saved_at": _iso(item.saved_at),
+                 "red_line": item.question_id in out["red_line"]}
         located = project.questions.get(item.question_id)
         if done and located is not None:
             q = located.obj

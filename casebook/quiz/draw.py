@@ -17,6 +17,8 @@ class ExamConfig:
     blueprint: dict[str, int] = field(default_factory=dict)   # chapter code -> questions
     time_limit_min: float = 45
     pass_mark: float = 0.8
+    red_line: list[str] = field(default_factory=list)   # must-pass question IDs (exam.yml red_line)
+    red_line_per_exam: int = 0
 
 
 def load_exam_config(project) -> ExamConfig:
@@ -25,8 +27,16 @@ def load_exam_config(project) -> ExamConfig:
     exam = getattr(project, "exam", None)
     if exam is None:
         return ExamConfig(blueprint={c.code: 2 for c in project.chapters})
+    red = exam.obj.red_line
     return ExamConfig(blueprint=dict(exam.obj.blueprint), time_limit_min=exam.obj.time_limit_min,
-                      pass_mark=exam.obj.pass_mark)
+                      pass_mark=exam.obj.pass_mark, red_line=list(red.questions) if red else [],
+                      red_line_per_exam=red.per_exam if red else 0)
+
+
+def red_line_drawn(config: ExamConfig, ids: list[str]) -> list[str]:
+    """The must-pass questions among an exam's question IDs."""
+    red = set(config.red_line)
+    return [qid for qid in ids if qid in red]
 
 
 def check_exam_config(project) -> list[str]:
@@ -57,12 +67,27 @@ def practice(project, *, seen: set[str] = frozenset(), chapter: str | None = Non
 
 
 def exam(project, config: ExamConfig, *, seen: set[str] = frozenset(), rng: random.Random | None = None) -> list[str]:
-    """Question IDs for the exam: the blueprint's count from each chapter, in chapter order."""
+    """Question IDs for the exam: the blueprint's count from each chapter, in chapter order.
+    The red-line (must-pass) questions are drawn first and count towards their chapter's share."""
     rng = rng or random.Random()
+    red_pool = sorted(qid for qid in config.red_line if qid in project.questions
+                      and project.questions[qid].obj.chapter in config.blueprint)
+    red: set[str] = set()
+    taken: dict[str, int] = {}
+    for qid in _unseen_first(red_pool, set(seen), len(red_pool), rng):
+        code = project.questions[qid].obj.chapter
+        if len(red) < config.red_line_per_exam and taken.get(code, 0) < config.blueprint[code]:
+            red.add(qid)   # never more red-line questions in a chapter than its share of the exam
+            taken[code] = taken.get(code, 0) + 1
     chosen: list[str] = []
     for code, n in config.blueprint.items():
         pool = sorted(qid for qid, q in project.questions.items() if q.obj.chapter == code)
         if len(pool) < n:
             raise DrawError(f"章节 {code} 题目不足（需要 {n}，只有 {len(pool)}）")
-        chosen.extend(_unseen_first(pool, set(seen), n, rng))
+        fixed = [qid for qid in pool if qid in red]
+        listed = set(config.red_line)
+        # other listed red-line questions only when the chapter has too few ordinary ones
+        rest = _unseen_first([q for q in pool if q not in listed], set(seen), n - len(fixed), rng)
+        rest += _unseen_first([q for q in pool if q in listed and q not in red], set(seen), n - len(fixed) - len(rest), rng)
+        chosen.extend(fixed + rest)
     return chosen

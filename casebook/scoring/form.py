@@ -43,12 +43,8 @@ def is_list_paste(reply: str, key_points: list[str]) -> bool:
         return True
     if len(lines) >= 2 and all(not re.search(r"[。！？!?.]$", l.strip()) for l in lines) and not addresses_member(lines[0]):
         return True
-    if key_points:
-        sentences = split_sentences(reply)
-        copies = {s for s in sentences for p in key_points if char_similarity(p, s) >= 0.8}
-        rest = [s for s in sentences if s not in copies]
-        copied = sum(any(char_similarity(p, s) >= 0.8 for s in sentences) for p in key_points)
-        return copied / len(key_points) >= 0.6 and not any(addresses_member(s) for s in rest)
+    # A sentence that states a key point word for word is a correct statement, not gaming: only the
+    # list forms above (markers, unpunctuated fragments) count as pasting.
     return False
 
 

@@ -62,10 +62,15 @@ class PointMatch:
 
     @property
     def contradicted(self) -> bool:
-        """The closest span says the opposite: same subject (similar or sharing the point's wording), other polarity."""
+        """The closest span says the opposite: plainly about the same thing (similar, sharing the point's
+        wording, not much longer) and of the other polarity than the clause of the point it restates."""
         f = self.features
-        return (bool(self.span) and bool(f.get("opposite")) and f.get("coverage", 0) >= CONTRA_COVERAGE
-                and f.get("sim", 0) >= CONTRA_SIM and len(self.span) <= 1.6 * len(self.point))
+        if not (self.span and f.get("opposite") and f.get("coverage", 0) >= CONTRA_COVERAGE
+                and f.get("sim", 0) >= CONTRA_SIM and len(self.span) <= 1.6 * len(self.point)):
+            return False
+        parts = text.clauses(self.point) or [self.point]
+        restated = max(parts, key=lambda c: coverage(c, self.span))
+        return text.negated(restated) != text.negated(self.span)
 
     @property
     def reason(self) -> str:

@@ -29,7 +29,7 @@ from .rubric import FAIL, KINDS, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFail
 #: Chosen on the tuning split (`casebook scenario tune`); see README "How valid is the score".
 SETTINGS = Settings(key_point=20, tone=15, late=16, worst_step_weight=1.0, cap_forbidden=35, cap_missing=65, cap_form=25,
                     cap_late=65, cap_quoting=35, cap_opposite=55, cap_long=60, critical_sim=0.88, critical_margin=0.08)
-MODEL = MatchModel(weights=(35.404, 17.487, 5.743, -1.224, -2.493, 8.13), bias=-31.857)
+MODEL = MatchModel(weights=(34.876, 16.738, 5.807, -1.354, -2.753, 8.099), bias=-31.384)
 
 SANCTIONS = {"delete_message", "warn_member", "mute_member", "remove_member"}
 #: Whose words an agent must not repeat when the step asks to remove or sanction them.

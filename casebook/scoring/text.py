@@ -56,7 +56,7 @@ def clauses(sentence: str) -> list[str]:
 
 #: Negators and prohibitive verbs: a clause carrying one says that something does not/must not happen.
 NEGATION = re.compile(
-    r"不|没|無|无(?!论)|非(?!常)|别|勿|莫|禁止|严禁|停止|拒绝|避免|切忌|杜绝|最多|至多|仅限|只能|"
+    r"不|没|未(?!来|必)|無|无(?!论)|非(?!常)|别|勿|莫|禁止|严禁|停止|拒绝|避免|切忌|杜绝|最多|至多|仅限|只能|"
     r"\b(?:not|no|never|don't|doesn't|won't|can't|cannot|isn't|aren't|wasn't|shouldn't|mustn't|without|stop|avoid|at most|only)\b",
     re.I)
 #: Words that contain 不/没/无 but do not negate what follows.

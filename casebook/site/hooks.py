@@ -35,6 +35,7 @@ def on_config(config):
         log.warning(f"content: {problem.format()}")
     _state["project"] = project
     _state["backlinks"] = pages.case_backlinks(project)  # rule ID -> cases, once per build
+    _state["recheck"] = recheck_notices(project)          # changed rules -> material to re-check
     tags_plugin = config.plugins.get("material/tags")
     if tags_plugin is not None and project.tags:
         from material.plugins.tags.structure.tag import Tag
@@ -68,10 +69,17 @@ def on_page_markdown(markdown, page, config, files):
     tags = sorted({t for r in chapter.rules for t in r.tags})
     if tags:
         page.meta["tags"] = sorted(set(page.meta.get("tags") or []) | set(tags))
-    return render_chapter(project, markdown, _state["backlinks"])
+    return render_chapter(project, markdown, _state["backlinks"], _state.get("recheck"))
 
 
-def render_chapter(project, markdown: str, backlinks: dict) -> str:
+def recheck_notices(project) -> dict[str, str]:
+    """Rule ID -> the "本规则已修改" notice, for rules changed since their last confirmation."""
+    from casebook.content.reviews import changed_rules, citations
+    return {rule_id: pages.rule_recheck(project, project.rules[rule_id], entry, citations(project, rule_id))
+            for rule_id, entry in changed_rules(project).items()}
+
+
+def render_chapter(project, markdown: str, backlinks: dict, recheck: dict | None = None) -> str:
     """Anchor rule headings by ID, show their metadata, related rules and case backlinks."""
     out: list[str] = []
     lines = markdown.split("\n")
@@ -100,6 +108,8 @@ def render_chapter(project, markdown: str, backlinks: dict) -> str:
             if stripped[3:].strip() == "rule" and current is not None:
                 skipping_meta = True
                 out.append(pages.rule_meta(current))
+                if recheck and current.id in recheck:
+                    out.extend(["", recheck[current.id], ""])
                 continue
             in_fence = True
             out.append(line)

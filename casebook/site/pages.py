@@ -52,6 +52,26 @@ def rule_meta(rule) -> str:
     )
 
 
+def rule_recheck(project, rule, entry, cites) -> str:
+    """The notice on a rule whose text changed since a trainer last confirmed the material."""
+    lines = ['!!! warning "本规则已修改，以下题目/案例待复核"', "",
+             f"    规则文字在 {entry.at:%Y-%m-%d} 由{html.escape(entry.by)}确认之后有改动。培训师逐条复核下列材料后，"
+             f"运行 `casebook review confirm {rule.id}`，本提示即消失。", ""]
+    if not cites:
+        lines.append("    目前没有题目或案例引用本规则。")
+    for cite in cites:
+        if cite.kind == "question":
+            lines.append(f"    - 题目 {cite.ref}（`{cite.path}`）")
+        elif cite.kind == "case":
+            title = html.escape(project.cases[cite.ref].obj.title) if cite.ref in project.cases else ""
+            lines.append(f"    - 案例 [{cite.ref} {title}](../cases/{project.case_slug(cite.ref)}.md)")
+        elif cite.kind == "scenario":
+            lines.append(f"    - 案例 {cite.ref} 的练习场景")
+        else:
+            lines.append(f"    - 案例 {cite.ref} 的示范对话“{html.escape(cite.name)}”")
+    return "\n".join(lines)
+
+
 def rule_footer(project, rule, backlinks) -> str:
     related = [_rule_link_titled(project, r, "rules") for r in rule.related]
     cases = [f"[{c.id} {c.title}](../cases/{project.case_slug(c.id)}.md)" for c in backlinks.get(rule.id, [])]

@@ -48,6 +48,7 @@ class ItemOut(Schema):
     question = Dict()
     response = Raw(allow_none=True)
     saved_at = String(allow_none=True)
+    red_line = Boolean()  # a must-pass question (exam.yml red_line)
     score = Float()
     correct = Boolean()
     feedback = List(String())
@@ -79,6 +80,8 @@ class AttemptOut(AttemptSummary):
     submitted = Boolean()
     pass_mark = Float(allow_none=True)
     certificate_id = Integer(allow_none=True)
+    red_line = List(String())          # must-pass questions in this exam
+    red_line_failed = List(String())   # must-pass questions answered wrong: the exam is failed
     items = List(Nested(ItemOut))
 
 

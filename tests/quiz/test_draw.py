@@ -41,7 +41,7 @@ def test_exam_blueprint_from_content(project):
     assert set(config.blueprint) == {c.code for c in project.chapters}
     assert draw.check_exam_config(project) == []
     ids = draw.exam(project, config, rng=random.Random(2))
-    assert len(ids) == sum(config.blueprint.values()) == 42 and len(set(ids)) == 42
+    assert len(ids) == sum(config.blueprint.values()) == 46 and len(set(ids)) == 46  # 23 chapters x 2
     for code, n in config.blueprint.items():
         assert sum(project.questions[i].obj.chapter == code for i in ids) == n
 
@@ -55,3 +55,26 @@ def test_bank_short_answers_match_their_own_reference(project):
         hits += sum(m["matched"] for m in result["matches"])
         total += len(result["matches"])
     assert hits / total >= 0.7   # calibration: ~92% of key points match their reference at 0.885
+
+
+def test_exam_draws_the_red_line_questions_within_the_blueprint(project):
+    config = draw.load_exam_config(project)
+    assert config.red_line and config.red_line_per_exam >= 1
+    for seed in range(20):
+        ids = draw.exam(project, config, rng=random.Random(seed))
+        assert len(draw.red_line_drawn(config, ids)) == config.red_line_per_exam
+        for code, n in config.blueprint.items():
+            assert sum(project.questions[i].obj.chapter == code for i in ids) == n
+
+
+def test_exam_red_line_prefers_unseen(project):
+    config = draw.load_exam_config(project)
+    first_of_chapter = {}
+    for qid in config.red_line:
+        first_of_chapter.setdefault(project.questions[qid].obj.chapter, qid)
+    fresh = set(list(first_of_chapter.values())[:config.red_line_per_exam])
+    assert len(fresh) == config.red_line_per_exam
+    seen = set(config.red_line) - fresh
+    for seed in range(5):
+        ids = draw.exam(project, config, seen=seen, rng=random.Random(seed))
+        assert set(draw.red_line_drawn(config, ids)) == fresh

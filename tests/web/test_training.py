@@ -345,3 +345,30 @@ def test_openapi_lists_training_routes(client):
     for path in ("/api/attempts", "/api/attempts/{attempt_id}", "/api/attempts/{attempt_id}/answers/{question_id}",
                  "/api/attempts/{attempt_id}/submit", "/api/review/due", "/api/stats/questions", "/api/certificates"):
         assert path in paths, path
+
+
+def test_wrong_red_line_answer_fails_the_exam_whatever_the_total(content, store_url):
+    """AAA-Q02 is a must-pass question: one wrong answer to it fails an exam scored 75 % against a 50 % pass mark."""
+    (content / "quiz/exam/exam.yml").write_text(
+        "time_limit_min: 30\npass_mark: 0.5\nblueprint:\n  AAA: 4\nred_line:\n  per_exam: 1\n  questions: [AAA-Q02]\n",
+        encoding="utf-8")
+    app = make_app(content, store_url)
+    add_user(app.extensions["casebook.db"], "agent1", "password-1")
+    client = login(app, "agent1")
+    exam = client.post("/api/attempts", json={"kind": "exam"}).get_json()
+    assert [i["question_id"] for i in exam["items"] if i["red_line"]] == ["AAA-Q02"]
+    assert exam["red_line"] == ["AAA-Q02"]
+    answers = {qid: (WRONG if qid == "AAA-Q02" else RIGHT)[qid] for qid in RIGHT}
+    answer_all(client, exam, answers)
+    done = client.post(f"/api/attempts/{exam['id']}/submit").get_json()
+    assert done["score"] == 0.75 and done["passed"] is False and not done["certificate_id"]
+    assert done["red_line_failed"] == ["AAA-Q02"]
+    page = client.get(f"/training/attempts/{exam['id']}").get_data(as_text=True)
+    assert "未通过原因：红线题答错 1 道" in page and "AAA-Q02" in page
+
+    again = client.post("/api/attempts", json={"kind": "exam"}).get_json()
+    answer_all(client, again, RIGHT)
+    passed = client.post(f"/api/attempts/{again['id']}/submit").get_json()
+    assert passed["passed"] and passed["red_line_failed"] == []
+    assert "未通过原因" not in client.get(f"/training/attempts/{again['id']}").get_data(as_text=True)
+    app.extensions["casebook.db"].dispose()
