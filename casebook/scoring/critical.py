@@ -30,9 +30,11 @@ AUTHORISED = re.compile(r"售后组.{0,12}(?:确认|核实|审核|核定|评估|
                         r"以.{0,8}为准|按(?:照)?.{0,8}(?:政策|规定|规则)|approv|confirm", re.I)
 PAYMENT = re.compile(r"转账|打款|汇款|付款|支付|扫码付|扫.{0,5}码|二维码|先付|押金|保证金|手续费|解冻费|激活费|\bpay\b|transfer|deposit", re.I)
 CODE = re.compile(r"验证码|动态码|校验码|短信码|密码|verification code|password|\bcode\b", re.I)
-REQUEST = re.compile(r"请|麻烦|先(?:付|转|交|打|垫|扫)|发[给我来过]|都发|告诉我|提供|报一下|报给|发一下|给我|需要[您你]|"
+REQUEST = re.compile(r"请(?!出|离|假)|麻烦|先(?:付|转|交|打|垫|扫)|发[给我来过]|都发|告诉我|提供|报一下|报给|发一下|给我|需要[您你]|"
                      r"把.{0,12}(?:发|给|报|转)|按.{0,6}(?:说的|要求).{0,4}(?:做|办|付|转|交|扫)|就行|\bplease\b|send (?:me|us)",
                      re.I)
+#: After the object, only a hand-over asks for it ("验证码发给我", "转账就行"); a later 请 is another request.
+HANDOVER = re.compile(r"发给我|发我|给我|告诉我|报给我|转给我|交给我|就行|就可以了|to me|with me", re.I)
 PAST = re.compile(r"(?:已经?|刚才|之前|已)\s*$")
 
 # An unauthorised commitment: the agent, as the one who decides, gives money, a refund, a free
@@ -76,8 +78,7 @@ def _request_for(sentence: str, pattern: re.Pattern) -> bool:
     for m in pattern.finditer(sentence):
         if PAST.search(sentence[:m.start()]):
             continue
-        window = sentence[max(0, m.start() - 14):m.end() + 14]
-        if REQUEST.search(window):
+        if REQUEST.search(sentence[max(0, m.start() - 14):m.start()]) or HANDOVER.search(sentence[m.end():m.end() + 10]):
             return True
     return False
 

@@ -27,9 +27,9 @@ from .matcher import Background, MatchModel, PointMatch, match
 from .rubric import FAIL, KINDS, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure, Report, Settings, pick_rule
 
 #: Chosen on the tuning split (`casebook scenario tune`); see README "How valid is the score".
-SETTINGS = Settings(key_point=20, tone=15, late=16, worst_step_weight=1.0, cap_forbidden=35, cap_missing=65, cap_form=25,
+SETTINGS = Settings(key_point=20, tone=15, late=16, worst_step_weight=1.0, cap_forbidden=35, cap_missing=35, cap_form=25,
                     cap_late=65, cap_quoting=35, cap_opposite=55, cap_long=60, critical_sim=0.88, critical_margin=0.08)
-MODEL = MatchModel(weights=(34.876, 16.738, 5.807, -1.354, -2.753, 8.099), bias=-31.384)
+MODEL = MatchModel(weights=(34.9, 17.097, 5.809, -1.392, -2.833, 8.056), bias=-31.381)
 
 SANCTIONS = {"delete_message", "warn_member", "mute_member", "remove_member"}
 #: Whose words an agent must not repeat when the step asks to remove or sanction them.

@@ -65,9 +65,12 @@ NOT_NEGATION = re.compile(r"不好意思|无理由|对不起|对不住|不客气
                           r"don't worry|no worries|no problem|not only", re.I)
 
 
+A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")  # 换不换, 是不是, 有没有: a question, not a negation
+
+
 def negated(clause: str) -> bool:
     """Whether a clause is negative or prohibitive (after removing idioms that only look negative)."""
-    return bool(NEGATION.search(NOT_NEGATION.sub("", clause)))
+    return bool(NEGATION.search(A_NOT_A.sub("", NOT_NEGATION.sub("", clause))))
 
 
 # ---------------------------------------------------------------- quantities

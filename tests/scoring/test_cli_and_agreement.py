@@ -44,7 +44,22 @@ def test_lint_reports_golden_out_of_range(mini):
     edit(mini / "cases" / "001-sample.yml", "expect_score: [80, 100]", "expect_score: [0, 10]")
     result = run("lint", "--root", str(mini))
     assert result.exit_code == 1
-    assert "golden '示范' scored 100, expected [0, 10]" in result.output
+    assert "warning: golden '示范' scored 100, trainer range [0, 10]" in result.output
+    assert "only 1 of 2 golden transcripts score inside their trainer ranges" in result.output
+
+
+def test_lint_checks_the_validation_set(mini):
+    folder = mini / "cases" / "validation"
+    folder.mkdir()
+    (folder / "CASE-001.yml").write_text(
+        "case: CASE-001\ngrader: 培训师\ntranscripts:\n"
+        "  - id: CASE-001-A01\n    kind: excellent\n    grade: 95\n    critical: false\n    reason: 好\n"
+        "    steps:\n      - {step: s9, actions: [reply], reply: 您好, minutes: 1}\n"
+        "  - id: CASE-001-A02\n    kind: subtly_unacceptable\n    grade: 50\n    critical: true\n    reason: 坏\n"
+        "    steps:\n      - {step: s1, actions: [reply], reply: 您好, minutes: 1}\n", encoding="utf-8")
+    result = run("lint", "--root", str(mini))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "cases/validation/CASE-001.yml:" in result.output and "critical transcript is graded 0-9" in result.output
 
 
 def test_kappa_and_correlation():
