@@ -34,6 +34,8 @@ reviewed: {today}
 review_days: 180
 related: []
 tags: []
+title_en: "English title (for English searches)"
+keywords_en: ["english keyword", "another keyword"]
 ```
 
 **规定**：{P}客服必须……（用一句话写清要求，使用 必须 / 禁止 / 应当 / 不得）。

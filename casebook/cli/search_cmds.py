@@ -166,40 +166,57 @@ def index_cmd(root, embedder, quiet):
 
 @search.command("eval")
 @root_option
-@click.option("--tune", is_flag=True, help="Also compare fusion settings on the tuning split.")
+@click.option("--set", "set_name", default=None,
+              help="Evaluation set: a file stem of search/eval/*.yml (default: blind if present, else queries).")
+@click.option("--tune", is_flag=True, help="Also search ranking settings on the tuning split (coordinate search).")
 @click.option("--json", "as_json", is_flag=True)
-def eval_cmd(root, tune, as_json):
-    """Recall@5, MRR and nDCG@10 for keyword, dense and hybrid on search/eval/queries.yml."""
+def eval_cmd(root, set_name, tune, as_json):
+    """Recall@5, MRR and graded nDCG@10 for keyword, dense and hybrid, by split, language and kind."""
     from ..content import load_project
-    from ..search.eval import EvalQuery, Evaluator, format_table
+    from ..search.eval import Evaluator, format_table, from_content
     from ..search.hybrid import DEFAULT
     project = load_project(root)
-    queries = [EvalQuery(q.q, q.lang, list(q.relevant)) for q in project.eval_queries]
-    if not queries:
+    sets = project.eval_sets
+    if not sets:
         raise click.ClickException("no evaluation queries: write search/eval/queries.yml (see search/README.md)")
+    name = set_name or ("blind" if "blind" in sets else "queries" if "queries" in sets else sorted(sets)[0])
+    if name not in sets:
+        raise click.ClickException(f"no evaluation set '{name}' (search/eval/{name}.yml); sets: {', '.join(sorted(sets))}")
+    queries = from_content(sets[name].obj.queries)
     database = _database(root)
     searcher = _searcher(root, database, quiet=as_json)
-    missing = sorted({r for q in queries for r in q.relevant if r not in searcher.index.position})
-    evaluator = Evaluator(searcher, queries)
+    missing = sorted({r for q in queries for r in q.grades if r not in searcher.index.position})
+    from ..search.embcache import EmbeddingCache
+    from ..search.index import cache_path
+    with EmbeddingCache(cache_path(root)) as cache:
+        evaluator = Evaluator(searcher, queries, cache)
     rows = evaluator.table(DEFAULT)
+    breakdown = evaluator.breakdown(DEFAULT)
+    chosen = ranked = None
+    if tune:
+        chosen, ranked = evaluator.tune(DEFAULT)
     if as_json:
-        out = {"fusion": DEFAULT.label(), "rows": [dict(zip(("split", "mode", "n", "recall@5", "mrr", "ndcg@10"), r))
-                                                  for r in rows], "missing_ids": missing}
+        out = {"set": name, "fusion": DEFAULT.label(),
+               "rows": [dict(zip(("split", "mode", "n", "recall@5", "mrr", "ndcg@10"), r)) for r in rows],
+               "breakdown": [dict(zip(("split", "group", "n", "recall@5", "mrr", "ndcg@10"), r)) for r in breakdown],
+               "missing_ids": missing}
         if tune:
-            out["tune"] = [{"fusion": f.label(), "tune": s.row(), "heldout": h.row()} for f, s, h in evaluator.tune()]
+            out["tuned"] = chosen.label()
+            out["tune"] = [{"fusion": f.label(), "tune": s.row(), "heldout": h.row()} for f, s, h in ranked[:50]]
         click.echo(json.dumps(out, ensure_ascii=False, indent=1))
         return
-    click.echo(f"{len(queries)} queries; hybrid = {DEFAULT.label()}")
+    click.echo(f"search/eval/{name}.yml: {len(queries)} queries; hybrid = {DEFAULT.label()}")
     click.echo(format_table(("split", "mode", "n", "Recall@5", "MRR", "nDCG@10"), rows))
     click.echo("")
-    click.echo(format_table(("lang", "mode", "n", "Recall@5", "MRR", "nDCG@10"), evaluator.by_language(DEFAULT)))
+    click.echo("hybrid by language and query kind:")
+    click.echo(format_table(("split", "group", "n", "Recall@5", "MRR", "nDCG@10"), breakdown))
     if missing:
         click.echo(f"\nnote: {len(missing)} relevant ID(s) are not in the index: {', '.join(missing[:10])}")
     if tune:
-        ranked = evaluator.tune()
-        click.echo(f"\nfusion candidates: the best 15 of {len(ranked)} on the tuning split (held-out for the record):")
+        click.echo(f"\nsettings compared on the tuning split: the best 15 of {len(ranked)} (held-out for the record):")
         rows = [(f.label(), *s.row(), *h.row()) for f, s, h in ranked[:15]]
         click.echo(format_table(("fusion", "tune R@5", "tune MRR", "tune nDCG", "held R@5", "held MRR", "held nDCG"), rows))
+        click.echo(f"\nchosen on the tuning split: {chosen.label()}")
 
 
 @search.command("gaps")
@@ -209,22 +226,23 @@ def eval_cmd(root, tune, as_json):
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--clear", is_flag=True, help="Delete the log after listing it.")
 def gaps_cmd(root, days, limit, as_json, clear):
-    """Searches that found nothing or only weak matches: where content is missing."""
+    """Searches with only weak matches or whose results nobody opened, grouped by similar query."""
     import datetime as dt
     from ..search import gaps
     database = _database(root)
     since = dt.datetime.utcnow() - dt.timedelta(days=days) if days else None
     rows = gaps.summary(database, since, limit)
     if as_json:
-        click.echo(json.dumps([{"query": r.query, "count": r.count, "last": r.last.isoformat(timespec="seconds"),
+        click.echo(json.dumps([{"query": r.query, "count": r.count, "weak": r.weak, "unopened": r.unopened,
+                                "variants": r.variants, "last": r.last.isoformat(timespec="seconds"),
                                 "top_score": r.best} for r in rows], ensure_ascii=False, indent=1))
     elif not rows:
-        click.echo("没有记录到弱结果的搜索。")
+        click.echo("没有记录到弱结果或无人点开的搜索。")
     else:
-        click.echo(f"{'次数':<4} {'最高相似度':<8} {'最近时间':<19} 查询")
+        click.echo(f"{'次数':<4} {'弱结果':<4} {'未点开':<4} {'最近时间':<16} 查询（相近的说法）")
         for r in rows:
-            best = f"{r.best:.3f}" if r.best is not None else "-"
-            click.echo(f"{r.count:<6} {best:<13} {r.last:%Y-%m-%d %H:%M}    {r.query}")
+            variants = f"  （{'；'.join(r.variants)}）" if r.variants else ""
+            click.echo(f"{r.count:<6} {r.weak:<7} {r.unopened:<7} {r.last:%Y-%m-%d %H:%M}  {r.query}{variants}")
     if clear:
         click.echo(f"cleared {gaps.clear(database)} entries", err=True)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import unicodedata
 import re
 from collections import Counter
 
@@ -357,22 +358,37 @@ def _check_exam(project: Project) -> None:
         project.problems.error(located.path, located.line("red_line", "per_exam"), f"red_line.per_exam ({red.per_exam}) is more than the exam's {sum(located.obj.blueprint.values())} questions", "exam")
 
 
+#: Synonym groups larger than this are rejected by lint (keep groups tight).
+MAX_SYNONYM_GROUP = 12
+
+
 def _check_search(project: Project) -> None:
-    source = project.eval_source
-    if source is not None:
-        known = set(project.rules) | set(project.cases) | set(project.questions)
-        for i, query in enumerate(project.eval_queries):
+    known = set(project.rules) | set(project.cases) | set(project.questions)
+    for source in project.eval_sets.values():
+        for i, query in enumerate(source.obj.queries):
+            graded = isinstance(query.relevant, dict)
             for j, ref in enumerate(query.relevant):
+                where = ref if graded else j   # the line of the key, or of the list item
                 if ref not in known and not ref.startswith("RES-"):
-                    project.problems.error(source.path, source.line("queries", i, "relevant", j), f"eval query '{query.q}': unknown ID {ref}", "unknown-rule")
+                    project.problems.error(source.path, source.line("queries", i, "relevant", where), f"eval query '{query.q}': unknown ID {ref}", "unknown-rule")
     source = project.synonyms_source
     if source is not None:
         seen: dict[str, int] = {}
         for i, group in enumerate(project.synonyms):
+            line = source.line("groups", i)
+            if len(group) > MAX_SYNONYM_GROUP:
+                project.problems.error(source.path, line, f"synonym group {i + 1} has {len(group)} terms (at most {MAX_SYNONYM_GROUP}): a loose group makes unrelated questions match; split it", "synonyms")
+            in_group: set[str] = set()
             for term in group:
-                if term in seen and seen[term] != i:
-                    project.problems.error(source.path, source.line("groups", i), f"synonym '{term}' is in two groups ({seen[term] + 1} and {i + 1}); merge them", "synonyms")
-                seen[term] = i
+                key = unicodedata.normalize("NFKC", term).casefold().strip()
+                if key in in_group:
+                    project.problems.error(source.path, line, f"synonym '{term}' appears twice in group {i + 1}", "synonyms")
+                in_group.add(key)
+                if key in seen and seen[key] != i:
+                    project.problems.error(source.path, line, f"synonym '{term}' is in two groups ({seen[key] + 1} and {i + 1}); merge them", "synonyms")
+                seen[key] = i
+                if len(key) < 2:
+                    project.problems.error(source.path, line, f"synonym '{term}' is a single character: it would match inside almost every query", "synonyms")
 
 
 def _anchors_of(project: Project, target: str) -> set[str] | None:

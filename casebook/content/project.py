@@ -55,6 +55,8 @@ class Project:
     userdict: list[str] = field(default_factory=list)
     eval_queries: list[EvalQuery] = field(default_factory=list)
     eval_source: Located | None = None
+    #: every evaluation set in search/eval/*.yml by file stem (queries, blind, …)
+    eval_sets: dict[str, Located] = field(default_factory=dict)
     synonyms_source: Located | None = None
     exam: Located | None = None
     rubric: Located | None = None
@@ -175,12 +177,13 @@ def load_project(root: str | Path, today: dt.date | None = None) -> Project:
             project.synonyms_source = loaded
     if (search / "userdict.txt").is_file():
         project.userdict = load_userdict(search / "userdict.txt", f"{SEARCH_DIR}/userdict.txt", problems)
-    eval_path = search / "eval" / "queries.yml"
-    if eval_path.is_file():
-        loaded = load_eval(eval_path, f"{SEARCH_DIR}/eval/queries.yml", problems)
+    for eval_path in sorted((search / "eval").glob("*.yml")) if (search / "eval").is_dir() else []:
+        loaded = load_eval(eval_path, f"{SEARCH_DIR}/eval/{eval_path.name}", problems)
         if loaded:
-            project.eval_queries = list(loaded.obj.queries)
-            project.eval_source = loaded
+            project.eval_sets[eval_path.stem] = loaded
+            if eval_path.name == "queries.yml":
+                project.eval_queries = list(loaded.obj.queries)
+                project.eval_source = loaded
 
     from .reviews import load_reviews
     project.reviews = load_reviews(root, problems)

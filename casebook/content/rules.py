@@ -186,7 +186,7 @@ def load_chapter(path: Path, rel: str, problems: ProblemList) -> Chapter | None:
                     continue
                 current.meta_line = fence.start
                 data, lines = load_yaml("\n".join(fence.lines), rel, problems, line_offset=fence.start)
-                current.meta = validate(RuleMeta, data, rel, lines, problems)
+                current.meta = validate(RuleMeta, data, rel, lines, problems, context=f"rule {current.id}")
                 continue
             if fence.info == "rule":
                 problems.error(rel, fence.start, "```rule block outside a rule section", "rule-meta")

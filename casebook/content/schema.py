@@ -155,8 +155,9 @@ class RuleMeta(Strict):
     review_days: Annotated[int, Field(ge=1, le=3650)]
     related: list[RuleId] = []
     tags: list[Text] = []
-    title_en: Text | None = None  # English title, for search in English
-    keywords_en: list[Text] = []  # English keywords, for search in English
+    #: English title and keywords: indexed for keyword search and shown to English queries
+    title_en: Text
+    keywords_en: Annotated[list[Text], Field(min_length=1)]
 
 
 # ---------------------------------------------------------------- cases
@@ -389,10 +390,23 @@ class SynonymsFile(Strict):
     groups: list[Annotated[list[Text], Field(min_length=2)]]
 
 
+EVAL_KINDS = ("short", "typo", "traditional", "pasted", "abbrev", "negation", "synonym", "english", "mixed", "id")
+Grade = Annotated[int, Field(ge=1, le=3)]
+
+
 class EvalQuery(Strict):
     q: Text
-    lang: Literal["zh", "en"]
-    relevant: Annotated[list[Text], Field(min_length=1)]
+    lang: Literal["zh", "en", "mixed"]
+    #: what the query tests (search/README.md); None in the original set
+    kind: Literal[EVAL_KINDS] | None = None  # type: ignore[valid-type]
+    #: graded relevance {ID: grade} (2 = answers it, 1 = related), or a list of IDs (each grade 2)
+    relevant: Annotated[list[Text], Field(min_length=1)] | Annotated[dict[Text, Grade], Field(min_length=1)]
+
+    @property
+    def grades(self) -> dict[str, int]:
+        if isinstance(self.relevant, dict):
+            return dict(self.relevant)
+        return {ref: 2 for ref in self.relevant}
 
 
 class EvalFile(Strict):

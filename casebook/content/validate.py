@@ -62,7 +62,10 @@ def describe(error: dict, loc: tuple) -> str:
     return f"{where}: {msg}" if where else msg
 
 
-def validate(model: type[M], data: Any, rel: str, lines: LineMap, problems: ProblemList) -> M | None:
+def validate(model: type[M], data: Any, rel: str, lines: LineMap, problems: ProblemList,
+             context: str = "") -> M | None:
+    """The validated model, or None after reporting every error (file:line). context (e.g.
+    "rule ADM-01") is put before messages about missing fields, which have no line of their own."""
     if data is None:
         problems.error(rel, lines.line(), "file is empty", "empty")
         return None
@@ -73,6 +76,8 @@ def validate(model: type[M], data: Any, rel: str, lines: LineMap, problems: Prob
         for error in exc.errors():
             loc = _clean_loc(tuple(error.get("loc", ())), data)
             message = describe(error, loc)
+            if context and error.get("type") == "missing":
+                message = f"{context}: {message}"
             line = lines.line(loc)
             if (line, message) in seen:
                 continue

@@ -27,11 +27,21 @@ class Document:
     date: str | None = None         # ISO date: reviewed (rules, cases) or occurred (resolutions)
     rules: list[str] = field(default_factory=list)  # rule IDs this document applies or cites
     passage: str = ""               # what is embedded; defaults to title + text
+    title_en: str = ""              # English title (rules), shown to English queries
+    keywords_en: list[str] = field(default_factory=list)  # English keywords (rules), keyword-indexed
 
     def __post_init__(self):
         if not self.passage:
+            # the English title is keyword-indexed (keyword_text), not embedded: e5 is cross-lingual
+            # already, and the passage (hence the cached vector) stays what it was
             self.passage = f"{self.title}\n{self.text}"
         self.passage = self.passage[:MAX_PASSAGE_CHARS]
+
+    @property
+    def keyword_text(self) -> str:
+        """What the keyword index tokenises: titles, tags, English keywords and the text."""
+        return "\n".join(p for p in (self.title, self.title_en, " ".join(self.tags), " ".join(self.keywords_en),
+                                      self.text) if p)
 
     @property
     def hash(self) -> str:
@@ -79,10 +89,13 @@ def rule_documents(project: Project) -> list[Document]:
                       f"原因：{rule.why}" if rule.why else None,
                       [f"正确做法：{d}" for d in rule.do],
                       [f"错误做法：{d}" for d in rule.dont])
+        meta = rule.meta
         docs.append(Document(kind="rule", id=rule.id, title=f"{rule.id} {rule.title}",
                              url=SITE_PREFIX + project.rule_url(rule.id), text=text, tags=rule.tags,
-                             chapter=rule.chapter, date=_iso(rule.meta.reviewed if rule.meta else None),
-                             rules=[rule.id, *rule.related]))
+                             chapter=rule.chapter, date=_iso(meta.reviewed if meta else None),
+                             rules=[rule.id, *rule.related],
+                             title_en=f"{rule.id} {meta.title_en}" if meta and meta.title_en else "",
+                             keywords_en=list(meta.keywords_en) if meta else []))
     return docs
 
 

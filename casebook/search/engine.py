@@ -13,7 +13,8 @@ from .documents import KINDS, Document
 from .embedders import Embedder, get_embedder
 from .hybrid import CJK_RE, DEFAULT, Fusion, fuse
 from .index import LoadedIndex, open_index, search_home
-from .keyword import Tokenizer, get_tokenizer
+from .keyword import Tokenizer
+from .normalize import find_ids, normalize
 from .snippets import make_snippet
 
 MODES = ("hybrid", "keyword", "dense")
@@ -25,6 +26,17 @@ MAX_QUERY_CHARS = 2000
 #: content: eval queries (zh) min 0.876, 5th percentile 0.891; off-topic zh queries 0.847–0.889;
 #: eval queries (en) min 0.767, 5th percentile 0.772; off-topic en queries 0.726–0.797.
 WEAK_SIMILARITY = {"cjk": 0.88, "latin": 0.765}
+#: Calibrated weak flag (Searcher.is_weak). A result is strong when the best hit's similarity
+#: stands WEAK_MARGIN above the query's mean similarity to the content, or when the best keyword
+#: hit both contains WEAK_MATCH of the query's words (IDF-weighted) and scores at least
+#: WEAK_BM25_SHARE of the highest possible IDF of the index (log((N + 1) / 0.5)), so the BM25
+#: bar follows the size of the collection. Measured on the evaluation queries (queries.yml and
+#: the tuning split of blind.yml, 286) against 30 nonsense and off-topic queries: 5.9 % of the
+#: real queries weak, 87 % of the others (search/README.md, "Honest confidence").
+WEAK_MARGIN = 0.055
+WEAK_MATCH = 0.2
+WEAK_BM25_SHARE = 0.38
+MATCH_TOKENS = 12
 
 
 def weak_threshold(query: str) -> float:
@@ -70,7 +82,7 @@ class Hit:
         d = self.doc
         return {"id": d.id, "kind": d.kind, "title": d.title, "url": d.url, "score": round(float(self.score), 6),
                 "snippet": self.snippet, "text": d.text, "chapter": d.chapter, "tags": list(d.tags), "date": d.date,
-                "rules": list(d.rules)}
+                "rules": list(d.rules), "title_en": d.title_en}
 
 
 @dataclass
@@ -80,10 +92,16 @@ class SearchResult:
     hits: list[Hit]
     top_similarity: float | None
     took_ms: float
+    #: the calibrated judgement of the searcher (see Searcher.is_weak); None = by similarity only
+    weak_flag: bool | None = None
 
     @property
     def weak(self) -> bool:
-        return not self.hits or self.top_similarity is None or self.top_similarity < weak_threshold(self.query)
+        if not self.hits:
+            return True
+        if self.weak_flag is not None:
+            return self.weak_flag
+        return self.top_similarity is None or self.top_similarity < weak_threshold(self.query)
 
 
 class Searcher:
@@ -100,19 +118,81 @@ class Searcher:
         if embedder.name != index.manifest.get("embedder"):
             raise QueryError(f"the index was built with {index.manifest.get('embedder')}, "
                              f"but {embedder.name} is configured: rebuild with `casebook search index`")
-        return cls(index, get_tokenizer(root), embedder, fusion)
+        return cls(index, index.tokenizer(root), embedder, fusion)
 
     # ------------------------------------------------------------------ rankings
-    def keyword_ranking(self, query: str, depth: int, mask: np.ndarray | None) -> list[tuple[int, float]]:
-        base, expansion = self.tokenizer.query_terms(query)
-        scores = self.index.keyword.scores(base, expansion)
+    def keyword_groups(self, query: str, fusion: Fusion | None = None) -> list[tuple[list[str], float]]:
+        """The weighted term groups of a query: typed words (1.0), synonyms, typo corrections."""
+        fusion = fusion or self.fusion
+        base, synonyms = self.tokenizer.query_terms(query)
+        typed = set(base) | set(synonyms)
+        normalised = normalize(query, fold_case=True)
+        corrections = self.index.terms.chinese_corrections(normalised, typed)
+        corrections += self.index.terms.latin_corrections(base, self.index.keyword.vocab)
+        return [(base, 1.0), (synonyms, fusion.synonym_weight), (corrections, fusion.typo_weight)]
+
+    def keyword_ranking(self, query: str, depth: int, mask: np.ndarray | None,
+                        fusion: Fusion | None = None, groups=None) -> list[tuple[int, float]]:
+        scores = self.index.keyword.weighted_scores(groups or self.keyword_groups(query, fusion))
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
         top = top_k(scores, min(depth, len(scores)))
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
     def query_vector(self, query: str) -> np.ndarray:
-        return self.embedder.query([query])[0]
+        """The query's embedding (of the normalised text: half-width, Simplified)."""
+        return self.embedder.query([normalize(query)])[0]
+
+    def id_positions(self, query: str, mask: np.ndarray | None) -> list[int]:
+        """Positions of the indexed items whose ID the query names (and the filters allow)."""
+        out = []
+        for item_id in find_ids(query):
+            position = self.index.position.get(item_id)
+            if position is not None and (mask is None or mask[position]) and position not in out:
+                out.append(position)
+        return out
+
+    def rank(self, query: str, mode: str, keyword: list[tuple[int, float]], dense: list[tuple[int, float]],
+             fusion: Fusion, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """The final best-first ranking: fused (or one) ranking, rules cited by the top cases and
+        resolutions of a long query brought up, and items named by ID first."""
+        if mode == "keyword":
+            ranked = list(keyword)
+        elif mode == "dense":
+            ranked = list(dense)
+        else:
+            ranked = fuse(keyword, dense, fusion, query, self.index.kinds)
+            if len(normalize(query)) >= fusion.long_query_chars and fusion.cited_rule_weight:
+                ranked = self._bring_up_cited_rules(ranked, fusion, mask)
+        pinned = self.id_positions(query, mask)
+        if pinned:
+            top = (ranked[0][1] if ranked else 0.0) + 1.0
+            head = [(p, top + (len(pinned) - i) * 1e-3) for i, p in enumerate(pinned)]
+            ranked = head + [item for item in ranked if item[0] not in set(pinned)]
+        return ranked
+
+    def _bring_up_cited_rules(self, ranked: list[tuple[int, float]], fusion: Fusion,
+                              mask: np.ndarray | None) -> list[tuple[int, float]]:
+        """A pasted message matches a case or a resolution best; the rules that case cites are
+        what the agent must apply. Each rule cited by one of the top `citing_items` items of
+        `citing_kinds` gets cited_rule_weight × that item's score (the best citing item counts)."""
+        docs = self.index.docs
+        scores = dict(ranked)
+        bonus: dict[int, float] = {}
+        citing = [(p, s) for p, s in ranked if docs[p].kind in fusion.citing_kinds][:fusion.citing_items]
+        for position, score in citing:
+            for rule_id in docs[position].rules:
+                rule_pos = self.index.position.get(rule_id)
+                if (rule_pos is None or rule_pos == position or docs[rule_pos].kind != "rule"
+                        or (mask is not None and not mask[rule_pos])):
+                    continue
+                bonus[rule_pos] = max(bonus.get(rule_pos, 0.0), fusion.cited_rule_weight * score)
+        if not bonus:
+            return ranked
+        for position, extra in bonus.items():
+            scores[position] = scores.get(position, 0.0) + extra
+        order = {p: i for i, (p, _) in enumerate(ranked)}
+        return sorted(scores.items(), key=lambda item: (-item[1], order.get(item[0], len(order)), item[0]))
 
     def dense_ranking(self, vector: np.ndarray, depth: int, mask: np.ndarray | None) -> list[tuple[int, float]]:
         ids, sims = self.index.dense.search(vector, depth, mask)
@@ -120,7 +200,9 @@ class Searcher:
 
     # ------------------------------------------------------------------ search
     def search(self, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None,
-               snippets: bool = True, fusion: Fusion | None = None) -> SearchResult:
+               snippets: bool = True, fusion: Fusion | None = None, vector: np.ndarray | None = None) -> SearchResult:
+        """Rank the indexed documents for a query. vector: the query's embedding when the caller
+        already has it (similar() embeds a message once for its three searches)."""
         started = time.perf_counter()
         query = (query or "").strip()
         if not query:
@@ -138,19 +220,14 @@ class Searcher:
 
         keyword: list[tuple[int, float]] = []
         dense: list[tuple[int, float]] = []
+        groups = self.keyword_groups(query, fusion)   # once: ranking and the weak check share it
         if mode in ("keyword", "hybrid"):
-            keyword = self.keyword_ranking(query, depth, mask)
-        vector = self.query_vector(query)   # also in keyword mode: it measures how strong the hits are
+            keyword = self.keyword_ranking(query, depth, mask, fusion, groups)
+        if vector is None:
+            vector = self.query_vector(query)   # also in keyword mode: it measures how strong the hits are
         if mode in ("dense", "hybrid"):
             dense = self.dense_ranking(vector, depth, mask)
-
-        if mode == "keyword":
-            ranked = keyword
-        elif mode == "dense":
-            ranked = dense
-        else:
-            ranked = fuse(keyword, dense, fusion, query, self.index.kinds)
-        ranked = ranked[:k]
+        ranked = self.rank(query, mode, keyword, dense, fusion, mask)[:k]
 
         kw = dict(keyword)
         terms = self.tokenizer.matching_terms(query) if snippets else []
@@ -162,27 +239,90 @@ class Searcher:
             snippet = make_snippet(doc.text, terms) if snippets else ""
             hits.append(Hit(doc, score, snippet, similarity, kw.get(position)))
         top_similarity = max((h.similarity for h in hits if h.similarity is not None), default=None)
-        return SearchResult(query, mode, hits, top_similarity, (time.perf_counter() - started) * 1000)
+        if mode == "dense":   # the weak check still needs the keyword evidence
+            keyword = self.keyword_ranking(query, 1, mask, fusion, groups)
+        weak = self.is_weak(query, vector, keyword, hits, mask, groups)
+        return SearchResult(query, mode, hits, top_similarity, (time.perf_counter() - started) * 1000, weak)
 
     def ids(self, query: str, k: int = 10, mode: str = "hybrid", fusion: Fusion | None = None) -> list[str]:
         return [h.doc.id for h in self.search(query, k=k, mode=mode, snippets=False, fusion=fusion).hits]
 
+    # ------------------------------------------------------------------ confidence
+    def margin(self, vector: np.ndarray, similarity: float) -> float:
+        """How far a document's similarity stands above the query's mean similarity to the whole
+        index (= similarity to the index centroid). multilingual-e5 similarities are compressed
+        (almost everything scores 0.7–0.9, nonsense included), so the raw value says little; a
+        relevant document stands out from the bulk."""
+        return float(similarity - float(self.index.centroid @ vector))
+
+    def matched_fraction(self, query: str, keyword: list[tuple[int, float]] | None, groups=None) -> float:
+        """IDF-weighted share of the query's words that the best keyword hit contains (a word
+        counts when the document has it, or a synonym or typo correction stands in for it).
+        Unknown words weigh the most and common words little, so an off-topic question that
+        shares only everyday words (今天, 怎么, how) with the content scores low, while a real
+        question matches its rare domain words (禁言, 引流, refund)."""
+        if not keyword:
+            return 0.0
+        groups = groups or self.keyword_groups(query)
+        base = groups[0][0][:MATCH_TOKENS]
+        if not base:
+            return 0.0
+        doc_tokens = self.index.keyword.contains(keyword[0][0], [*base, *groups[1][0], *groups[2][0]])
+        weights = {t: self.index.keyword.idf(t) for t in base}
+        total = sum(weights.values())
+        matched = sum(w for t, w in weights.items() if t in doc_tokens)
+        stand_ins = [t for t in [*groups[1][0], *groups[2][0]] if t in doc_tokens]
+        if stand_ins:   # a synonym or correction matched: credit it like the unmatched word it replaces
+            unmatched = [w for t, w in weights.items() if t not in doc_tokens]
+            matched += max(unmatched, default=0.0)
+        return min(1.0, matched / total) if total > 0 else 0.0
+
+    def is_weak(self, query: str, vector: np.ndarray, keyword: list[tuple[int, float]] | None,
+                hits: list[Hit], mask: np.ndarray | None = None, groups=None) -> bool:
+        """Calibrated weak-result judgement (WEAK_MARGIN, WEAK_MATCH, WEAK_BM25_SHARE, measured
+        in search/README.md "Honest confidence").
+
+        Not weak when the query names an indexed item by ID, when the best hit stands out from
+        the content by WEAK_MARGIN in dense similarity, or when the best keyword hit scores
+        above the BM25 bar and contains at least WEAK_MATCH of the query's (IDF-weighted) words. multilingual-e5 alone cannot tell: nonsense
+        such as "asdfqwer" gets similarities as high as real questions."""
+        if not hits:
+            return True
+        if self.id_positions(query, mask):
+            return False
+        best = max((h.similarity for h in hits if h.similarity is not None), default=None)
+        if best is not None and self.margin(vector, best) >= WEAK_MARGIN:
+            return False
+        if not keyword:
+            return True
+        bar = WEAK_BM25_SHARE * float(np.log((len(self.index) + 1) / 0.5))
+        return keyword[0][1] < bar or self.matched_fraction(query, keyword, groups) < WEAK_MATCH
+
     # ------------------------------------------------------------------ similar
     def similar(self, message: str, k: int = 5, rules_k: int = 5) -> dict:
-        """A pasted customer message → similar past resolutions (and cases) plus the rules that apply."""
+        """A pasted customer message → similar past resolutions (and cases) plus the rules that apply.
+
+        The message is embedded once. When the searches for resolutions and for cases are both
+        weak (is_weak), the answer is "nothing similar": weak, no items."""
         message = (message or "").strip()[:MAX_QUERY_CHARS]
-        resolutions = self.search(message, k=k, filters=Filters(kinds=["resolution"]))
-        cases = self.search(message, k=min(k, 3), filters=Filters(kinds=["case"]))
-        rules = self.search(message, k=rules_k, filters=Filters(kinds=["rule"]))
+        if not message:
+            raise QueryError("the message is empty")
+        vector = self.query_vector(message)
+        resolutions = self.search(message, k=k, filters=Filters(kinds=["resolution"]), vector=vector)
+        cases = self.search(message, k=min(k, 3), filters=Filters(kinds=["case"]), vector=vector)
+        best = max((h.similarity for h in [*resolutions.hits, *cases.hits] if h.similarity is not None), default=None)
+        best_margin = self.margin(vector, best) if best is not None else None
+        if resolutions.weak and cases.weak:
+            return {"resolutions": [], "cases": [], "rules": [], "top_similarity": best, "weak": True,
+                    "margin": best_margin}
+        resolution_hits = [] if resolutions.weak else _close(resolutions.hits)
+        case_hits = [] if cases.weak else _close(cases.hits)
+        rules = self.search(message, k=rules_k, filters=Filters(kinds=["rule"]), vector=vector)
         rule_hits: dict[str, dict] = {}
-        for hit in rules.hits:
-            entry = hit.as_dict()
-            entry["via"] = ["search"]
-            rule_hits[hit.doc.id] = entry
-        for hit in [*resolutions.hits, *cases.hits]:
+        for hit in [*resolution_hits, *case_hits]:
             for rule_id in hit.doc.rules:
                 position = self.index.position.get(rule_id)
-                if position is None:
+                if position is None or self.index.docs[position].kind != "rule":
                     continue
                 if rule_id in rule_hits:
                     if hit.doc.id not in rule_hits[rule_id]["via"]:
@@ -192,9 +332,29 @@ class Searcher:
                 entry = Hit(doc, 0.0, make_snippet(doc.text, [])).as_dict()
                 entry["via"] = [hit.doc.id]
                 rule_hits[rule_id] = entry
-        ordered = sorted(rule_hits.values(), key=lambda e: (-len(e["via"]), -e["score"]))
-        return {"resolutions": [h.as_dict() for h in resolutions.hits], "cases": [h.as_dict() for h in cases.hits],
-                "rules": ordered, "top_similarity": resolutions.top_similarity}
+        for hit in ([] if rules.weak else _close(rules.hits)):
+            if hit.doc.id in rule_hits:
+                rule_hits[hit.doc.id]["via"].append("search")
+                rule_hits[hit.doc.id]["score"] = round(float(hit.score), 6)
+                continue
+            entry = hit.as_dict()
+            entry["via"] = ["search"]
+            rule_hits[hit.doc.id] = entry
+        ordered = sorted(rule_hits.values(), key=lambda e: (-len(e["via"]), -e["score"]))[:max(rules_k, 1) + 3]
+        return {"resolutions": [h.as_dict() for h in resolution_hits], "cases": [h.as_dict() for h in case_hits],
+                "rules": ordered, "top_similarity": best, "weak": False, "margin": best_margin}
+
+
+#: /api/similar keeps the hits scoring at least this share of the best hit's fused score
+CLOSE_SHARE = 0.6
+
+
+def _close(hits: list[Hit]) -> list[Hit]:
+    """The hits close to the best one (the rest are what any message would find)."""
+    if not hits:
+        return []
+    top = hits[0].score
+    return [h for h in hits if top <= 0 or h.score >= CLOSE_SHARE * top]
 
 
 def kinds_in(index: LoadedIndex) -> Sequence[str]:

@@ -1,27 +1,48 @@
-"""Retrieval quality on search/eval/queries.yml: Recall@5, MRR and nDCG@10 per mode.
+"""Retrieval quality on the evaluation sets in search/eval/*.yml: Recall@5, MRR and graded nDCG@10.
+
+Relevance is graded: ``relevant: {ID: 2, ID: 1}`` (2 = answers the query, 1 = related); the list
+form ``relevant: [ID, …]`` gives every ID grade 2. nDCG uses the gain 2^grade − 1 and the
+discount log2(rank + 1); Recall@5 and MRR count every relevant item (any grade).
 
 The queries are split deterministically (by a hash of the query text) into a tuning split and
-a held-out split (HELDOUT_SHARE of the queries). Fusion choices are made on the tuning split
-only; the held-out split shows whether they generalise.
+a held-out split (HELDOUT_SHARE of the queries). Settings are chosen on the tuning split only;
+the held-out split shows whether they generalise. Results are reported overall, by language and
+by query kind.
 """
 from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass
-from typing import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, Sequence
+
+import numpy as np
 
 from .hybrid import DEFAULT, Fusion
 
 HELDOUT_SHARE = 0.3
 SPLITS = ("all", "tune", "heldout")
+MODES = ("keyword", "dense", "hybrid")
 
 
 @dataclass
 class EvalQuery:
     q: str
     lang: str
-    relevant: list[str]
+    relevant: Mapping[str, int] | Sequence[str]
+    kind: str | None = None
+    grades: dict[str, int] = field(init=False)
+
+    def __post_init__(self):
+        if isinstance(self.relevant, Mapping):
+            self.grades = {str(k): int(v) for k, v in self.relevant.items()}
+        else:
+            self.grades = {str(k): 2 for k in self.relevant}
+
+
+def from_content(queries) -> list[EvalQuery]:
+    """EvalQuery objects from the content model's queries (casebook.content.schema.EvalQuery)."""
+    return [EvalQuery(q.q, q.lang, dict(q.grades), q.kind) for q in queries]
 
 
 def split_of(query: str) -> str:
@@ -29,28 +50,39 @@ def split_of(query: str) -> str:
     return "heldout" if bucket < HELDOUT_SHARE * 100 else "tune"
 
 
-def select(queries: Sequence[EvalQuery], split: str = "all", lang: str | None = None) -> list[EvalQuery]:
+def select(queries: Sequence[EvalQuery], split: str = "all", lang: str | None = None,
+           kind: str | None = None) -> list[EvalQuery]:
     out = [q for q in queries if split == "all" or split_of(q.q) == split]
-    return [q for q in out if lang is None or q.lang == lang]
+    out = [q for q in out if lang is None or q.lang == lang]
+    return [q for q in out if kind is None or (q.kind or "-") == kind]
 
 
-def recall_at(ranked: Sequence[str], relevant: Iterable[str], k: int = 5) -> float:
-    relevant = set(relevant)
+def _grades(relevant: Mapping[str, int] | Iterable[str]) -> dict[str, int]:
+    if isinstance(relevant, Mapping):
+        return {k: int(v) for k, v in relevant.items() if int(v) > 0}
+    return {k: 2 for k in relevant}
+
+
+def recall_at(ranked: Sequence[str], relevant: Mapping[str, int] | Iterable[str], k: int = 5) -> float:
+    relevant = set(_grades(relevant))
     return len(relevant & set(ranked[:k])) / len(relevant) if relevant else 0.0
 
 
-def reciprocal_rank(ranked: Sequence[str], relevant: Iterable[str]) -> float:
-    relevant = set(relevant)
+def reciprocal_rank(ranked: Sequence[str], relevant: Mapping[str, int] | Iterable[str]) -> float:
+    relevant = set(_grades(relevant))
     for rank, doc in enumerate(ranked, start=1):
         if doc in relevant:
             return 1.0 / rank
     return 0.0
 
 
-def ndcg_at(ranked: Sequence[str], relevant: Iterable[str], k: int = 10) -> float:
-    relevant = set(relevant)
-    dcg = sum(1.0 / math.log2(rank + 1) for rank, doc in enumerate(ranked[:k], start=1) if doc in relevant)
-    ideal = sum(1.0 / math.log2(rank + 1) for rank in range(1, min(len(relevant), k) + 1))
+def ndcg_at(ranked: Sequence[str], relevant: Mapping[str, int] | Iterable[str], k: int = 10) -> float:
+    """Graded nDCG@k: gain 2^grade − 1, discount log2(rank + 1), ideal = grades sorted."""
+    grades = _grades(relevant)
+    dcg = sum((2 ** grades[doc] - 1) / math.log2(rank + 1)
+              for rank, doc in enumerate(ranked[:k], start=1) if doc in grades)
+    ideal_order = sorted(grades.values(), reverse=True)[:k]
+    ideal = sum((2 ** g - 1) / math.log2(rank + 1) for rank, g in enumerate(ideal_order, start=1))
     return dcg / ideal if ideal else 0.0
 
 
@@ -69,77 +101,172 @@ def score_rankings(rankings: Sequence[Sequence[str]], queries: Sequence[EvalQuer
     n = len(queries)
     if not n:
         return Scores(0.0, 0.0, 0.0, 0)
-    return Scores(sum(recall_at(r, q.relevant) for r, q in zip(rankings, queries)) / n,
-                  sum(reciprocal_rank(r, q.relevant) for r, q in zip(rankings, queries)) / n,
-                  sum(ndcg_at(r, q.relevant) for r, q in zip(rankings, queries)) / n, n)
+    return Scores(sum(recall_at(r, q.grades) for r, q in zip(rankings, queries)) / n,
+                  sum(reciprocal_rank(r, q.grades) for r, q in zip(rankings, queries)) / n,
+                  sum(ndcg_at(r, q.grades) for r, q in zip(rankings, queries)) / n, n)
 
 
 class Evaluator:
-    """Runs each query once per ranking and caches both rankings, so fusions are cheap to compare."""
+    """Runs each query's retrieval once (BM25 per term group, the dense ranking) and caches it,
+    so ranking settings are cheap to compare. Rankings go through Searcher.rank, the same code
+    as a live search (fusion, cited rules of long queries, ID lookup)."""
 
     DEPTH = 100
 
-    def __init__(self, searcher, queries: Sequence[EvalQuery]):
+    def __init__(self, searcher, queries: Sequence[EvalQuery], cache=None):
+        """cache: an EmbeddingCache to keep query vectors between runs (optional)."""
         self.searcher = searcher
         self.queries = list(queries)
-        self._keyword: dict[str, list[tuple[int, float]]] = {}
+        self._groups: dict[str, list[np.ndarray]] = {}
         self._dense: dict[str, list[tuple[int, float]]] = {}
+        keyword = searcher.index.keyword
+        vectors = self._query_vectors(cache)
         for query in self.queries:
-            if query.q not in self._keyword:
-                self._keyword[query.q] = searcher.keyword_ranking(query.q, self.DEPTH, None)
-                self._dense[query.q] = searcher.dense_ranking(searcher.query_vector(query.q), self.DEPTH, None)
+            if query.q in self._groups:
+                continue
+            groups = searcher.keyword_groups(query.q)
+            # each group's BM25 at weight 1 (a term counts in its first group only, as in a search)
+            self._groups[query.q] = [keyword.weighted_scores([(terms, 1.0 if j == i else 0.0)
+                                                              for j, (terms, _w) in enumerate(groups[:i + 1])])
+                                     for i in range(len(groups))]
+            self._dense[query.q] = searcher.dense_ranking(vectors[query.q], self.DEPTH, None)
+        self._cache: dict[tuple, list[str]] = {}
 
-    def _ids(self, ranking) -> list[str]:
-        docs = self.searcher.index.docs
-        return [docs[i].id for i, _ in ranking[:10]]
+    def _query_vectors(self, cache) -> dict[str, np.ndarray]:
+        """Each query's vector (Searcher.query_vector), kept in the embedding cache when given
+        (under "<embedder>#query", keyed by the normalised query text)."""
+        from .embcache import content_hash
+        from .normalize import normalize
+        texts = list(dict.fromkeys(q.q for q in self.queries))
+        name = f"{self.searcher.embedder.name}#query"
+        keys = {t: content_hash(normalize(t)) for t in texts}
+        found = cache.get_many(name, list(keys.values())) if cache is not None else {}
+        out, new = {}, []
+        for text in texts:
+            vector = found.get(keys[text])
+            if vector is None:
+                vector = self.searcher.query_vector(text)
+                new.append((keys[text], vector))
+            out[text] = np.asarray(vector, dtype=np.float32)
+        if cache is not None and new:
+            cache.put_many(name, new)
+        return out
+
+    def _keyword(self, query: str, fusion: Fusion) -> list[tuple[int, float]]:
+        from .dense import top_k
+        base, synonyms, typos = self._groups[query]
+        scores = base + fusion.synonym_weight * synonyms + fusion.typo_weight * typos
+        top = top_k(scores, min(self.DEPTH, len(scores)))
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
     def ranking(self, query: str, mode: str, fusion: Fusion = DEFAULT) -> list[str]:
-        from .hybrid import fuse
-        if mode == "keyword":
-            return self._ids(self._keyword[query])
-        if mode == "dense":
-            return self._ids(self._dense[query])
-        return self._ids(fuse(self._keyword[query], self._dense[query], fusion, query, self.searcher.index.kinds))
+        key = (query, mode, fusion if mode != "dense" else None)
+        cached = self._cache.get(key)
+        if cached is None:
+            keyword = self._keyword(query, fusion) if mode != "dense" else []
+            ranked = self.searcher.rank(query, mode, keyword, self._dense[query], fusion)
+            docs = self.searcher.index.docs
+            cached = self._cache[key] = [docs[i].id for i, _ in ranked[:10]]
+        return cached
 
-    def scores(self, mode: str, split: str = "all", fusion: Fusion = DEFAULT, lang: str | None = None) -> Scores:
-        chosen = select(self.queries, split, lang)
+    def scores(self, mode: str, split: str = "all", fusion: Fusion = DEFAULT, lang: str | None = None,
+               kind: str | None = None) -> Scores:
+        chosen = select(self.queries, split, lang, kind)
         return score_rankings([self.ranking(q.q, mode, fusion) for q in chosen], chosen)
 
     def table(self, fusion: Fusion = DEFAULT) -> list[tuple]:
         """Rows (split, mode, n, Recall@5, MRR, nDCG@10) for every split and mode."""
         rows = []
         for split in SPLITS:
-            for mode in ("keyword", "dense", "hybrid"):
+            for mode in MODES:
                 s = self.scores(mode, split, fusion)
                 rows.append((split, mode, s.n, *s.row()))
         return rows
 
-    def by_language(self, fusion: Fusion = DEFAULT) -> list[tuple]:
+    def by_language(self, fusion: Fusion = DEFAULT, split: str = "all") -> list[tuple]:
         rows = []
         for lang in sorted({q.lang for q in self.queries}):
-            for mode in ("keyword", "dense", "hybrid"):
-                s = self.scores(mode, "all", fusion, lang)
+            for mode in MODES:
+                s = self.scores(mode, split, fusion, lang)
                 rows.append((lang, mode, s.n, *s.row()))
         return rows
 
-    def tune(self, candidates: Sequence[Fusion] | None = None) -> list[tuple[Fusion, Scores, Scores]]:
-        """Every candidate fusion scored on the tuning split (and, for the record, held-out),
-        best first by nDCG@10 then MRR on the tuning split."""
-        candidates = list(candidates or fusion_grid())
-        results = [(f, self.scores("hybrid", "tune", f), self.scores("hybrid", "heldout", f)) for f in candidates]
+    def breakdown(self, fusion: Fusion = DEFAULT, mode: str = "hybrid") -> list[tuple]:
+        """Rows (split, group, n, Recall@5, MRR, nDCG@10) by language and by query kind, for the
+        tuning and held-out splits."""
+        rows = []
+        langs = sorted({q.lang for q in self.queries})
+        kinds = sorted({q.kind or "-" for q in self.queries})
+        for split in ("tune", "heldout"):
+            s = self.scores(mode, split, fusion)
+            rows.append((split, "all", s.n, *s.row()))
+            for lang in langs:
+                s = self.scores(mode, split, fusion, lang=lang)
+                if s.n:
+                    rows.append((split, f"lang={lang}", s.n, *s.row()))
+            for kind in kinds:
+                s = self.scores(mode, split, fusion, kind=kind)
+                if s.n:
+                    rows.append((split, f"kind={kind}", s.n, *s.row()))
+        return rows
+
+    def tune(self, start: Fusion = DEFAULT, rounds: int = 2) -> tuple[Fusion, list[tuple[Fusion, Scores, Scores]]]:
+        """Coordinate search on the tuning split: each setting in turn is set to the value of
+        TUNING_SPACE that scores best (nDCG@10, then MRR) with the others fixed; `rounds` passes.
+        Returns the chosen settings and every candidate compared (tuning and held-out scores;
+        held-out is reported, never used to choose)."""
+        current = start
+        tried: dict[Fusion, tuple[Scores, Scores]] = {}
+
+        def measure(f: Fusion) -> Scores:
+            if f not in tried:
+                tried[f] = (self.scores("hybrid", "tune", f), self.scores("hybrid", "heldout", f))
+            return tried[f][0]
+
+        def key(f: Fusion):
+            s = measure(f)
+            return (round(s.ndcg10, 6), round(s.mrr, 6), round(s.recall5, 6))
+
+        for _ in range(rounds):
+            for name, values in TUNING_SPACE.items():
+                candidates = [current.with_(**{name: v}) for v in values]
+                best = max(candidates, key=lambda f: (key(f), f == current))
+                current = best if key(best) > key(current) else current
+        results, labels = [], set()
+        for f, (s, h) in tried.items():
+            if f.label() not in labels:   # settings that do not apply (rrf_k of "weighted") look alike
+                labels.add(f.label())
+                results.append((f, s, h))
         results.sort(key=lambda r: (-r[1].ndcg10, -r[1].mrr, -r[1].recall5))
-        return results
+        return current, results
+
+
+#: The values `casebook search eval --tune` compares, one setting at a time.
+TUNING_SPACE: dict[str, tuple] = {
+    "method": ("weighted", "rrf"),
+    "alpha": (0.3, 0.4, 0.5, 0.6, 0.7),
+    "alpha_latin": (None, 0.6, 0.7, 0.8, 0.9),
+    "question_weight": (1.0, 0.8, 0.6, 0.4),
+    "synonym_weight": (0.3, 0.5, 0.7),
+    "typo_weight": (0.0, 0.3, 0.6, 0.8),
+    "cited_rule_weight": (0.0, 0.3, 0.5, 0.8),
+    "citing_items": (1, 2, 3, 5),
+    "long_query_chars": (0, 20, 40, 80),
+    "citing_kinds": (("case", "resolution"), ("case", "resolution", "question"),
+                     ("case", "resolution", "question", "rule")),
+    "rrf_k": (10, 30, 60),
+}
 
 
 def fusion_grid() -> list[Fusion]:
-    """The candidates compared by `casebook search eval --tune`."""
+    """Fusion candidates over method, alpha, latin alpha and question weight (a full grid)."""
     grid = []
     for method, k in (("rrf", 10), ("rrf", 30), ("rrf", 60), ("weighted", 60)):
         for alpha in (0.4, 0.5, 0.6, 0.7):
             for alpha_latin in (None, 0.8, 0.9, 1.0):
                 for question_weight in (1.0, 0.8, 0.6, 0.5, 0.4):
-                    grid.append(Fusion(method, rrf_k=k, alpha=alpha, alpha_latin=alpha_latin,
-                                       question_weight=question_weight))
+                    grid.append(DEFAULT.with_(method=method, rrf_k=k, alpha=alpha, alpha_latin=alpha_latin,
+                                              question_weight=question_weight))
     return grid
 
 

@@ -26,6 +26,17 @@ class Fusion:
     alpha_latin: float | None = None
     #: multiplier of the fused score of quiz questions (they restate rules and crowd them out)
     question_weight: float = 1.0
+    #: keyword weight of synonyms of the typed words and of typo/homophone corrections (typed = 1)
+    synonym_weight: float = 0.5
+    typo_weight: float = 0.6
+    #: queries at least this long (characters) are pasted messages: the rules cited by their top
+    #: `citing_items` cases/resolutions get cited_rule_weight × that item's fused score
+    long_query_chars: int = 40
+    cited_rule_weight: float = 0.0
+    citing_items: int = 3
+    #: the kinds whose links count as citations: cases and resolutions cite the rules they apply;
+    #: questions the rules they test; rules their related rules
+    citing_kinds: tuple[str, ...] = ("case", "resolution")
 
     def label(self) -> str:
         extra = ""
@@ -33,6 +44,10 @@ class Fusion:
             extra += f", latin alpha={self.alpha_latin:.2f}"
         if self.question_weight != 1.0:
             extra += f", question weight={self.question_weight:.2f}"
+        if self.cited_rule_weight:
+            extra += (f", cited rules={self.cited_rule_weight:.2f} from top {self.citing_items}"
+                      f" {'/'.join(self.citing_kinds)} when ≥{self.long_query_chars} chars")
+        extra += f", syn={self.synonym_weight:.2f}, typo={self.typo_weight:.2f}"
         if self.method == "rrf":
             return f"rrf(k={self.rrf_k}, alpha={self.alpha:.2f}{extra})"
         return f"weighted(alpha={self.alpha:.2f}{extra})"
@@ -46,8 +61,11 @@ class Fusion:
         return replace(self, **changes)
 
 
-#: The default, chosen on the tuning split of search/eval/queries.yml (see search/README.md).
-DEFAULT = Fusion(method="weighted", alpha=0.4, alpha_latin=0.9, question_weight=0.4, depth=100)
+#: The default, chosen on the tuning split of search/eval/blind.yml by `casebook search eval --tune`
+#: (coordinate search from the previous default; see search/README.md).
+DEFAULT = Fusion(method="weighted", alpha=0.4, alpha_latin=0.6, question_weight=0.4, depth=100,
+                 synonym_weight=0.5, typo_weight=0.8, cited_rule_weight=0.3, citing_items=1, long_query_chars=0,
+                 citing_kinds=("case", "resolution"))
 
 
 def rrf(keyword: list[tuple[int, float]], dense: list[tuple[int, float]], k: int = 60,

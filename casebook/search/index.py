@@ -34,9 +34,11 @@ from .dense import HNSW_THRESHOLD, DenseIndex
 from .documents import Document, content_documents, resolution_document
 from .embcache import EmbeddingCache
 from .embedders import Embedder, get_embedder
-from .keyword import KeywordIndex, Tokenizer, get_tokenizer
+from .keyword import KeywordIndex, Tokenizer, get_tokenizer, load_synonyms, read_userdict
+from .typos import TermIndex
 
 FORMAT = 1
+TOKENIZER_FILE = "tokenizer.json"   # the user dictionary and synonyms the index was built with
 CURRENT = "current"
 PROGRESS_MIN = 50   # show a progress bar when at least this many passages must be embedded
 
@@ -118,8 +120,14 @@ def build_documents(docs: Sequence[Document], home: Path, tokenizer: Tokenizer, 
     vectors = cache.embed(embedder, [d.passage for d in docs], progress=progress, stats=stats)
     stages["embed"] = time.perf_counter() - t
     t = time.perf_counter()
-    corpus_tokens = cache.tokens(tokenizer, [f"{d.title}\n{d.text}" for d in docs])
+    corpus_tokens = cache.tokens(tokenizer, [d.keyword_text for d in docs])
     stages["tokenize"] = time.perf_counter() - t
+    t = time.perf_counter()
+    # the domain vocabulary for typo tolerance: content words (not the free text of resolutions)
+    domain_words = {tok for doc, tokens in zip(docs, corpus_tokens) if doc.kind != "resolution" for tok in tokens}
+    domain_words |= {w for w in tokenizer.domain_words()}
+    terms = TermIndex.build(domain_words)
+    stages["terms"] = time.perf_counter() - t
     t = time.perf_counter()
     keyword = KeywordIndex.build(corpus_tokens)
     stages["bm25"] = time.perf_counter() - t
@@ -138,6 +146,8 @@ def build_documents(docs: Sequence[Document], home: Path, tokenizer: Tokenizer, 
                 handle.write(json.dumps(doc.as_dict(), ensure_ascii=False) + "\n")
         dense.save(work)
         keyword.save(work / "bm25")
+        terms.save(work)
+        (work / TOKENIZER_FILE).write_text(json.dumps(tokenizer.config(), ensure_ascii=False), encoding="utf-8")
         manifest = {"format": FORMAT, "built_at": dt.datetime.now().isoformat(timespec="seconds"),
                     "embedder": embedder.name, "embedder_spec": embedder_spec, "dim": int(embedder.dim),
                     "tokenizer": tokenizer.version, "documents": len(docs), "dense": dense.kind,
@@ -229,6 +239,16 @@ class LoadedIndex:
             self.docs = [Document.from_dict(json.loads(line)) for line in handle if line.strip()]
         self.dense = DenseIndex.load(path)
         self.keyword = KeywordIndex.load(path / "bm25")
+        self.terms = TermIndex.load(path)
+        vectors = self.dense.vectors
+        content = np.array([d.kind != "resolution" for d in self.docs], dtype=bool)
+        reference = vectors[content] if content.any() else vectors
+        #: mean vector of the content documents (rules, cases, questions): centroid · q is the
+        #: query's mean similarity to the content, a reference that imported data does not move
+        self.centroid = (reference.mean(axis=0) if len(reference) else
+                         np.zeros(vectors.shape[1] if vectors.ndim == 2 else 1)).astype(np.float32)
+        self._tokenizer: Tokenizer | None = None
+        self._tokenizer_lock = threading.Lock()
         self.position = {d.id: i for i, d in enumerate(self.docs)}
         self.kinds = np.array([d.kind for d in self.docs], dtype=object)
         self.chapters = np.array([d.chapter or "" for d in self.docs], dtype=object)
@@ -242,6 +262,23 @@ class LoadedIndex:
 
     def __len__(self) -> int:
         return len(self.docs)
+
+    def tokenizer(self, root: Path | None = None) -> Tokenizer:
+        """The tokenizer this index was built with (its user dictionary and synonyms, saved in the
+        index folder), created once per loaded index. Indexes from before that snapshot use the
+        content root's files."""
+        with self._tokenizer_lock:
+            if self._tokenizer is None:
+                saved = self.path / TOKENIZER_FILE
+                if saved.is_file():
+                    config = json.loads(saved.read_text(encoding="utf-8"))
+                    self._tokenizer = Tokenizer([tuple(e) for e in config.get("userdict", [])],
+                                                config.get("synonyms", []))
+                elif root is not None:
+                    self._tokenizer = get_tokenizer(root)
+                else:
+                    self._tokenizer = Tokenizer()
+            return self._tokenizer
 
     def mask(self, kinds: Sequence[str] | None = None, tags: Sequence[str] | None = None,
              chapters: Sequence[str] | None = None, date_from: str | None = None,

@@ -17,7 +17,10 @@ from typing import Sequence
 
 import numpy as np
 
-TOKENIZER_VERSION = "jieba-search-v1"
+from .normalize import normalize
+
+#: v2: text normalised first (NFKC, Traditional → Simplified, case folding); English words stemmed
+TOKENIZER_VERSION = "jieba-search-v2"
 EXPANSION_WEIGHT = 0.5
 
 STOPWORDS = frozenset("""
@@ -30,6 +33,7 @@ if then than so as about into from up out not no yes
 """.split())
 
 _WORD_RE = re.compile(r"\w", re.UNICODE)
+_LATIN_WORD_RE = re.compile(r"^[a-z][a-z'-]*$")
 _log = logging.getLogger(__name__)
 _jieba_lock = threading.Lock()
 _tokenizers: dict[str, "Tokenizer"] = {}
@@ -57,6 +61,7 @@ class Tokenizer:
     def __init__(self, userdict: Sequence[tuple[str, int | None, str | None]] = (),
                  synonyms: Sequence[Sequence[str]] = ()):
         import jieba
+        self._userdict = [tuple(e) for e in userdict]
         logging.getLogger("jieba").setLevel(logging.WARNING)
         jieba.setLogLevel(logging.WARNING)
         self._jieba = jieba.Tokenizer()
@@ -64,37 +69,79 @@ class Tokenizer:
             self._jieba.initialize()
         words = []
         for word, freq, tag in userdict:
+            word = normalize(word, fold_case=True)
             self._jieba.add_word(word, freq or 50, tag)
             words.append(word)
         self.groups: list[list[str]] = [[t.strip() for t in g if t and t.strip()] for g in synonyms]
         for group in self.groups:
             for term in group:
                 if " " not in term and not term.isascii():
-                    self._jieba.add_word(term, 50)
-        digest = hashlib.sha256(json.dumps([TOKENIZER_VERSION, sorted(words)], ensure_ascii=False).encode()).hexdigest()
+                    word = normalize(term, fold_case=True)
+                    self._jieba.add_word(word, 50)
+                    words.append(word)
+        digest = hashlib.sha256(json.dumps([TOKENIZER_VERSION, sorted(set(words))], ensure_ascii=False).encode()).hexdigest()
         #: Identifies the document tokenisation (the token cache key); synonyms only affect queries.
         self.version = f"{TOKENIZER_VERSION}:{digest[:16]}"
-        self._lower_groups = [[t.lower() for t in g] for g in self.groups]
+        self._lower_groups = [[normalize(t, fold_case=True) for t in g] for g in self.groups]
+        import Stemmer
+        self._stemmer = Stemmer.Stemmer("english")
+        self._term_tokens = {t: self._all_tokens(t) for g in self._lower_groups for t in g if t.isascii()}
+
+    def config(self) -> dict:
+        """What this tokenizer was made from (saved with an index)."""
+        return {"userdict": [list(e) for e in self._userdict], "synonyms": self.groups}
+
+    def domain_words(self) -> list[str]:
+        """User-dictionary words and synonym terms (as tokens): part of the typo vocabulary."""
+        out = [normalize(word, fold_case=True) for word, _f, _t in self._userdict]
+        for group in self.groups:
+            for term in group:
+                out.extend(self.tokens(term))
+        return out
 
     def tokens(self, text: str) -> list[str]:
-        """Search-mode jieba tokens, lowercased, without punctuation and stop words."""
+        """Search-mode jieba tokens of the normalised text (half-width, Simplified, case-folded),
+        without punctuation and stop words; English words are stemmed (Snowball)."""
         out = []
-        for token in self._jieba.cut_for_search(text or ""):
-            token = token.strip().lower()
+        for token in self._jieba.cut_for_search(normalize(text, fold_case=True)):
+            token = token.strip()
             if not token or token in STOPWORDS or not _WORD_RE.search(token):
                 continue
+            if _LATIN_WORD_RE.match(token):
+                token = self._stemmer.stemWord(token)
             out.append(token)
+        return out
+
+    def _term_in(self, term: str, lowered: str, query_tokens: list[str]) -> bool:
+        """Whether a synonym term occurs in a normalised query: Chinese (or mixed) terms as a
+        substring, English terms as a run of whole (stemmed) words, so "dm" is not found in "admin"."""
+        if term.isascii():
+            words = self._term_tokens.get(term) or []
+            n = len(words)
+            return bool(n) and any(query_tokens[i:i + n] == words for i in range(len(query_tokens) - n + 1))
+        return term in lowered
+
+    def matched_groups(self, query: str) -> list[list[str]]:
+        lowered = normalize(query, fold_case=True)
+        query_tokens = self._all_tokens(lowered)
+        return [g for g in self._lower_groups if any(self._term_in(t, lowered, query_tokens) for t in g)]
+
+    def _all_tokens(self, normalised: str) -> list[str]:
+        """Every word token in order (stop words kept), for matching multi-word English terms."""
+        out = []
+        for token in self._jieba.cut(normalised):
+            token = token.strip()
+            if token and _WORD_RE.search(token):
+                out.append(self._stemmer.stemWord(token) if _LATIN_WORD_RE.match(token) else token)
         return out
 
     def query_terms(self, query: str) -> tuple[list[str], list[str]]:
         """(query tokens, synonym expansion tokens not already in the query), both de-duplicated."""
         base = list(dict.fromkeys(self.tokens(query)))
-        lowered = (query or "").lower()
         extra: list[str] = []
-        for group in self._lower_groups:
-            if any(term in lowered for term in group):
-                for term in group:
-                    extra.extend(self.tokens(term) if " " in term or len(term) > 1 else [term])
+        for group in self.matched_groups(query):
+            for term in group:
+                extra.extend(self.tokens(term) if " " in term or len(term) > 1 else [term])
         seen = set(base)
         expansion = [t for t in dict.fromkeys(extra) if t not in seen]
         return base, expansion
@@ -102,8 +149,7 @@ class Tokenizer:
     def matching_terms(self, query: str) -> list[str]:
         """Words to highlight for a query: its tokens and the synonyms it expands to."""
         base, expansion = self.query_terms(query)
-        lowered = (query or "").lower()
-        phrases = [t for g in self._lower_groups if any(x in lowered for x in g) for t in g]
+        phrases = [t for g in self.matched_groups(query) for t in g]
         return list(dict.fromkeys([*phrases, *base, *expansion]))
 
 
@@ -156,13 +202,47 @@ class KeywordIndex:
             retriever.index((ids, dict(vocab)), show_progress=False)
         return cls(retriever, dict(retriever.vocab_dict) if ids else vocab, len(ids))
 
+    def idf(self, term: str) -> float:
+        """log((N + 1) / (df + 0.5)) from the BM25 matrix; unknown words get the highest value."""
+        n = self.size
+        position = self.vocab.get(term)
+        df = 0
+        if position is not None and n:
+            indptr = self.retriever.scores["indptr"]
+            if position + 1 < len(indptr):
+                df = int(indptr[position + 1] - indptr[position])
+        return float(np.log((n + 1) / (df + 0.5)))
+
+    def contains(self, doc: int, terms: Sequence[str]) -> set[str]:
+        """The terms that document `doc` contains (read from the BM25 matrix, no re-tokenising)."""
+        found: set[str] = set()
+        if not self.size:
+            return found
+        indptr, indices = self.retriever.scores["indptr"], self.retriever.scores["indices"]
+        for term in terms:
+            position = self.vocab.get(term)
+            if position is None or position + 1 >= len(indptr):
+                continue
+            if (indices[indptr[position]:indptr[position + 1]] == doc).any():
+                found.add(term)
+        return found
+
     def scores(self, base: Sequence[str], expansion: Sequence[str] = (),
                expansion_weight: float = EXPANSION_WEIGHT) -> np.ndarray:
+        return self.weighted_scores([(base, 1.0), (expansion, expansion_weight)])
+
+    def weighted_scores(self, groups: Sequence[tuple[Sequence[str], float]]) -> np.ndarray:
+        """Σ weight · BM25(terms) over (terms, weight) groups; a term counts once, in its first group."""
         out = np.zeros(self.size, dtype=np.float32)
         if not self.size:
             return out
-        for terms, weight in ((base, 1.0), (expansion, expansion_weight)):
-            ids = [self.vocab[t] for t in dict.fromkeys(terms) if t in self.vocab and t != ""]
+        seen: set[str] = set()
+        for terms, weight in groups:
+            ids = []
+            for t in dict.fromkeys(terms):
+                if t and t in self.vocab and t not in seen:
+                    seen.add(t)
+                    ids.append(self.vocab[t])
             if ids and weight:
                 out += weight * np.asarray(self.retriever.get_scores_from_ids(ids), dtype=np.float32)
         return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, DateTime, Float, Integer, String, Text
+from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .models import Base, utcnow
@@ -42,3 +42,19 @@ class SearchGap(Base):
     top_score: Mapped[float | None] = mapped_column(Float, nullable=True)
     hits: Mapped[int] = mapped_column(Integer, default=0)
     source: Mapped[str] = mapped_column(String(16), default="")
+
+
+class SearchEvent(Base):
+    """A search made from the search page or the API, and the result opened from it (if any).
+    A search whose results were never opened is a content gap too (0005_search_events)."""
+    __tablename__ = "search_events"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)   # random token given to the client
+    query: Mapped[str] = mapped_column(Text)                         # redacted
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    weak: Mapped[bool] = mapped_column(Boolean, default=False)
+    hits: Mapped[int] = mapped_column(Integer, default=0)
+    top_score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    source: Mapped[str] = mapped_column(String(16), default="")
+    opened_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    opened_id: Mapped[str | None] = mapped_column(String(64), nullable=True)

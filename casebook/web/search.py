@@ -18,6 +18,7 @@ from flask_login import current_user, login_required
 from ..search import gaps
 from ..search.documents import KINDS
 from ..search.engine import MAX_QUERY_CHARS, Filters, QueryError, Searcher
+from ..search.hybrid import CJK_RE
 from ..search.index import IndexMissing
 from .extensions import csrf, db, limiter
 from .home import SECTIONS
@@ -26,6 +27,7 @@ bp = APIBlueprint("search", __name__, tag="Search")
 SECTIONS.append(("搜索", "search.page", "用日常说法搜索规则、案例、题目和过往处理记录，中英文均可。"))
 
 PUBLIC_KINDS = ["rule", "case"]
+SIMILAR_MAX_CHARS = 5000
 KIND_CHOICES = list(KINDS)
 
 
@@ -65,10 +67,12 @@ def _signed_in() -> bool:
     return current_user.is_authenticated
 
 
-def _log_gap(result, source: str) -> None:
-    """Weak searches feed the content-gap log, but only signed-in users' (no anonymous spam)."""
-    if current_user.is_authenticated:
-        gaps.record_if_weak(db(), result, source)
+def _log_search(result, source: str) -> str | None:
+    """Log a signed-in user's search (weak ones as gaps; all with a click id for the "never
+    opened" gaps) and return its search_id; anonymous searches are not logged (no spam)."""
+    if not current_user.is_authenticated:
+        return None
+    return gaps.record_search(db(), result, source)
 
 
 def _check_anon_length(query: str) -> str | None:
@@ -147,6 +151,7 @@ class HitOut(Schema):
     tags = List(String())
     date = String(allow_none=True)
     rules = List(String())
+    title_en = String(metadata={"description": "English title (rules), for English queries"})
 
 
 class SearchOut(Schema):
@@ -154,6 +159,16 @@ class SearchOut(Schema):
     hits = List(Nested(HitOut))
     weak = Boolean(metadata={"description": "true when nothing matched well (logged as a content gap)"})
     took_ms = Float()
+    search_id = String(allow_none=True, metadata={"description": "send it to POST /api/search/click when a hit is opened"})
+
+
+class ClickIn(Schema):
+    search_id = String(required=True, validate=Length(8, 32))
+    id = String(required=True, validate=Length(1, 64), metadata={"description": "the ID of the opened hit"})
+
+
+class ClickOut(Schema):
+    recorded = Boolean()
 
 
 class SimilarIn(Schema):
@@ -170,17 +185,21 @@ class SimilarOut(Schema):
     cases = List(Nested(HitOut))
     rules = List(Nested(RuleHitOut))
     top_similarity = Float(allow_none=True)
+    weak = Boolean(metadata={"description": "true when nothing similar was found (the lists are then empty)"})
+    message = String(allow_none=True, metadata={"description": "没有找到相似的处理记录 when weak"})
 
 
 # ---------------------------------------------------------------- API
+
+NOTHING_SIMILAR = "没有找到相似的处理记录"
+
 
 def _run(searcher: Searcher, query: str, k: int, filters: Filters, mode: str = "hybrid", source: str = "api"):
     try:
         result = searcher.search(query, k=k, mode=mode, filters=filters)
     except QueryError as exc:
         abort(400, message=str(exc))
-    _log_gap(result, source)
-    return result
+    return result, _log_search(result, source)
 
 
 @bp.get("/api/search")
@@ -196,9 +215,33 @@ def api_search(params):
     kinds = _kinds([params["kind"]] if params["kind"] else [])
     filters = Filters(kinds, [params["tag"]] if params["tag"] else [],
                       [params["chapter"].upper()] if params["chapter"] else [], params["date_from"], params["date_to"])
-    result = _run(_searcher(), params["q"], params["k"], filters, params["mode"])
+    result, search_id = _run(_searcher(), params["q"], params["k"], filters, params["mode"])
     return {"query": result.query, "hits": [h.as_dict() for h in result.hits], "weak": result.weak,
-            "took_ms": round(result.took_ms, 2)}
+            "took_ms": round(result.took_ms, 2), "search_id": search_id}
+
+
+@bp.post("/api/search/click")
+@csrf.exempt
+@bp.input(ClickIn, location="json", arg_name="body")
+@bp.output(ClickOut)
+@bp.doc(summary="记录搜索结果被点开（用于发现没人点开的搜索）", responses={400: "bad input", 404: "unknown search"})
+def api_click(body):
+    """The search page's search.js calls this when a result is opened; API clients may too."""
+    if not gaps.record_click(db(), body["search_id"], body["id"]):
+        abort(404, message="没有这次搜索的记录。")
+    return {"recorded": True}
+
+
+def similar_answer(message: str, k: int = 5) -> dict:
+    """Searcher.similar plus the gap log and the honest "nothing similar" message; raises QueryError."""
+    out = _searcher().similar(message, k=k)
+    out["message"] = NOTHING_SIMILAR if out["weak"] else None
+    if out["weak"]:
+        try:
+            gaps.record(db(), message, out["top_similarity"], 0, "similar")
+        except Exception:  # noqa: BLE001 - logging never fails the request
+            pass
+    return out
 
 
 @bp.post("/api/similar")
@@ -210,17 +253,10 @@ def api_search(params):
 def api_similar(body):
     if not current_user.is_authenticated:
         abort(401, message="请先登录：过往处理记录只对登录用户开放。")
-    searcher = _searcher()
     try:
-        out = searcher.similar(body["message"], k=body["k"])
+        return similar_answer(body["message"], k=body["k"])
     except QueryError as exc:
         abort(400, message=str(exc))
-    if out["top_similarity"] is None or not out["resolutions"]:
-        try:
-            gaps.record(db(), body["message"], out["top_similarity"], 0, "similar")
-        except Exception:  # noqa: BLE001 - logging never fails the request
-            pass
-    return out
 
 
 # ---------------------------------------------------------------- pages
@@ -265,9 +301,45 @@ def page():
     except QueryError as exc:
         context["error"] = str(exc)
         return render_template("search/index.html", **context), 400
-    _log_gap(result, "web")
-    context.update(result=result, hits=result.hits)
+    search_id = _log_search(result, "web")
+    context.update(result=result, hits=result.hits, search_id=search_id,
+                   english=not CJK_RE.search(query))
     return render_template("search/index.html", **context)
+
+
+@bp.route("/similar", methods=["GET", "POST"])
+@bp.doc(hide=True)
+@login_required
+def similar_page():
+    """Paste a customer message: similar past resolutions and cases, and the rules that apply."""
+    message = (request.form.get("message") or "").strip() if request.method == "POST" else ""
+    context = {"message": message, "out": None, "error": None, "max_chars": SIMILAR_MAX_CHARS}
+    if request.method == "GET":
+        return render_template("search/similar.html", **context)
+    if not message:
+        context["error"] = "请先粘贴客户的消息。"
+        return render_template("search/similar.html", **context), 400
+    if len(message) > SIMILAR_MAX_CHARS:
+        context["error"] = f"消息太长了（{len(message)} 字），请只粘贴最相关的部分（最多 {SIMILAR_MAX_CHARS} 字）。"
+        return render_template("search/similar.html", **context), 400
+    try:
+        searcher = _open_searcher()
+    except (IndexMissing, QueryError):
+        context["error"] = "搜索索引尚未建立，请管理员运行 casebook search index。"
+        return render_template("search/similar.html", **context), 503
+    try:
+        out = searcher.similar(message, k=5)
+    except QueryError as exc:
+        context["error"] = f"无法处理这条消息：{exc}"
+        return render_template("search/similar.html", **context), 400
+    if out["weak"]:
+        try:
+            gaps.record(db(), message, out["top_similarity"], 0, "similar")
+        except Exception:  # noqa: BLE001
+            pass
+    context["out"] = out
+    context["nothing"] = NOTHING_SIMILAR
+    return render_template("search/similar.html", **context)
 
 
 @bp.get("/search/resolutions/<res_id>")

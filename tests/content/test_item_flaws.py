@@ -167,7 +167,7 @@ def _exam(root, red: str) -> None:
 def _tag_privacy(root) -> None:
     """Tag AAA-02 (cited by AAA-Q02) as a privacy rule."""
     edit(root / "docs/tags.yml", "  警告: 警告", "  警告: 警告\n  隐私: 隐私")
-    edit(root / "docs/rules/aaa.md", "related: []\n```", "related: []\ntags: [隐私]\n```")
+    edit(root / "docs/rules/aaa.md", "related: []\n", "related: []\ntags: [隐私]\n")
 
 
 def test_red_line_questions_valid(mini):

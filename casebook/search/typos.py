@@ -1,0 +1,132 @@
+"""Typo and homophone tolerance for keyword search.
+
+Staff type with pinyin input methods, so most Chinese typos are homophones or near-homophones of
+the intended word (进言 for 禁言, 手响 for 首响, 引留 for 引流). The domain vocabulary (the tokens of
+rules, cases and questions, the user dictionary and the synonyms) is keyed by toneless pinyin,
+with the usual fuzzy-pinyin merges of input methods (zh/z, ch/c, sh/s, n/l, -ng/-n). A window
+of 2–4 Chinese characters of the query that is not itself a domain word but sounds like one adds
+that word to the keyword query with a lower weight than the words actually typed, so an exact
+match always outranks a corrected one.
+
+English words not in the vocabulary are matched to vocabulary words within a small edit distance
+(1 for words of 4–6 letters, 2 for longer ones), also with a lower weight.
+
+The vocabulary is built with the index (``terms.json`` in the index folder) and loaded with it.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+TERMS_FILE = "terms.json"
+CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]+")
+LATIN_RE = re.compile(r"^[a-z][a-z'-]*$")
+#: Windows of the query tried against the vocabulary (characters).
+WINDOWS = (2, 3, 4)
+#: Longer queries are pasted messages: typo correction would add noise there, not fix typos.
+MAX_QUERY_CJK = 40
+MAX_CANDIDATES = 3
+
+_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"))
+
+
+def fuzzy_syllable(syllable: str) -> str:
+    """A toneless pinyin syllable with the common input-method confusions merged."""
+    s = syllable.lower()
+    for long, short in _INITIALS:
+        if s.startswith(long):
+            s = short + s[len(long):]
+            break
+    if s.startswith("l"):
+        s = "n" + s[1:]
+    if s.endswith("ng") and len(s) > 2 and s[-3] in "aeio":
+        s = s[:-1]
+    return s
+
+
+def pinyin_of(text: str) -> list[str]:
+    """Toneless pinyin, one syllable per character (non-Chinese characters as themselves)."""
+    from pypinyin import Style, lazy_pinyin
+    return lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))
+
+
+def key_of(syllables: Sequence[str]) -> str:
+    return " ".join(fuzzy_syllable(s) for s in syllables)
+
+
+@dataclass
+class TermIndex:
+    """Domain words by fuzzy pinyin key, and the English vocabulary (stemmed tokens)."""
+    by_sound: dict[str, list[str]] = field(default_factory=dict)
+    latin: list[str] = field(default_factory=list)
+    known: set[str] = field(init=False, repr=False)
+
+    def __post_init__(self):
+        self.known = {w for group in self.by_sound.values() for w in group}
+
+    @classmethod
+    def build(cls, words: Iterable[str]) -> "TermIndex":
+        by_sound: dict[str, list[str]] = {}
+        latin: set[str] = set()
+        for word in sorted(set(words)):
+            if LATIN_RE.match(word) and len(word) >= 3:
+                latin.add(word)
+            elif CJK_RUN_RE.fullmatch(word) and min(WINDOWS) <= len(word) <= max(WINDOWS):
+                by_sound.setdefault(key_of(pinyin_of(word)), []).append(word)
+        return cls(by_sound, sorted(latin))
+
+    # -------------------------------------------------------------- queries
+    def chinese_corrections(self, normalised_query: str, typed: set[str]) -> list[str]:
+        """Domain words that a window of the query sounds like, when the window is not a domain
+        word itself. typed: the query's own tokens (never returned)."""
+        runs = CJK_RUN_RE.findall(normalised_query)
+        if not self.by_sound or sum(len(r) for r in runs) > MAX_QUERY_CJK:
+            return []
+        known = self.known
+        out: list[str] = []
+        for run in runs:
+            syllables = pinyin_of(run)
+            if len(syllables) != len(run):
+                continue
+            for n in WINDOWS:
+                for start in range(0, len(run) - n + 1):
+                    window = run[start:start + n]
+                    if window in known:
+                        continue
+                    for word in self.by_sound.get(key_of(syllables[start:start + n]), [])[:MAX_CANDIDATES]:
+                        if word not in typed and word not in out and word != window:
+                            out.append(word)
+        return out
+
+    def latin_corrections(self, tokens: Sequence[str], vocab) -> list[str]:
+        """Vocabulary words within a small edit distance of English query tokens not in vocab."""
+        if not self.latin:
+            return []
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+        out: list[str] = []
+        for token in tokens:
+            if not LATIN_RE.match(token) or len(token) < 4 or token in vocab:
+                continue
+            limit = 1 if len(token) <= 6 else 2
+            for word, distance, _ in process.extract(token, self.latin, scorer=Levenshtein.distance,
+                                                     score_cutoff=limit, limit=MAX_CANDIDATES):
+                if word != token and word not in out:
+                    out.append(word)
+        return out
+
+    # -------------------------------------------------------------- storage
+    def save(self, folder: Path) -> None:
+        (folder / TERMS_FILE).write_text(json.dumps({"by_sound": self.by_sound, "latin": self.latin},
+                                                    ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> "TermIndex":
+        path = folder / TERMS_FILE
+        if not path.is_file():
+            return cls()
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(data.get("by_sound", {}), data.get("latin", []))
