@@ -223,8 +223,9 @@ class Searcher:
         groups = self.keyword_groups(query, fusion)   # once: ranking and the weak check share it
         if mode in ("keyword", "hybrid"):
             keyword = self.keyword_ranking(query, depth, mask, fusion, groups)
-        if vector is None:
-            vector = self.query_vector(query)   # also in keyword mode: it measures how strong the hits are
+        if vector is None and mode != "keyword":
+            # keyword mode never embeds (a long query costs seconds of CPU): its weak check uses keyword evidence
+            vector = self.query_vector(query)
         if mode in ("dense", "hybrid"):
             dense = self.dense_ranking(vector, depth, mask)
         ranked = self.rank(query, mode, keyword, dense, fusion, mask)[:k]
@@ -235,7 +236,7 @@ class Searcher:
         vectors = self.index.dense.vectors
         for position, score in ranked:
             doc = self.index.docs[position]
-            similarity = float(vectors[position] @ vector)
+            similarity = float(vectors[position] @ vector) if vector is not None else None
             snippet = make_snippet(doc.text, terms) if snippets else ""
             hits.append(Hit(doc, score, snippet, similarity, kw.get(position)))
         top_similarity = max((h.similarity for h in hits if h.similarity is not None), default=None)

@@ -214,3 +214,15 @@ def test_gaps_group_similar_queries_and_count_unopened_searches(database):
     assert by_query["今天天气怎么样"].count == 1
     # not yet "never opened" right after the search
     assert "禁言多久" not in {r.query for r in gaps.summary(database)}
+
+
+def test_keyword_mode_never_embeds_the_query(searcher, monkeypatch):
+    """Issue #9: a keyword search costs no embedding (a long query would cost seconds of CPU)."""
+    calls = []
+    real = searcher.embedder.query
+    monkeypatch.setattr(searcher.embedder, "query", lambda texts: calls.append(texts) or real(texts))
+    result = searcher.search("群里有人发广告怎么办", mode="keyword")
+    assert result.hits and calls == []
+    assert all(h.similarity is None for h in result.hits)
+    searcher.search("群里有人发二维码广告，要先警告吗", mode="hybrid")
+    assert len(calls) == 1
