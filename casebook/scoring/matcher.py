@@ -16,8 +16,6 @@ most); quoted member text earns nothing.
 """
 from __future__ import annotations
 
-import math
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -103,14 +101,7 @@ def spans_of(sentences: list[str]) -> list[Span]:
     return out
 
 
-def _grams(s: str) -> set[str]:
-    s = re.sub(r"[\s\W_]+", "", s)
-    return {s[i:i + 2] for i in range(len(s) - 1)} or ({s} if s else set())
-
-
-def coverage(point: str, span: str) -> float:
-    g = _grams(point)
-    return len(g & _grams(span)) / len(g) if g else 0.0
+coverage = semantic.coverage  # share of the point's character bigrams present in the span
 
 
 class Background:
@@ -227,5 +218,3 @@ def log_loss(p: np.ndarray, y: np.ndarray) -> float:
     return float(-(y * np.log(p) + (1 - y) * np.log(1 - p)).mean())
 
 
-__all__ = ["FEATURES", "MatchModel", "PointMatch", "Background", "match", "fit_logistic", "log_loss",
-           "pair_features", "spans_of", "coverage", "math"]

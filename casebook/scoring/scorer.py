@@ -16,15 +16,13 @@ no module-level registry.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-
-import numpy as np
+from dataclasses import dataclass, field
 
 from ..content.checks import next_step
 from . import form, semantic, text, tone
 from .critical import Critical, MeaningDetector, by_pattern
 from .matcher import Background, MatchModel, PointMatch, match
-from .rubric import FAIL, KINDS, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure, Report, Settings, pick_rule
+from .rubric import FAIL, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure, Report, Settings, pick_rule
 
 #: Chosen on the tuning split (`casebook scenario tune`); see README "How valid is the score".
 SETTINGS = Settings(key_point=20, tone=15, late=16, worst_step_weight=1.0, cap_forbidden=35, cap_missing=35, cap_form=25,
@@ -417,5 +415,3 @@ def comment(report: Report) -> str:
     return head + " ① " + items[0] + (" ② " + items[1] if len(items) > 1 else "")
 
 
-__all__ = ["Scorer", "scorer_for", "TranscriptError", "Turn", "parse_transcript", "follow_path", "comment",
-           "SETTINGS", "MODEL", "KINDS", "replace", "np"]

@@ -1,4 +1,5 @@
-"""Meaning-level matching of key points against reply sentences (the search embedder)."""
+"""Embeddings for the scorer (the search engine's multilingual-e5), cached in memory and on disk;
+character-bigram overlap measures."""
 from __future__ import annotations
 
 import hashlib
@@ -7,21 +8,8 @@ import re
 import sqlite3
 import threading
 from pathlib import Path
-from dataclasses import dataclass
 
 import numpy as np
-
-SENTENCE_END = re.compile(r"(?<=[。！？；!?;\n])")
-CLAUSE_SPLIT = re.compile(r"[，,、：:]")
-
-#: A key point counts as conveyed when cosine similarity (multilingual-e5-small) plus
-#: LEXICAL_WEIGHT x the share of the point's character bigrams found in the sentence reaches
-#: KEY_POINT_THRESHOLD. Calibrated on the golden transcripts (`casebook.scoring.calibrate`):
-#: every key point of the exemplary goldens scores >= 0.899; half of the flawed goldens' best
-#: matches score <= 0.88.
-KEY_POINT_THRESHOLD = 0.895
-LEXICAL_WEIGHT = 0.15
-DIGITS = re.compile(r"\d+(?:[.:：]\d+)?")
 
 _lock = threading.Lock()
 _model = None
@@ -116,57 +104,6 @@ def _embed(texts: list[str], kind: str) -> np.ndarray:
     return np.stack([_cache[(kind, t)] for t in texts]) if texts else np.zeros((0, 384), np.float32)
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a reply, split on 。！？；!?; and new lines; empty pieces dropped."""
-    parts = (p.strip(" \t\r\n\u3000") for p in SENTENCE_END.split(text or ""))
-    return [p for p in parts if p and re.search(r"[\w\u4e00-\u9fff]", p)]
-
-
-def units(sentence: str) -> list[str]:
-    """The sentence itself plus its clause windows, so that one sentence may carry two points."""
-    clauses = [c.strip() for c in CLAUSE_SPLIT.split(sentence) if c.strip()]
-    out = [sentence]
-    if len(clauses) > 1:
-        out += [c for c in clauses if len(c) >= 4]
-        out += [clauses[i] + "，" + clauses[i + 1] for i in range(len(clauses) - 1)]
-    return list(dict.fromkeys(out))
-
-
-@dataclass
-class Match:
-    point: str
-    sentence: str | None
-    similarity: float
-    coverage: float = 0.0
-
-    @property
-    def combined(self) -> float:
-        return self.similarity + LEXICAL_WEIGHT * self.coverage
-
-
-def match_points(points: list[str], sentences: list[str]) -> list[Match]:
-    """Each key point's best-matching reply sentence (or clause window) and its similarity."""
-    if not points:
-        return []
-    if not sentences:
-        return [Match(p, None, 0.0) for p in points]
-    pieces: list[tuple[str, str]] = []  # (unit, owning sentence)
-    for sentence in sentences:
-        pieces += [(u, sentence) for u in units(sentence)]
-    q = _embed(points, "query")
-    p = _embed([u for u, _ in pieces], "passage")
-    sims = q @ p.T
-    out = []
-    for i, point in enumerate(points):
-        best = None
-        for j, (unit, sentence) in enumerate(pieces):
-            m = Match(point, sentence, float(sims[i, j]), coverage(point, unit))
-            if best is None or m.combined > best.combined:
-                best = m
-        out.append(best)
-    return out
-
-
 def _grams(s: str) -> set[str]:
     s = re.sub(r"[\s\W_]+", "", s)
     return {s[i:i + 2] for i in range(len(s) - 1)} or ({s} if s else set())
@@ -176,12 +113,6 @@ def coverage(point: str, text: str) -> float:
     """Share of the key point's character bigrams that occur in the text."""
     g = _grams(point)
     return len(g & _grams(text)) / len(g) if g else 0.0
-
-
-def missing_numbers(point: str, reply: str) -> list[str]:
-    """Numbers and times in a key point (399, 7天, 19:30) that the reply never states."""
-    norm = reply.replace("：", ":")
-    return [n for n in DIGITS.findall(point) if n.replace("：", ":") not in norm]
 
 
 def char_similarity(a: str, b: str) -> float:
