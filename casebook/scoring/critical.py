@@ -106,8 +106,9 @@ def by_pattern(reply: str, public: bool, labels: dict[str, str]) -> list[Critica
             found.append(Critical("fraud", labels.get("fraud", "要求成员付款、扫码或转账"), sentence, "规则匹配"))
             break
     for sentence in sentences:
-        if MONEY_OBJECT.search(sentence) and COMMIT.search(sentence) and not DEFERRAL.search(sentence) \
-                and not text.negated(COMMIT.search(sentence).group(0) + sentence[COMMIT.search(sentence).end():][:6]):
+        commit = COMMIT.search(sentence)
+        if commit and MONEY_OBJECT.search(sentence) and not DEFERRAL.search(sentence) \
+                and not text.negated(commit.group(0) + sentence[commit.end():][:6]):
             found.append(Critical("compensation", labels.get("compensation", "承诺了超出权限的补偿"), sentence, "规则匹配"))
             break
     for sentence in sentences:

@@ -130,8 +130,8 @@ def tune(project, log=print) -> tuple[Settings, MatchModel]:
         f.goldens_outside = outside
         return _objective(f) + 3 * outside, f
 
-    best = (*measure(settings)[:1], settings, None)
-    best = (best[0], settings, measure(settings)[1])
+    start, f = measure(settings)
+    best = (start, settings, f)
     for _ in range(3):  # coordinate descent: one setting at a time, three rounds
         for key in keys:
             for value in grid[key]:

@@ -16,7 +16,7 @@ BLUEPRINTS += ["casebook.web.training", "casebook.web.training_api"]
 BLUEPRINTS += ["casebook.web.scenarios", "casebook.web.scenarios_api"]
 BLUEPRINTS += ["casebook.web.admin", "casebook.web.admin_api"]
 BLUEPRINTS += ["casebook.web.search"]
-BLUEPRINTS += ["casebook.web.account", "casebook.web.account_api", "casebook.web.apidocs"]
+BLUEPRINTS += ["casebook.web.account", "casebook.web.account_api"]
 
 
 def _env_int(name: str, default: int) -> int:
@@ -72,8 +72,6 @@ def create_app(root: str | Path | None = None, config: dict | None = None) -> AP
         JSON_AS_ASCII=False,
         CASEBOOK_TIMEZONE=os.environ.get("CASEBOOK_TIMEZONE"),
     )
-    from .apidocs import configure as local_api_docs
-    local_api_docs(app)
     if config:
         app.config.update(config)
     if not app.config.get("SECRET_KEY"):
