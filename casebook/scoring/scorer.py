@@ -341,9 +341,11 @@ class Scorer:
                 f"用时 {facts.time_shown}，时限 {step.time_limit_min:g} 分钟", rule, st.late)
             if facts.simulated_minutes >= 2 * step.time_limit_min:
                 caps.append(Cap(sid, f"响应严重超时（用时 {facts.time_shown}，时限 {step.time_limit_min:g} 分钟）", st.cap_late, rule))
+            kinds_found: set[str] = set()  # one failure per kind and step: the pattern's, else the meaning's
             for c in facts.critical_patterns + self.meaning.detect(facts.sentences, facts.reply, facts.public):
-                if any(f.step == sid and f.reason.startswith(self.labels.get(c.kind, c.reason)[:6]) for f in failures):
+                if c.kind in kinds_found:
                     continue
+                kinds_found.add(c.kind)
                 spec = self.rubric.critical.get(c.kind)
                 failures.append(CriticalFailure(sid, c.reason, c.evidence,
                                                 pick_rule(list(spec.rules) if spec else [], rules), c.how))
