@@ -127,7 +127,8 @@ class Searcher:
         base, synonyms = self.tokenizer.query_terms(query)
         typed = set(base) | set(synonyms)
         normalised = normalize(query, fold_case=True)
-        corrections = self.index.terms.chinese_corrections(normalised, typed)
+        spans = self.tokenizer.word_spans(normalised, self.index.keyword.vocab) if fusion.typo_suspects else None
+        corrections = self.index.terms.chinese_corrections(normalised, typed, spans)
         corrections += self.index.terms.latin_corrections(base, self.index.keyword.vocab)
         return [(base, 1.0), (synonyms, fusion.synonym_weight), (corrections, fusion.typo_weight)]
 

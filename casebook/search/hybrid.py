@@ -29,6 +29,8 @@ class Fusion:
     #: keyword weight of synonyms of the typed words and of typo/homophone corrections (typed = 1)
     synonym_weight: float = 0.5
     typo_weight: float = 0.6
+    #: correct only windows touching a possibly misspelt character (Tokenizer.suspect_characters)
+    typo_suspects: bool = False
     #: queries at least this long (characters) are pasted messages: the rules cited by their top
     #: `citing_items` cases/resolutions get cited_rule_weight × that item's fused score
     long_query_chars: int = 40
