@@ -11,7 +11,7 @@ from ..paths import content_root, instance_dir, site_dir
 from ..settings import Settings, load_settings
 from . import extensions
 
-# Blueprint modules; each exposes `bp` (later areas append themselves here).
+# Blueprint modules; each exposes `bp`, registered by create_app in this order.
 BLUEPRINTS = ["casebook.web.home", "casebook.web.auth", "casebook.web.docs"]
 BLUEPRINTS += ["casebook.web.training", "casebook.web.training_api"]
 BLUEPRINTS += ["casebook.web.scenarios", "casebook.web.scenarios_api"]
@@ -81,6 +81,9 @@ def create_app(root: str | Path | None = None, config: dict | None = None,
     import importlib
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)
+    from . import home, scenarios, search, training
+    home.init_app(app, sections=[training.SECTION, scenarios.SECTION, search.SECTION],
+                  notices=[training.due_notice])
     from . import errors, headers
     errors.init_app(app)
     headers.init_app(app)
