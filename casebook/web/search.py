@@ -103,7 +103,8 @@ def _open_searcher() -> Searcher:
         except IndexMissing:
             from ..search.index import build_index
             current_app.logger.info("no search index: building it")
-            build_index(_root(), db(), show_progress=False)
+            build_index(_root(), db(), embedder_spec=current_app.config["SEARCH_EMBEDDER"],
+                        cache_file=Path(current_app.config["SEARCH_CACHE_FILE"]), show_progress=False)
             return Searcher.for_root(_root())
 
 
