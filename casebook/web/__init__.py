@@ -17,6 +17,7 @@ BLUEPRINTS += ["casebook.web.scenarios", "casebook.web.scenarios_api"]
 BLUEPRINTS += ["casebook.web.admin", "casebook.web.admin_api"]
 BLUEPRINTS += ["casebook.web.search"]
 BLUEPRINTS += ["casebook.web.account", "casebook.web.account_api"]
+BLUEPRINTS += ["casebook.web.insight", "casebook.web.insight_api"]
 
 
 def _env_int(name: str, default: int) -> int:
@@ -71,6 +72,8 @@ def create_app(root: str | Path | None = None, config: dict | None = None) -> AP
         RATELIMIT_STORAGE_URI=os.environ.get("CASEBOOK_REDIS_URL") or "memory://",
         JSON_AS_ASCII=False,
         CASEBOOK_TIMEZONE=os.environ.get("CASEBOOK_TIMEZONE"),
+        # responses a question or scenario criterion needs before a discrimination flag (Moodle's rule)
+        STATS_MIN_RESPONSES=_env_int("CASEBOOK_STATS_MIN_RESPONSES", 20),
     )
     if config:
         app.config.update(config)
@@ -79,7 +82,8 @@ def create_app(root: str | Path | None = None, config: dict | None = None) -> AP
     from . import inputs
     inputs.init_app(app)          # before the blueprints: their <int:...> routes use the bounded converter
     extensions.init_app(app)
-    from . import localtime, navigation
+    from . import labels, localtime, navigation
+    labels.init_app(app)
     localtime.init_app(app)
     navigation.init_app(app)
     import importlib
