@@ -101,3 +101,17 @@ def seed(app) -> dict:
                 session.add(ScenarioGrade(attempt_id=attempt.id, grader_id=ids["coach"], criterion=index,
                                           kind=criterion["kind"], status=status, created_at=finished + dt.timedelta(hours=1)))
     return ids
+
+
+def seeded_app(tmp_path):
+    """A test app on the training mini content with the seeded cohort; yields (app, ids)."""
+    from casebook.web import create_app
+    from tests.conftest import MINI, copy_content
+    from tests.training_content import add_training_content
+    root = add_training_content(copy_content(MINI, tmp_path / "mini"))
+    app = create_app(root=root, config={"TESTING": True, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
+                                        "DATABASE_URL": f"sqlite:///{tmp_path / 'insight.db'}"})
+    try:
+        yield app, seed(app)
+    finally:
+        app.extensions["casebook.db"].dispose()

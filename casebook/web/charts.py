@@ -10,7 +10,7 @@ COLORS = ["#2f6fde", "#e07b00", "#2e9e5b", "#9b59b6", "#c0392b", "#7f8c8d"]
 
 def _base(legend: bool = True) -> dict:
     options = {"animation": False, "color": COLORS, "tooltip": {"trigger": "axis", "confine": True},
-               "grid": {"left": 8, "right": 16, "top": 40 if legend else 16, "bottom": 8, "containLabel": True}}
+               "grid": {"left": 8, "right": 40, "top": 64 if legend else 16, "bottom": 8, "containLabel": True}}
     if legend:
         options["legend"] = {"top": 0, "type": "scroll"}
     return options
