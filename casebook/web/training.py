@@ -13,13 +13,13 @@ from ..content.schema import QUESTION_TYPE_LABELS
 from ..quiz import attempts as svc
 from ..quiz import draw, review, trainer
 from ..insight import dashboard
-from ..quiz.stats import MIN_RESPONSES, to_csv
+from ..quiz.stats import to_csv
 from ..store.models import utcnow
 from . import charts
 from .extensions import db
 from .home import Section
 from .training_api import CERT_COLUMNS, ITEM_COLUMNS, _csv
-from .training_common import project
+from .training_common import min_responses, project
 
 bp = APIBlueprint("training", __name__, url_prefix="/training", enable_openapi=False)
 
@@ -226,11 +226,6 @@ def submit(attempt_id):
     return redirect(url_for(".attempt", attempt_id=attempt_id))
 
 
-def min_responses() -> int:
-    """Responses a question or scenario criterion needs before a discrimination flag (a setting)."""
-    return int(current_app.config.get("STATS_MIN_RESPONSES") or MIN_RESPONSES)
-
-
 @bp.get("/trainer")
 @login_required
 def trainer_view():
@@ -263,7 +258,8 @@ def chart_csv(chart_id):
 def questions_csv():
     if not current_user.can("trainer"):
         abort(403)
-    return _csv(to_csv(trainer.question_statistics(db(), project())["items"], ITEM_COLUMNS), "question-stats.csv")
+    return _csv(to_csv(trainer.question_statistics(db(), project(), min_responses())["items"], ITEM_COLUMNS),
+                "question-stats.csv")
 
 
 @bp.get("/trainer/certificates.csv")

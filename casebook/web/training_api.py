@@ -14,7 +14,7 @@ from ..quiz.stats import to_csv
 from ..store.models import utcnow
 from .extensions import db
 from .inputs import MAX_ID
-from .training_common import me, project, require
+from .training_common import me, min_responses, project, require
 
 bp = APIBlueprint("training_api", __name__, url_prefix="/api", tag="Training")
 
@@ -121,6 +121,7 @@ class ItemStatOut(Schema):
     attempts = Integer()
     facility = Float(allow_none=True)
     discrimination = Float(allow_none=True)
+    enough_responses = Boolean()           # at least STATS_MIN_RESPONSES responses: flags apply
     negative_discrimination = Boolean()
 
 
@@ -273,10 +274,11 @@ def review_due():
 @bp.doc(summary="Item statistics (trainers): facility, discrimination, Cronbach's alpha", responses=[401, 403])
 def question_stats():
     require("trainer")
-    return trainer.question_statistics(db(), project())
+    return trainer.question_statistics(db(), project(), min_responses())
 
 
-ITEM_COLUMNS = ["question_id", "chapter", "type", "attempts", "facility", "discrimination", "negative_discrimination"]
+ITEM_COLUMNS = ["question_id", "chapter", "type", "attempts", "facility", "discrimination", "enough_responses",
+                "negative_discrimination"]
 CERT_COLUMNS = ["id", "username", "display_name", "attempt_id", "score", "issued_at"]
 
 
@@ -289,7 +291,8 @@ def _csv(text: str, name: str) -> Response:
 @bp.doc(summary="Item statistics as CSV (trainers)", responses=[401, 403])
 def question_stats_csv():
     require("trainer")
-    return _csv(to_csv(trainer.question_statistics(db(), project())["items"], ITEM_COLUMNS), "question-stats.csv")
+    return _csv(to_csv(trainer.question_statistics(db(), project(), min_responses())["items"], ITEM_COLUMNS),
+                "question-stats.csv")
 
 
 @bp.get("/stats/agents")
