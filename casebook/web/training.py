@@ -11,12 +11,13 @@ from flask_login import current_user, login_required
 
 from ..quiz import attempts as svc
 from ..quiz import draw, review, trainer
-from ..quiz.stats import to_csv
 from ..store.models import utcnow
 from .extensions import db
 from .home import Section
-from .training_api import CERT_COLUMNS, ITEM_COLUMNS, _csv
+from .access import role_required
+from .training_common import certificates_csv as certificates_csv_response
 from .training_common import project
+from .training_common import question_stats_csv as question_stats_csv_response
 
 bp = APIBlueprint("training", __name__, url_prefix="/training", enable_openapi=False)
 
@@ -87,10 +88,7 @@ def start_exam():
 @bp.get("/attempts/<int:attempt_id>")
 @login_required
 def attempt(attempt_id):
-    try:
-        data = svc.view(db(), project(), attempt_id, current_user.id, current_user.role)
-    except svc.AttemptError as exc:
-        abort(exc.status, description=exc.reason)
+    data = svc.view(db(), project(), attempt_id, current_user.id, current_user.role)
     template = "training/result.html" if data["submitted"] else "training/attempt.html"
     return render_template(template, a=data, labels=TYPE_LABELS, mine=data["user_id"] == current_user.id)
 
@@ -184,10 +182,7 @@ def _save_all(attempt_id: int, items: list[dict]) -> tuple[list[str], list[str]]
 def save_all(attempt_id):
     """The attempt's one form: save every answer; with action=submit, then submit (asking first
     when questions are still unanswered, unless confirm=1)."""
-    try:
-        data = svc.view(db(), project(), attempt_id, current_user.id, current_user.role)
-    except svc.AttemptError as exc:
-        abort(exc.status, description=exc.reason)
+    data = svc.view(db(), project(), attempt_id, current_user.id, current_user.role)
     if data["user_id"] != current_user.id:
         abort(403, description="只能作答自己的测验")
     if data["submitted"]:
@@ -225,10 +220,8 @@ def submit(attempt_id):
 
 
 @bp.get("/trainer")
-@login_required
+@role_required("trainer", "只有培训师可以查看")
 def trainer_view():
-    if not current_user.can("trainer"):
-        abort(403, description="只有培训师可以查看")
     p = project()
     return render_template("training/trainer.html", progress=trainer.agent_progress(db(), p), chapters=p.chapters,
                            stats=trainer.question_statistics(db(), p), certificates=trainer.certificates(db()),
@@ -236,16 +229,12 @@ def trainer_view():
 
 
 @bp.get("/trainer/questions.csv")
-@login_required
+@role_required("trainer")
 def questions_csv():
-    if not current_user.can("trainer"):
-        abort(403)
-    return _csv(to_csv(trainer.question_statistics(db(), project())["items"], ITEM_COLUMNS), "question-stats.csv")
+    return question_stats_csv_response()
 
 
 @bp.get("/trainer/certificates.csv")
-@login_required
+@role_required("trainer")
 def certificates_csv():
-    if not current_user.can("trainer"):
-        abort(403)
-    return _csv(to_csv(trainer.certificates(db()), CERT_COLUMNS), "certificates.csv")
+    return certificates_csv_response()
