@@ -6,17 +6,21 @@ answer is saved through the JSON API the moment it is given."""
 from __future__ import annotations
 
 from apiflask import APIBlueprint
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..content.question_types import QUESTION_TYPE_LABELS, QUESTION_TYPES
 from ..quiz import attempts as svc
 from ..quiz import draw, review, trainer
+from ..insight import dashboard
+from ..quiz.stats import MIN_RESPONSES, to_csv
 from ..store.models import utcnow
+from . import charts
 from .extensions import db
 from .home import Section
 from .access import role_required
 from .training_common import certificates_csv as certificates_csv_response
-from .training_common import project
+from .training_common import csv_response, project
 from .training_common import question_stats_csv as question_stats_csv_response
 
 bp = APIBlueprint("training", __name__, url_prefix="/training", enable_openapi=False)
@@ -31,8 +35,7 @@ def due_notice(user):
     return (f"您有 {count} 道题到期需要复习，点此开始。", url_for("training.index")) if count else None
 
 
-TYPE_LABELS = {"single": "单选题", "multiple": "多选题", "true_false": "判断题", "ordering": "排序题",
-               "matching": "配对题", "short_answer": "简答题"}
+TYPE_LABELS = QUESTION_TYPE_LABELS
 
 
 def _flash_error(exc: svc.AttemptError):
@@ -95,29 +98,10 @@ def attempt(attempt_id):
 
 def response_from_form(question, presented: dict, form, prefix: str = "") -> dict | None:
     """Turn one question's form fields (named ``prefix + field``) into the response the API takes
-    (the attempt's opaque ids, as `presented` shows them); None when the question was left unanswered."""
-    t = question.type
-    get = lambda name: form.get(prefix + name, "")  # noqa: E731
-    if t == "single":
-        return {"choice": get("choice")} if get("choice") != "" else None
-    if t == "multiple":
-        picks = form.getlist(prefix + "choices")
-        return {"choices": picks} if picks else None
-    if t == "true_false":
-        return {"answer": get("answer")} if get("answer") != "" else None
-    if t == "ordering":
-        ids = [entry["id"] for entry in presented.get("items", [])]
-        n = len(ids)
-        ranks = [(_int(get(f"pos_{k}"), 0), k) for k in ids]
-        if all(r == 0 for r, _ in ranks):
-            return None
-        if sorted(r for r, _ in ranks) != list(range(1, n + 1)):
-            return {"order": "每个步骤需要不同的序号（1–%d）" % n}
-        return {"order": [k for _, k in sorted(ranks)]}
-    if t == "matching":
-        matches = {e["id"]: get(f"match_{e['id']}") for e in presented.get("lefts", []) if get(f"match_{e['id']}") != ""}
-        return {"matches": matches} if matches else None
-    return {"text": get("text")} if get("text").strip() else None
+    (the attempt's opaque ids, as `presented` shows them); None when the question was left unanswered.
+    Each question type reads its own fields."""
+    return QUESTION_TYPES[question.type].from_form(question, presented, lambda name: form.get(prefix + name, ""),
+                                                   lambda name: form.getlist(prefix + name))
 
 
 def field_prefix(question_id: str) -> str:
@@ -219,13 +203,32 @@ def submit(attempt_id):
     return redirect(url_for(".attempt", attempt_id=attempt_id))
 
 
+def min_responses() -> int:
+    """Responses a question or scenario criterion needs before a discrimination flag (a setting)."""
+    return int(current_app.config.get("STATS_MIN_RESPONSES") or MIN_RESPONSES)
+
+
 @bp.get("/trainer")
 @role_required("trainer", "只有培训师可以查看")
 def trainer_view():
     p = project()
-    return render_template("training/trainer.html", progress=trainer.agent_progress(db(), p), chapters=p.chapters,
-                           stats=trainer.question_statistics(db(), p), certificates=trainer.certificates(db()),
-                           attempts=svc.list_attempts(db(), None, limit=100))
+    tables = dashboard.dashboard(db(), p, current_app.config["CASEBOOK_TZ"], min_responses())
+    shown = {cid: {"table": table, "options": charts.options_for(cid, table), "height": charts.height(cid, table)}
+             for cid, table in tables.items()}
+    return render_template("training/trainer.html", charts=shown, progress=tables["mastery"]["progress"],
+                           chapters=p.chapters, stats=tables["items"]["stats"], certificates=trainer.certificates(db()),
+                           attempts=svc.list_attempts(db(), None, limit=100), min_responses=min_responses())
+
+
+@bp.get("/trainer/charts/<string(maxlength=16):chart_id>.csv")
+@role_required("trainer", "只有培训师可以查看")
+def chart_csv(chart_id):
+    """One dashboard chart's data as CSV (the rows of its table)."""
+    table = dashboard.chart_table(db(), project(), current_app.config["CASEBOOK_TZ"], chart_id, min_responses())
+    if table is None:
+        abort(404, description="没有这个图表")
+    records = [dict(zip(table["columns"], row)) for row in table["rows"]]
+    return csv_response(to_csv(records, table["columns"]), f"{chart_id}.csv")
 
 
 @bp.get("/trainer/questions.csv")
