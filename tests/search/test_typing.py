@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from casebook.search.eval import EvalQuery, ndcg_at, recall_at, reciprocal_rank, score_rankings
+from casebook.bench.search_eval import EvalQuery, ndcg_at, recall_at, reciprocal_rank, score_rankings
 from casebook.search.keyword import KeywordIndex, Tokenizer
 from casebook.search.normalize import find_ids, normalize
 from casebook.search.typos import TermIndex, fuzzy_syllable

@@ -18,7 +18,7 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .hybrid import DEFAULT, Fusion
+from ..search.hybrid import DEFAULT, Fusion
 
 HELDOUT_SHARE = 0.3
 SPLITS = ("all", "tune", "heldout")
