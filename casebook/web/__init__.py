@@ -17,6 +17,7 @@ BLUEPRINTS += ["casebook.web.scenarios", "casebook.web.scenarios_api"]
 BLUEPRINTS += ["casebook.web.admin", "casebook.web.admin_api"]
 BLUEPRINTS += ["casebook.web.search"]
 BLUEPRINTS += ["casebook.web.account", "casebook.web.account_api"]
+BLUEPRINTS += ["casebook.web.trust", "casebook.web.trust_api"]
 
 
 def _env_int(name: str, default: int) -> int:
