@@ -303,7 +303,9 @@ def report(attempt_id):
         by_id = {s.id: s for s in case.scenario.steps}
         items, _removed = chat_items(case, [by_id[t["step"]] for t in turns if t["step"] in by_id],
                                      [t for t in turns if t["step"] in by_id])
-        shown = {**data, "criteria": trust["criteria"], "score": trust["score"]}
+        shown = {**data, "criteria": trust["criteria"], "score": trust["score"], "caps": trust["caps"]}
+        if trust["changed"]:   # the scorer's comment was written for the score before the disputes
+            shown["comment"] = "自动评语（改判前）：" + data.get("comment", "")
         view = report_view(shown, [t["step"] for t in turns])
         return render_template("scenarios/report.html", case=case, attempt=attempt, report=data, view=view,
                                grades=grades, items=items, user=user, rule_link=rule_link, status_zh=STATUS_ZH,

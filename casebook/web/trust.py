@@ -2,6 +2,8 @@
 casebook.trust, as the API does. Plain POST forms with a CSRF token; messages in Chinese."""
 from __future__ import annotations
 
+import re
+
 from apiflask import APIBlueprint
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -82,7 +84,7 @@ def index():
     with db().session() as session:
         rows = disputes.listing(session, state, None if trainer else current_user.id)
     for r in rows:
-        r["label_zh"] = humanize(r["label"])
+        r["label_zh"] = re.sub(r"^执行\s*", "", humanize(r["label"]))
         r["kind_zh"] = KINDS.get(r["kind"], "简答题要点" if r["kind"] == "short_answer" else "其他")
     return render_template("trust/disputes.html", rows=rows, trainer=trainer, state=state, status_zh=STATUS_ZH)
 

@@ -45,8 +45,12 @@ class DisputeOut(Schema):
     validation_id = String(allow_none=True)
 
 
+class DisputeRow(DisputeOut):
+    """A dispute inside a list (its own schema name: apispec registers nested schemas separately)."""
+
+
 class DisputeList(Schema):
-    disputes = List(Nested(DisputeOut))
+    disputes = List(Nested(DisputeRow))
 
 
 class ScenarioDisputeIn(Schema):
@@ -130,7 +134,7 @@ class ReviewOut(Schema):
     passed = Boolean()
     needs_review = List(String())
     changed = List(Integer())
-    disputes = List(Nested(DisputeOut))
+    disputes = List(Nested(DisputeRow))
 
 
 def _out(d: dict) -> dict:
