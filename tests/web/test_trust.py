@@ -137,7 +137,11 @@ def test_rejected_dispute_and_validation_groups(tapp, mini):
     from casebook.scoring import Scorer
     items, parts = validate_project(project, Scorer(project).score)
     group = "disputes (trainer-corrected, not blind)"
-    assert group in parts and parts[group].n == 1
+    assert group in parts and parts[group].n == 1 and not [i.error for i in items if i.error]
+    from click.testing import CliRunner
+    from casebook.cli import cli
+    lint = CliRunner().invoke(cli, ["lint", "--root", str(mini)])
+    assert lint.exit_code == 0 and "CASE-001.disputes.yml" not in lint.output, lint.output
     assert parts["all"].n == len([i for i in items if i.round != DISPUTES])   # never mixed into "all" or tuning
 
 
