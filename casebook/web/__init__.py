@@ -8,29 +8,18 @@ from pathlib import Path
 from apiflask import APIFlask
 
 from ..paths import content_root, instance_dir, site_dir
+from ..settings import Settings, load_settings
 from . import extensions
 
-# Blueprint modules; each exposes `bp` (later areas append themselves here).
+# Blueprint modules; each exposes `bp`, registered by create_app in this order.
 BLUEPRINTS = ["casebook.web.home", "casebook.web.auth", "casebook.web.docs"]
 BLUEPRINTS += ["casebook.web.training", "casebook.web.training_api"]
 BLUEPRINTS += ["casebook.web.scenarios", "casebook.web.scenarios_api"]
 BLUEPRINTS += ["casebook.web.admin", "casebook.web.admin_api"]
 BLUEPRINTS += ["casebook.web.search"]
 BLUEPRINTS += ["casebook.web.account", "casebook.web.account_api"]
+BLUEPRINTS += ["casebook.web.insight", "casebook.web.insight_api"]
 BLUEPRINTS += ["casebook.web.trust", "casebook.web.trust_api"]
-
-
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise SystemExit(f"{name} must be a whole number, not {value!r}") from None
-    if number <= 0:
-        raise SystemExit(f"{name} must be positive, not {value!r}")
-    return number
 
 
 def _secret_key(instance: Path) -> str:
@@ -44,48 +33,62 @@ def _secret_key(instance: Path) -> str:
     return key
 
 
-def create_app(root: str | Path | None = None, config: dict | None = None) -> APIFlask:
-    root = content_root(root)
+def create_app(root: str | Path | None = None, config: dict | None = None,
+               settings: Settings | None = None) -> APIFlask:
+    """The app for a content root. `settings` default to the environment's (read once, here);
+    `config` overrides single Flask config keys (tests)."""
+    settings = settings or load_settings()
+    root = content_root(root or settings.root)
     instance = instance_dir(root)
     app = APIFlask(__name__, title="Casebook API", version="1", spec_path="/api/openapi.json",
                    docs_path=None, instance_path=str(instance))
     app.config.update(
         CASEBOOK_ROOT=str(root),
         SITE_DIR=str(site_dir(root)),
-        DATABASE_URL=os.environ.get("DATABASE_URL"),
+        DATABASE_URL=settings.database_url,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=os.environ.get("CASEBOOK_SECURE_COOKIES", "0") == "1",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
         REMEMBER_COOKIE_HTTPONLY=True,
         WTF_CSRF_TIME_LIMIT=None,
         LOGIN_RATE_LIMIT="10 per minute",                 # failed sign-ins per IP address
         LOGIN_ACCOUNT_RATE_LIMIT="5 per minute;20 per hour",   # failed sign-ins per account
-        SEARCH_RATE_LIMIT_ANON=os.environ.get("CASEBOOK_SEARCH_RATE_LIMIT_ANON", "20 per minute"),
-        SEARCH_RATE_LIMIT=os.environ.get("CASEBOOK_SEARCH_RATE_LIMIT", "120 per minute"),
-        SIMILAR_RATE_LIMIT=os.environ.get("CASEBOOK_SIMILAR_RATE_LIMIT", "30 per minute"),
+        SEARCH_RATE_LIMIT_ANON=settings.search_rate_limit_anon,
+        SEARCH_RATE_LIMIT=settings.search_rate_limit,
+        SIMILAR_RATE_LIMIT=settings.similar_rate_limit,
         ANON_MAX_QUERY_CHARS=200,
         RATELIMIT_HEADERS_ENABLED=True,                   # X-RateLimit-* and Retry-After
-        MAX_CONTENT_LENGTH=_env_int("CASEBOOK_MAX_BODY_KB", 1024) * 1024,
-        SESSION_IDLE_MINUTES=_env_int("CASEBOOK_SESSION_IDLE_MINUTES", 120),
-        SESSION_ABSOLUTE_MINUTES=_env_int("CASEBOOK_SESSION_MAX_HOURS", 12) * 60,
+        MAX_CONTENT_LENGTH=settings.max_body_kb * 1024,
+        SESSION_IDLE_MINUTES=settings.session_idle_minutes,
+        SESSION_ABSOLUTE_MINUTES=settings.session_max_hours * 60,
         # shared by every process when Redis is configured (several servers behind one address)
-        RATELIMIT_STORAGE_URI=os.environ.get("CASEBOOK_REDIS_URL") or "memory://",
+        RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
         JSON_AS_ASCII=False,
-        CASEBOOK_TIMEZONE=os.environ.get("CASEBOOK_TIMEZONE"),
+        CASEBOOK_TIMEZONE=settings.timezone,
+        SEARCH_EMBEDDER=settings.embedder,                     # for an index built on first use
+        SEARCH_CACHE_FILE=str(settings.search_cache_file),
+        PSEUDONYM_KEY=settings.pseudonym_key,
+        # responses a question or scenario criterion needs before a discrimination flag (Moodle's rule)
+        STATS_MIN_RESPONSES=settings.stats_min_responses,
     )
     if config:
         app.config.update(config)
+    app.extensions["casebook.settings"] = settings
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
     from . import inputs
     inputs.init_app(app)          # before the blueprints: their <int:...> routes use the bounded converter
     extensions.init_app(app)
-    from . import localtime, navigation
+    from . import labels, localtime, navigation
+    labels.init_app(app)
     localtime.init_app(app)
     navigation.init_app(app)
     import importlib
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)
+    from . import home, scenarios, search, training
+    home.init_app(app, sections=[training.SECTION, scenarios.SECTION, search.SECTION],
+                  notices=[training.due_notice])
     from . import errors, headers
     errors.init_app(app)
     headers.init_app(app)
