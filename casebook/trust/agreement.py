@@ -16,7 +16,7 @@ from itertools import combinations
 from typing import NamedTuple
 
 from ..scoring.agreement import cohen_kappa
-from ..scoring.rubric import KINDS
+from ..scoring.rubric import KINDS, kind_label as _raw_label
 
 MIN_KAPPA = 0.6
 MIN_N = 30
@@ -33,7 +33,7 @@ class Grade(NamedTuple):
 
 def kind_label(kind: str) -> str:
     """The Chinese name of a criterion kind (never the raw key on a page)."""
-    return KINDS.get(kind, "其他评分项")
+    return _raw_label(kind) if kind in KINDS else "其他评分项"
 
 
 def _summary(pairs: dict[str, tuple[list[str], list[str]]]) -> dict[str, dict]:

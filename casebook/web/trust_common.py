@@ -1,36 +1,23 @@
 """Shared by the dispute/calibration pages and API: gate settings and the report as it now stands."""
 from __future__ import annotations
 
-import os
-
 from flask import current_app
 
 from ..trust import agreement, calibration, disputes
 from ..trust.reports import effective, report_of
 
 
-def _env_number(name: str, kind, default):
-    value = os.environ.get(name, "").strip()
-    try:
-        return kind(value) if value else default
-    except ValueError:
-        return default
-
-
 def gate_settings() -> tuple[float, int]:
-    """(minimum kappa, minimum graded criteria): app config GATE_MIN_KAPPA / GATE_MIN_N, else the
-    environment (CASEBOOK_GATE_MIN_KAPPA, CASEBOOK_GATE_MIN_N), else 0.6 and 30."""
+    """(minimum kappa, minimum graded criteria): CASEBOOK_GATE_MIN_KAPPA and CASEBOOK_GATE_MIN_N
+    (casebook.settings), 0.6 and 30 unless set."""
     config = current_app.config
-    kappa = config.get("GATE_MIN_KAPPA", _env_number("CASEBOOK_GATE_MIN_KAPPA", float, agreement.MIN_KAPPA))
-    n = config.get("GATE_MIN_N", _env_number("CASEBOOK_GATE_MIN_N", int, agreement.MIN_N))
-    return float(kappa), int(n)
+    return float(config.get("GATE_MIN_KAPPA", agreement.MIN_KAPPA)), int(config.get("GATE_MIN_N", agreement.MIN_N))
 
 
 def blind_default() -> bool:
-    """Whether calibration hides the scorer's verdicts until the trainer has graded (CALIBRATION_BLIND,
-    env CASEBOOK_CALIBRATION_BLIND=1); each page also has a switch."""
-    value = current_app.config.get("CALIBRATION_BLIND", os.environ.get("CASEBOOK_CALIBRATION_BLIND", "0"))
-    return str(value).lower() in ("1", "true", "yes", "on")
+    """Whether calibration hides the scorer's verdicts until the trainer has graded
+    (CASEBOOK_CALIBRATION_BLIND); each report page also has a switch."""
+    return bool(current_app.config.get("CALIBRATION_BLIND", False))
 
 
 def closed_kinds(session) -> set[str]:
