@@ -6,12 +6,13 @@ import re
 
 from apiflask import APIBlueprint
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..scoring.rubric import KINDS
 from ..store.scenario_models import ScenarioAttempt
 from ..trust import calibration, disputes, validation_export
 from ..trust.errors import TrustError
+from .access import login_required, role_required
 from .extensions import db
 from .scenarios import humanize
 from .scenarios_common import project
@@ -20,11 +21,6 @@ from .trust_common import stats
 bp = APIBlueprint("trust", __name__, enable_openapi=False)
 
 STATUS_ZH = {"pass": "通过", "fail": "未通过", "na": "不适用"}
-
-
-def _trainer():
-    if not current_user.can("trainer"):
-        abort(403)
 
 
 def _int(value, what: str) -> int:
@@ -90,9 +86,8 @@ def index():
 
 
 @bp.post("/disputes/<int:dispute_id>/resolve")
-@login_required
+@role_required("trainer")
 def resolve(dispute_id):
-    _trainer()
     decision = request.form.get("decision")
     back = _back(url_for("trust.index"))
     if decision not in ("accept", "reject"):
@@ -117,9 +112,8 @@ def _fmt(value) -> str:
 
 
 @bp.post("/disputes/<int:dispute_id>/validation")
-@login_required
+@role_required("trainer")
 def to_validation(dispute_id):
-    _trainer()
     back = _back(url_for("trust.index", state="resolved"))
     try:
         with db().session() as session:
@@ -135,10 +129,9 @@ def to_validation(dispute_id):
 
 
 @bp.post("/scenarios/attempts/<int:attempt_id>/calibrate")
-@login_required
+@role_required("trainer")
 def calibrate(attempt_id):
     """Agree with all (with overrides and comments), or blind grades."""
-    _trainer()
     mode = request.form.get("mode", "")
     back = url_for("scenarios.report", attempt_id=attempt_id) + "#calibration"
     try:
@@ -168,9 +161,8 @@ def calibrate(attempt_id):
 
 
 @bp.get("/scenarios/calibration")
-@login_required
+@role_required("trainer")
 def calibration_page():
-    _trainer()
     with db().session() as session:
         data = stats(session)
         queue = calibration.queue(session, current_user.id)

@@ -13,7 +13,8 @@ from ..trust import calibration, disputes, validation_export
 from ..trust.errors import TrustError
 from .extensions import db
 from .scenarios_common import project
-from .training_common import me, require
+from .access import role_required
+from .training_common import me
 from .trust_common import attempt_view, stats
 
 bp = APIBlueprint("trust_api", __name__, url_prefix="/api", tag="Disputes and calibration")
@@ -206,12 +207,13 @@ def list_disputes(query_data):
 
 
 @bp.post("/disputes/<int:dispute_id>/resolve")
+@role_required("trainer")
 @bp.input(ResolveIn)
 @bp.output(DisputeOut)
 @bp.doc(responses=[400, 401, 403, 404, 409])
 def resolve_dispute(dispute_id, json_data):
     """A trainer accepts (the criterion passes, the score is recomputed) or rejects with a reason."""
-    uid, _ = require("trainer")
+    uid = current_user.id
     try:
         with db().session() as session:
             d = disputes.resolve(session, dispute_id, uid, json_data["decision"] == "accept", json_data["reason"])
@@ -221,11 +223,11 @@ def resolve_dispute(dispute_id, json_data):
 
 
 @bp.post("/disputes/<int:dispute_id>/validation")
+@role_required("trainer")
 @bp.output(ValidationOut, status_code=201)
 @bp.doc(responses=[400, 401, 403, 404, 409])
 def add_to_validation(dispute_id):
     """Add a resolved scenario dispute to the scorer's validation set (cases/validation/CASE-NNN.disputes.yml)."""
-    require("trainer")
     try:
         with db().session() as session:
             return validation_export.add(session, current_app.config["CASEBOOK_ROOT"], dispute_id)
@@ -236,12 +238,13 @@ def add_to_validation(dispute_id):
 
 
 @bp.post("/scenario-attempts/<int:attempt_id>/calibration")
+@role_required("trainer")
 @bp.input(CalibrationIn)
 @bp.output(StoredOut)
 @bp.doc(responses=[400, 401, 403, 404, 409])
 def calibrate(attempt_id, json_data):
     """A trainer grades an attempt: agree with all (with commented overrides), or blind."""
-    uid, _ = require("trainer")
+    uid = current_user.id
     overrides = {g["criterion"]: (g["status"], g["comment"]) for g in json_data["grades"]}
     try:
         with db().session() as session:
@@ -253,11 +256,11 @@ def calibrate(attempt_id, json_data):
 
 
 @bp.get("/scenarios/agreement")
+@role_required("trainer")
 @bp.output(AgreementOut)
 @bp.doc(responses=[401, 403])
 def agreement():
     """Per criterion kind: Cohen's kappa trainer vs scorer and trainer vs trainer, and each gate's state."""
-    require("trainer")
     with db().session() as session:
         return stats(session)
 
