@@ -28,7 +28,7 @@ class Dispute(Base):
     question_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
     case_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
     criterion: Mapped[int] = mapped_column(Integer)      # report criterion index, or key point index
-    kind: Mapped[str] = mapped_column(String(32))        # criterion kind (short answers: short_answer)
+    kind: Mapped[str] = mapped_column(String(32))        # criterion kind (quiz: the question type)
     label: Mapped[str] = mapped_column(Text)             # the criterion as the agent saw it
     step: Mapped[str | None] = mapped_column(String(64), nullable=True)
     auto_status: Mapped[str] = mapped_column(String(8))  # what the scorer said

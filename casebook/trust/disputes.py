@@ -93,7 +93,7 @@ def open_scenario(session, attempt: ScenarioAttempt, user_id: int, criterion: in
 
 # ------------------------------------------------------------------ short answers
 
-def _short_answer_item(session, project, attempt_id: int, question_id: str) -> tuple[Attempt, AttemptItem, dict]:
+def _point_item(session, project, attempt_id: int, question_id: str) -> tuple[Attempt, AttemptItem, object]:
     attempt = session.get(Attempt, attempt_id)
     if attempt is None:
         raise TrustError("没有这次测验", 404)
@@ -102,18 +102,20 @@ def _short_answer_item(session, project, attempt_id: int, question_id: str) -> t
     located = project.questions.get(question_id)
     if item is None or located is None:
         raise TrustError("这次测验没有这道题", 404)
-    if located.obj.type != "short_answer":
-        raise TrustError("只有简答题可以按要点申诉")
-    return attempt, item, (item.grade or {}).get("detail") or {}
+    return attempt, item, located.obj
 
 
 def open_quiz(session, project, attempt_id: int, user_id: int, question_id: str, point: int, comment: str) -> Dispute:
-    attempt, item, detail = _short_answer_item(session, project, attempt_id, question_id)
+    """Contest a key point a question graded by key points (the short answer) judged not covered: the
+    question type says so by its grade carrying `matches` (casebook/content/question_types/)."""
+    attempt, item, question = _point_item(session, project, attempt_id, question_id)
     if attempt.user_id != user_id:
         raise TrustError("只能对自己的测验提出申诉", 403)
     if attempt.submitted_at is None:
         raise TrustError("交卷后才能申诉", 409)
-    matches = detail.get("matches") or []
+    matches = ((item.grade or {}).get("detail") or {}).get("matches")
+    if not isinstance(matches, list):
+        raise TrustError("只有按要点评分的题目（简答题）可以按要点申诉")
     if not isinstance(point, int) or not 0 <= point < len(matches):
         raise TrustError("没有这个要点", 404)
     comment = _text(comment, "申诉理由")
@@ -121,7 +123,7 @@ def open_quiz(session, project, attempt_id: int, user_id: int, question_id: str,
     if matches[point].get("matched"):
         raise TrustError("只能对判为未覆盖的要点提出申诉")
     return _add(session, Dispute(user_id=user_id, source="quiz", quiz_attempt_id=attempt_id, question_id=question_id,
-                                 criterion=point, kind="short_answer", label=matches[point].get("point", ""),
+                                 criterion=point, kind=question.type, label=matches[point].get("point", ""),
                                  auto_status=FAIL, comment=comment, state="open",
                                  open_key=_key("quiz", attempt_id, question_id, point), created_at=utcnow()))
 

@@ -14,6 +14,7 @@ from ..trust import calibration, disputes, validation_export
 from ..trust.errors import TrustError
 from .access import login_required, role_required
 from .extensions import db
+from .labels import type_label
 from .scenarios import humanize
 from .scenarios_common import project
 from .trust_common import stats
@@ -81,7 +82,7 @@ def index():
         rows = disputes.listing(session, state, None if trainer else current_user.id)
     for r in rows:
         r["label_zh"] = re.sub(r"^执行\s*", "", humanize(r["label"]))
-        r["kind_zh"] = KINDS.get(r["kind"], "简答题要点" if r["kind"] == "short_answer" else "其他")
+        r["kind_zh"] = KINDS.get(r["kind"], "其他") if r["source"] == "scenario" else type_label(r["kind"]) + "要点"
     return render_template("trust/disputes.html", rows=rows, trainer=trainer, state=state, status_zh=STATUS_ZH)
 
 

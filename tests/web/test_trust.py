@@ -159,7 +159,7 @@ def test_short_answer_dispute_updates_the_record(tapp):
     agent.post(f"/training/attempts/{attempt['id']}/disputes",
                data={"question_id": "AAA-Q06", "point": missed, "comment": "我私聊提醒过"})
     bad = agent.post(f"/api/attempts/{attempt['id']}/disputes", json={"question_id": "AAA-Q01", "point": 0, "comment": "x"})
-    assert bad.status_code == 400 and bad.get_json()["message"] == "只有简答题可以按要点申诉"
+    assert bad.status_code == 400 and bad.get_json()["message"] == "只有按要点评分的题目（简答题）可以按要点申诉"
     did = coach.get("/api/disputes").get_json()["disputes"][0]["id"]
     out = coach.post(f"/api/disputes/{did}/resolve", json={"decision": "accept", "reason": "意思到了"}).get_json()
     assert out["score_after"] > out["score_before"] == done["score"]
