@@ -261,18 +261,6 @@ TUNING_SPACE: dict[str, tuple] = {
 }
 
 
-def fusion_grid() -> list[Fusion]:
-    """Fusion candidates over method, alpha, latin alpha and question weight (a full grid)."""
-    grid = []
-    for method, k in (("rrf", 10), ("rrf", 30), ("rrf", 60), ("weighted", 60)):
-        for alpha in (0.4, 0.5, 0.6, 0.7):
-            for alpha_latin in (None, 0.8, 0.9, 1.0):
-                for question_weight in (1.0, 0.8, 0.6, 0.5, 0.4):
-                    grid.append(DEFAULT.with_(method=method, rrf_k=k, alpha=alpha, alpha_latin=alpha_latin,
-                                              question_weight=question_weight))
-    return grid
-
-
 def format_table(headers: Sequence[str], rows: Sequence[Sequence]) -> str:
     cells = [[str(c) for c in headers]] + [[str(c) for c in row] for row in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
