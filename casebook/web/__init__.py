@@ -32,7 +32,21 @@ def _env_int(name: str, default: int) -> int:
     return number
 
 
+class ConfigError(SystemExit):
+    """A setting is missing or wrong: the server refuses to start, with the reason."""
+
+
+def _is_shared(config) -> bool:
+    """Several processes or servers share this store: PostgreSQL with several workers
+    (CASEBOOK_WORKERS, set by `casebook serve --workers N`) or a shared Redis."""
+    url = config.get("DATABASE_URL") or ""
+    if not url.startswith("postgresql"):
+        return False
+    return int(config.get("CASEBOOK_WORKERS") or 1) > 1 or bool(config.get("CASEBOOK_REDIS_URL"))
+
+
 def _secret_key(instance: Path) -> str:
+    """The session-signing key of a single server: generated once per instance folder."""
     path = instance / "secret_key"
     if path.is_file():
         return path.read_text().strip()
@@ -69,12 +83,30 @@ def create_app(root: str | Path | None = None, config: dict | None = None) -> AP
         SESSION_ABSOLUTE_MINUTES=_env_int("CASEBOOK_SESSION_MAX_HOURS", 12) * 60,
         # shared by every process when Redis is configured (several servers behind one address)
         RATELIMIT_STORAGE_URI=os.environ.get("CASEBOOK_REDIS_URL") or "memory://",
+        RATELIMIT_KEY_PREFIX="casebook",                  # one Redis may serve other applications too
+        # Redis unreachable: count in this process's memory meanwhile rather than answer 500
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
         JSON_AS_ASCII=False,
         CASEBOOK_TIMEZONE=os.environ.get("CASEBOOK_TIMEZONE"),
+        CASEBOOK_REDIS_URL=os.environ.get("CASEBOOK_REDIS_URL") or None,
+        CASEBOOK_WORKERS=_env_int("CASEBOOK_WORKERS", 1),
+        # how often a process checks the search index generation when PostgreSQL cannot notify it
+        SEARCH_POLL_SECONDS=float(os.environ.get("CASEBOOK_SEARCH_POLL_SECONDS", "") or 1.0),
     )
+    secret = os.environ.get("CASEBOOK_SECRET_KEY", "").strip()
+    if secret:
+        if len(secret) < 16:
+            raise ConfigError("CASEBOOK_SECRET_KEY is too short: use at least 16 characters "
+                              "(`python -c 'import secrets; print(secrets.token_hex(32))'`)")
+        app.config["SECRET_KEY"] = secret
     if config:
         app.config.update(config)
     if not app.config.get("SECRET_KEY"):
+        if _is_shared(app.config):
+            raise ConfigError(
+                "CASEBOOK_SECRET_KEY is not set: with several workers or servers on PostgreSQL every "
+                "process must sign sessions with the same key (generate one with "
+                "`python -c 'import secrets; print(secrets.token_hex(32))'` and set it on every server)")
         app.config["SECRET_KEY"] = _secret_key(instance)
     from . import inputs
     inputs.init_app(app)          # before the blueprints: their <int:...> routes use the bounded converter
