@@ -37,6 +37,11 @@ class Database:
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._on_dispose: list = []
+
+    def on_dispose(self, callback) -> None:
+        """Call callback() when this handle is disposed (e.g. stop a thread that reads through it)."""
+        self._on_dispose.append(callback)
 
     @property
     def dialect(self) -> str:
@@ -68,4 +73,7 @@ class Database:
             session.close()
 
     def dispose(self) -> None:
+        callbacks, self._on_dispose = self._on_dispose, []
+        for callback in callbacks:
+            callback()
         self.engine.dispose()
