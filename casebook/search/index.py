@@ -52,13 +52,10 @@ def search_home(root: Path) -> Path:
 
 
 def cache_path(root: Path) -> Path:
-    """The embedding cache (keyed by embedder and content hash, so checkouts share it safely):
+    """The embedding cache file (keyed by embedder and content hash, so checkouts share it safely):
     $CASEBOOK_EMBEDDING_CACHE, else search-embeddings.sqlite in $CASEBOOK_CACHE_DIR or ~/.cache/casebook."""
-    shared = os.environ.get("CASEBOOK_EMBEDDING_CACHE")
-    if shared:
-        return Path(shared)
-    base = os.environ.get("CASEBOOK_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "casebook")
-    return Path(base) / "search-embeddings.sqlite"
+    from .embcache import default_cache_file
+    return default_cache_file()
 
 
 @dataclass

@@ -90,6 +90,8 @@ def create_app(root: str | Path | None = None, config: dict | None = None) -> AP
         CASEBOOK_TIMEZONE=os.environ.get("CASEBOOK_TIMEZONE"),
         CASEBOOK_REDIS_URL=os.environ.get("CASEBOOK_REDIS_URL") or None,
         CASEBOOK_WORKERS=_env_int("CASEBOOK_WORKERS", 1),
+        # reverse proxies (nginx) in front whose X-Forwarded-For/-Proto are trusted: 0 = none
+        CASEBOOK_PROXIES=int(os.environ.get("CASEBOOK_PROXIES", "").strip() or 0),
         # how often a process checks the search index generation when PostgreSQL cannot notify it
         SEARCH_POLL_SECONDS=float(os.environ.get("CASEBOOK_SEARCH_POLL_SECONDS", "") or 1.0),
     )
@@ -108,6 +110,11 @@ def create_app(root: str | Path | None = None, config: dict | None = None) -> AP
                 "process must sign sessions with the same key (generate one with "
                 "`python -c 'import secrets; print(secrets.token_hex(32))'` and set it on every server)")
         app.config["SECRET_KEY"] = _secret_key(instance)
+    if app.config["CASEBOOK_PROXIES"] > 0:
+        # behind a load balancer the client's address (rate limits) is in X-Forwarded-For
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        proxies = app.config["CASEBOOK_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     from . import inputs
     inputs.init_app(app)          # before the blueprints: their <int:...> routes use the bounded converter
     extensions.init_app(app)
