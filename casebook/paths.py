@@ -6,9 +6,8 @@ from pathlib import Path
 
 
 def content_root(root: str | os.PathLike | None = None) -> Path:
-    """The content root: --root, else $CASEBOOK_ROOT, else the current directory."""
-    value = root or os.environ.get("CASEBOOK_ROOT") or os.getcwd()
-    return Path(value).resolve()
+    """The content root: `root` (--root, else CASEBOOK_ROOT from the settings), else the current directory."""
+    return Path(root or os.getcwd()).resolve()
 
 
 def site_dir(root: Path) -> Path:

@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 from .content import Project
 
-# Counters contributed by other parts of the package: name -> f(root) -> int
-EXTRA_COUNTS: dict = {}
 
-
-def compute(project: Project) -> dict:
+def compute(project: Project, resolutions: int = 0) -> dict:
+    """The counts of a project; `resolutions` is the number of imported resolutions (the caller
+    counts them in the store: `casebook stats` does)."""
     scenarios = project.scenarios
     stats = {
         "rules": len(project.rules),
@@ -18,7 +16,7 @@ def compute(project: Project) -> dict:
         "cases": len(project.cases),
         "questions": len(project.questions),
         "scenarios": len(scenarios),
-        "resolutions": 0,
+        "resolutions": resolutions,
         "rules_per_chapter": {c.code: len(c.rules) for c in project.chapters},
         "chapter_titles": {c.code: c.title for c in project.chapters},
         "cases_per_chapter": dict(Counter(c.obj.chapter for c in project.cases.values())),
@@ -28,11 +26,6 @@ def compute(project: Project) -> dict:
         "scenario_steps": sum(len(c.obj.scenario.steps) for c in scenarios.values()),
         "golden_transcripts": sum(len(c.obj.scenario.golden) for c in scenarios.values()),
     }
-    for name, counter in EXTRA_COUNTS.items():
-        try:
-            stats[name] = counter(Path(project.root))
-        except Exception:  # noqa: BLE001 - a missing store counts as empty
-            stats[name] = 0
     return stats
 
 

@@ -48,6 +48,14 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
+@pytest.fixture(scope="session")
+def embedding_cache() -> Path:
+    """The search embedding cache index builds use: the settings' (tests/search points
+    CASEBOOK_EMBEDDING_CACHE at one file for its session)."""
+    from casebook.settings import load_settings
+    return load_settings().search_cache_file
+
+
 @pytest.fixture
 def app(mini, tmp_path):
     from casebook.web import create_app

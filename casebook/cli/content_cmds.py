@@ -10,7 +10,7 @@ from ..content import load_project
 from ..lint import format_report, run_lint
 from ..scaffold import ScaffoldError, new_case, new_rule
 from ..stats import compute, format_table
-from .options import root_option
+from .options import open_store, root_option, settings
 
 
 def register(cli: click.Group) -> None:
@@ -38,13 +38,27 @@ def lint(root, as_json):
 def stats(root, as_json):
     """Count rules per chapter, cases, questions by type, scenarios and resolutions."""
     project = load_project(root)
-    data = compute(project)
+    data = compute(project, resolutions=count_resolutions(root))
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         click.echo(format_table(data))
     if project.problems.errors:
         click.echo(f"note: the content has {len(project.problems.errors)} lint error(s); run `casebook lint`", err=True)
+
+
+def count_resolutions(root) -> int:
+    """Imported resolutions of a content root (0 when it has no store yet: none is created)."""
+    from ..paths import instance_dir
+    from ..search.resolutions import count
+    from ..store import store_exists
+    if not store_exists(settings().database_url, instance_dir(root)):
+        return 0
+    database = open_store(root)
+    try:
+        return count(database)
+    finally:
+        database.dispose()
 
 
 @click.group()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .options import root_option
+from .options import open_store, root_option, settings
 
 
 def register(cli: click.Group) -> None:
@@ -19,27 +19,13 @@ def register(cli: click.Group) -> None:
         existing.add_command(bench_search, "search")
     else:
         cli.add_command(bench)
-    _register_count()
 
 
-def _register_count() -> None:
-    from ..stats import EXTRA_COUNTS
-    EXTRA_COUNTS.setdefault("resolutions", count_resolutions)
-
-
-def count_resolutions(root: Path) -> int:
-    """Imported resolutions of a content root (0 when it has no database yet)."""
-    import os
-    from ..paths import instance_dir
-    if not os.environ.get("DATABASE_URL") and not (instance_dir(Path(root)) / "casebook.db").is_file():
-        return 0
-    from ..search.db import open_database
-    from ..search.resolutions import count
-    database = open_database(root)
-    try:
-        return count(database)
-    finally:
-        database.dispose()
+def build_search_index(root, database, embedder: str | None = None, **options):
+    """Build the index with the settings' embedder (or `embedder`) and embedding cache."""
+    from ..search.index import build_index
+    return build_index(root, database, embedder_spec=embedder or settings().embedder,
+                       cache_file=settings().search_cache_file, **options)
 
 
 class QueryGroup(click.Group):
@@ -52,19 +38,18 @@ class QueryGroup(click.Group):
 
 
 def _database(root):
-    from ..search.db import open_database
-    return open_database(root)
+    return open_store(root)
 
 
 def _searcher(root, database, quiet: bool = False):
     from ..search.engine import QueryError, Searcher
-    from ..search.index import IndexMissing, build_index
+    from ..search.index import IndexMissing
     try:
         return Searcher.for_root(root)
     except IndexMissing:
         if not quiet:
             click.echo("no search index yet: building it (casebook search index)", err=True)
-        build_index(root, database, show_progress=not quiet)
+        build_search_index(root, database, show_progress=not quiet)
         return Searcher.for_root(root)
     except QueryError as exc:
         raise click.ClickException(str(exc))
@@ -155,10 +140,9 @@ def _print_hits(result) -> None:
 def index_cmd(root, embedder, quiet):
     """Build or update the search index (only changed documents are embedded again)."""
     from ..search.embedders import EmbedderError
-    from ..search.index import build_index
     database = _database(root)
     try:
-        report = build_index(root, database, embedder_spec=embedder, show_progress=not quiet)
+        report = build_search_index(root, database, embedder=embedder, show_progress=not quiet)
     except EmbedderError as exc:
         raise click.ClickException(str(exc))
     click.echo(report.summary())
@@ -187,8 +171,7 @@ def eval_cmd(root, set_name, tune, as_json):
     searcher = _searcher(root, database, quiet=as_json)
     missing = sorted({r for q in queries for r in q.grades if r not in searcher.index.position})
     from ..search.embcache import EmbeddingCache
-    from ..search.index import cache_path
-    with EmbeddingCache(cache_path(root)) as cache:
+    with EmbeddingCache(settings().search_cache_file) as cache:
         evaluator = Evaluator(searcher, queries, cache)
     rows = evaluator.table(DEFAULT)
     breakdown = evaluator.breakdown(DEFAULT)
@@ -263,14 +246,13 @@ def import_cmd(root, file, no_index, as_json):
     Columns: id, date, channel, category, problem, resolution, agent, rules (optional).
     """
     from ..content import load_project
-    from ..search.index import build_index
     from ..search.redact import format_counts
     from ..search.resolutions import ImportFileError, import_file
     project = load_project(root)
     known = set(project.rules) or None
     database = _database(root)
     try:
-        report = import_file(database, file, known)
+        report = import_file(database, file, known, pseudonym_key=settings().pseudonym_key)
     except ImportFileError as exc:
         raise click.ClickException(str(exc))
     if as_json:
@@ -283,7 +265,7 @@ def import_cmd(root, file, no_index, as_json):
         click.echo(report.summary())
         click.echo(f"redacted (counts only): {format_counts(report.redacted)}")
     if not no_index and (report.inserted or report.updated):
-        summary = build_index(root, database, show_progress=not as_json, project=project).summary()
+        summary = build_search_index(root, database, show_progress=not as_json, project=project).summary()
         if not as_json:
             click.echo(summary)
     if report.bad and not report.loaded:
@@ -318,11 +300,13 @@ def bench_search(root, csv_path, sizes, build_docs, n_queries, no_build, dense_o
     except ValueError:
         raise click.UsageError("--sizes: comma-separated numbers or 'all'")
     if dense_only:
-        rows = benchmod.dense_threshold(root, csv_path, [s for s in size_list if s] or [1000, 10000, 30000, 62774])
+        rows = benchmod.dense_threshold(root, csv_path, [s for s in size_list if s] or [1000, 10000, 30000, 62774],
+                                        embedder_spec=settings().embedder, cache_file=settings().search_cache_file)
         click.echo(json.dumps(rows, indent=1) if as_json else benchmod.format_dense(rows))
         return
     results = benchmod.run(root, csv_path, size_list, build_docs=None if no_build else build_docs,
-                           n_queries=n_queries, log=lambda m: click.echo(m, err=True))
+                           n_queries=n_queries, log=lambda m: click.echo(m, err=True),
+                           embedder_spec=settings().embedder, cache_file=settings().search_cache_file)
     click.echo(json.dumps(results, ensure_ascii=False, indent=1) if as_json else benchmod.format_results(results))
 
 

@@ -3,20 +3,11 @@ from __future__ import annotations
 
 import click
 
-from .options import root_option
+from .options import open_store, root_option
 
 
 def register(cli: click.Group) -> None:
     cli.add_command(users)
-
-
-def _db(root):
-    import os
-    from ..paths import instance_dir
-    from ..store import Database, default_url
-    database = Database(os.environ.get("DATABASE_URL") or default_url(instance_dir(root)))
-    database.migrate()
-    return database
 
 
 @click.group()
@@ -34,7 +25,7 @@ def add(root, username, role, display_name, password):
     """Create an account."""
     from ..accounts import AccountError, add_user
     try:
-        add_user(_db(root), username, password, role=role, display_name=display_name)
+        add_user(open_store(root), username, password, role=role, display_name=display_name)
     except AccountError as exc:
         raise click.ClickException(str(exc))
     click.echo(f"created {role} '{username}'")
@@ -45,7 +36,7 @@ def add(root, username, role, display_name, password):
 def list_cmd(root):
     """List accounts."""
     from ..accounts import list_users
-    for user in list_users(_db(root)):
+    for user in list_users(open_store(root)):
         state = "" if user.active else " (disabled)"
         click.echo(f"{user.username:<20} {user.role:<8} {user.display_name}{state}")
 
@@ -58,7 +49,7 @@ def passwd(root, username, password):
     """Set an account's password."""
     from ..accounts import AccountError, set_password
     try:
-        set_password(_db(root), username, password)
+        set_password(open_store(root), username, password)
     except AccountError as exc:
         raise click.ClickException(str(exc))
     click.echo(f"password changed for '{username}'")

@@ -28,28 +28,41 @@ INSULT = re.compile(r"傻[逼Bb叉]|煞笔|蠢货|白痴|脑残|废物|去死|�
                     r"弄死|收拾你|人肉你|曝光你|走着瞧|等着瞧|让你好看|报复你|\b(?:idiot|stupid|shut up|get lost)\b", re.I)
 AUTHORISED = re.compile(r"售后组.{0,12}(?:确认|核实|审核|核定|评估|为准)|(?:确认|核实|审核|核定).{0,10}(?:售后组|主管)|"
                         r"以.{0,8}为准|按(?:照)?.{0,8}(?:政策|规定|规则)|approv|confirm", re.I)
-PAYMENT = re.compile(r"转账|打款|汇款|付款|支付|扫码付|扫.{0,5}码|二维码|先付|押金|保证金|手续费|解冻费|激活费|\bpay\b|transfer|deposit", re.I)
+PAYMENT = re.compile(r"转账|打款|汇款|付款|支付|扫码付|扫.{0,8}码|二维码|先付|先垫|押金|保证金|手续费|解冻费|激活费|"
+                     r"转(?:给|到|过去|过来|一下)|(?<![寄到])付(?:钱|费|清|一下)|交(?:钱|费|款)|\bpay\b|transfer|deposit", re.I)
 CODE = re.compile(r"验证码|动态码|校验码|短信码|密码|verification code|password|\bcode\b", re.I)
+#: A payment or code word that names a record or a warning sign, not an act: 付款记录, 转账截图.
+RECORD = re.compile(r"(?:转账|付款|支付|汇款|交易)(?:记录|凭证|截图|账单|信息|页面|流水)|(?:记录|截图|凭证)", re.I)
 REQUEST = re.compile(r"请(?!出|离|假)|麻烦|先(?:付|转|交|打|垫|扫)|发[给我来过]|都发|告诉我|提供|报一下|报给|发一下|给我|需要[您你]|"
-                     r"把.{0,12}(?:发|给|报|转)|按.{0,6}(?:说的|要求).{0,4}(?:做|办|付|转|交|扫)|就行|\bplease\b|send (?:me|us)",
-                     re.I)
-#: After the object, only a hand-over asks for it ("验证码发给我", "转账就行"); a later 请 is another request.
-HANDOVER = re.compile(r"发给我|发我|给我|告诉我|报给我|转给我|交给我|就行|就可以了|to me|with me", re.I)
+                     r"把.{0,12}(?:发|给|报|转)|按.{0,6}(?:说的|要求).{0,4}(?:做|办|付|转|交|扫)|就行|[您你].{0,4}(?:就|先|直接)|"
+                     r"\bplease\b|send (?:me|us)", re.I)
+#: After the object, a hand-over asks for it — to the agent or to anyone else ("验证码发给我", "先发过去",
+#: "转给他就行"); a later 请 is another request.
+HANDOVER = re.compile(r"发给|发我|发过去|发他|给我|给他|给她|给对方|告诉(?:我|他|她|对方)|报给|转给|交给|就行|就可以了|"
+                      r"to me|with me|to (?:him|her|them)", re.I)
 PAST = re.compile(r"(?:已经?|刚才|之前|已)\s*$")
 
 # An unauthorised commitment: the agent, as the one who decides, gives money, a refund, a free
 # repair or replacement, points or vouchers — with no deferral to the team that authorises it.
 MONEY_OBJECT = re.compile(r"退款|退钱|退给|退您|全额|赔|补偿|补给|补您|补差价|差价|补[一二两三四五六七八九十百\d]|免费|换新|换台新|换一台|新机|"
-                          r"新的|红包|券|积分|运费我们出|refund|compensat|free|replace|new one|voucher|credit", re.I)
+                          r"新的|红包|券|积分|运费|\d+\s*(?:块|元)|[一二两三四五六七八九十百千]+\s*(?:块|元)|"
+                          r"refund|compensat|free|replace|new one|voucher|credit", re.I)
 COMMIT = re.compile(r"(?:我|我这边|我们这边|我来|由我).{0,6}?(?:做主|拍板|说了算|直接|自己掏|个人)|"
                     r"(?:我|我这边|我们这边|由我).{0,8}?(?:补给|补您|给您补|给你补|补回|送您|送你|赔您|赔给|给您换|给您赔|给每|每人|给大家(?:补|送|发))|"
-                    r"直接(?:给|退|换|补|赔|送)|我保证|保证给|一律(?:补|退|赔|送)|每人(?:补|送|发|赔)|"
+                    r"(?:我|由我|我来|我个人|我自己)(?:来)?.{0,3}?(?:兜|承担|掏|垫|转您|转你|转给您|转给你|返您|返你)|"
+                    r"(?:直接|马上|立刻|现在就)(?:给|退|换|补|赔|送|返|转)|我保证|保证给|一律(?:补|退|赔|送)|每人(?:补|送|发|赔)|"
                     r"I'?ll (?:personally )?(?:refund|give|replace|send|pay|cover)|I will (?:refund|give|replace|pay|cover)|"
                     r"on me|my own pocket|guarantee", re.I)
 DEFERRAL = re.compile(r"售后组|审核|核定|核实后|确认后|评估|以.{0,8}为准|按(?:照)?.{0,8}(?:政策|规定|规则|流程)|申请|提交|"
                       r"没有权限|无权|不能(?:承诺|保证)|approv|once confirmed|subject to|eligible", re.I)
-# Internal or personnel facts about staff: discipline, pay, HR process, internal prices or plans.
-INTERNAL = re.compile(r"处分|记过|记大过|扣(?:了)?(?:绩效|工资|奖金|钱)|辞退|开除|劝退|通报批评|降级|罚款|试用期|人事.{0,6}流程|"
+#: Waiving the deferral is the opposite of deferring: "不用等售后组" bypasses the team that authorises.
+BYPASS = re.compile(r"(?:不用|不必|无需|不需要|用不着|不)(?:再)?(?:等|经过|走|找)\s*$|(?:绕过|跳过|绕开)\s*$")
+# Internal or personnel facts about staff: discipline, pay, HR process, internal prices or plans —
+# a pay word and a sanction verb near each other in either order (扣了这个月的绩效, 工资提成都扣了).
+PAY_WORD = r"(?:绩效|工资|奖金|提成|薪水|薪资|底薪|工钱)"
+SANCTION_VERB = r"(?:扣|罚|停发|取消|降)"
+INTERNAL = re.compile(r"处分|记过|记大过|" + SANCTION_VERB + r".{0,8}?" + PAY_WORD + "|" + PAY_WORD + r".{0,8}?" + SANCTION_VERB + "|"
+                      r"扣(?:了)?钱|辞退|开除|劝退|通报批评|降级|罚款|试用期|人事.{0,6}流程|约谈|谈过话|找.{0,2}谈话|"
                       r"考核不合格|进货价|成本价|内部价|利润率|裁员|\bfired\b|salary|bonus|disciplin", re.I)
 STAFF_PRIVACY_OK = re.compile(r"不(?:在群里)?公开|不便透露|按(?:公司)?制度|内部处理|不在群", re.I)
 
@@ -68,19 +81,44 @@ class Critical:
     how: str        # "pattern" or "meaning (相似度 0.93，最接近的示例：…)"
 
 
-def _warned(sentence: str) -> bool:
-    """A warning such as 不要转账 / 官方不会索要验证码, not a request."""
-    return text.negated(sentence)
+def _warned(clause: str) -> bool:
+    """A warning such as 不要转账 / 官方不会索要验证码, not a request (judged per clause: 先别拉黑他，
+    他要验证码您就发过去 is a request after a negated clause)."""
+    return text.negated(clause)
 
 
-def _request_for(sentence: str, pattern: re.Pattern) -> bool:
-    """A request to pay or to hand over a code: the request and the object near each other, not a warning."""
-    for m in pattern.finditer(sentence):
-        if PAST.search(sentence[:m.start()]):
+def _request_for(clause: str, pattern: re.Pattern) -> bool:
+    """A request to pay or to hand over a code: the request and the object near each other, not a
+    warning, not a record of a payment (付款记录保存好)."""
+    clause = RECORD.sub("", clause)
+    for m in pattern.finditer(clause):
+        if PAST.search(clause[:m.start()]):
             continue
-        if REQUEST.search(sentence[max(0, m.start() - 14):m.start()]) or HANDOVER.search(sentence[m.end():m.end() + 10]):
+        if REQUEST.search(clause[max(0, m.start() - 14):m.start()]) or HANDOVER.search(clause[m.end():m.end() + 12]):
             return True
     return False
+
+
+def _deferred(sentence: str) -> bool:
+    """The sentence defers to the team that authorises (售后组确认后…), and does not waive it (不用等售后组)."""
+    return any(not BYPASS.search(sentence[:m.start()]) for m in DEFERRAL.finditer(sentence))
+
+
+CONTRAST = re.compile(r"不过|但是|但|可是|然而|只是|however|but", re.I)
+
+
+def _around(sentence: str, at: int) -> str:
+    """The scope a deferral must be in to govern the commitment at `at`: from the sentence start (or
+    the last contrast before it: 以399元为准，不过……差价我来兜着 is not deferred) to the end of the
+    clause after it."""
+    start = max((m.end() for m in CONTRAST.finditer(sentence, 0, at)), default=0)
+    ends = [m.end() for m in re.finditer(r"[，,；;]", sentence) if m.end() > at]
+    end = ends[1] if len(ends) > 1 else len(sentence)
+    return sentence[start:end]
+
+
+def _agent_clauses(sentence: str) -> list[str]:
+    return text.clauses(sentence) or [sentence]
 
 
 def by_pattern(reply: str, public: bool, labels: dict[str, str]) -> list[Critical]:
@@ -97,18 +135,17 @@ def by_pattern(reply: str, public: bool, labels: dict[str, str]) -> list[Critica
         found.append(Critical("conduct", labels.get("conduct", "辱骂或威胁成员"), m.group(0), "规则匹配"))
     sentences = text.sentences(reply)
     for sentence in sentences:
-        if _warned(sentence):
-            continue
-        if _request_for(sentence, CODE):
+        clauses = [c for c in _agent_clauses(sentence) if not _warned(c)]
+        if any(_request_for(c, CODE) for c in clauses):
             found.append(Critical("fraud", "向成员索要验证码或密码", sentence, "规则匹配"))
             break
-        if _request_for(sentence, PAYMENT):
+        if any(_request_for(c, PAYMENT) for c in clauses):
             found.append(Critical("fraud", labels.get("fraud", "要求成员付款、扫码或转账"), sentence, "规则匹配"))
             break
     for sentence in sentences:
         commit = COMMIT.search(sentence)
-        if commit and MONEY_OBJECT.search(sentence) and not DEFERRAL.search(sentence) \
-                and not text.negated(commit.group(0) + sentence[commit.end():][:6]):
+        if commit and MONEY_OBJECT.search(sentence) and not _deferred(_around(sentence, commit.start())) \
+                and not text.negated(commit.group(0) + re.split(r"[，,；;]", sentence[commit.end():])[0][:6]):
             found.append(Critical("compensation", labels.get("compensation", "承诺了超出权限的补偿"), sentence, "规则匹配"))
             break
     for sentence in sentences:
@@ -159,7 +196,7 @@ class MeaningDetector:
                 continue
             if kind == "compensation" and AUTHORISED.search(reply):
                 continue
-            if kind == "fraud" and _warned(sentence):  # 不要转账 is a warning; 不用等审核 is still a commitment
+            if kind == "fraud" and all(_warned(c) for c in _agent_clauses(sentence)):  # 不要转账 is a warning; 不用等审核 is still a commitment
                 continue
             if any(f.kind == kind for f in found):
                 continue

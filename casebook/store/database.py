@@ -77,3 +77,17 @@ class Database:
         for callback in callbacks:
             callback()
         self.engine.dispose()
+
+
+def open_database(url: str | None, instance: Path, migrate: bool = True) -> Database:
+    """The one way to open the store: `url` (DATABASE_URL), else instance/casebook.db (SQLite, WAL);
+    migrated to the newest schema unless migrate=False."""
+    database = Database(url or default_url(instance))
+    if migrate:
+        database.migrate()
+    return database
+
+
+def store_exists(url: str | None, instance: Path) -> bool:
+    """Whether there is a store to read (a configured URL, or the default SQLite file)."""
+    return bool(url) or (instance / "casebook.db").is_file()

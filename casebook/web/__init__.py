@@ -8,28 +8,16 @@ from pathlib import Path
 from apiflask import APIFlask
 
 from ..paths import content_root, instance_dir, site_dir
+from ..settings import Settings, load_settings
 from . import extensions
 
-# Blueprint modules; each exposes `bp` (later areas append themselves here).
+# Blueprint modules; each exposes `bp`, registered by create_app in this order.
 BLUEPRINTS = ["casebook.web.home", "casebook.web.auth", "casebook.web.docs"]
 BLUEPRINTS += ["casebook.web.training", "casebook.web.training_api"]
 BLUEPRINTS += ["casebook.web.scenarios", "casebook.web.scenarios_api"]
 BLUEPRINTS += ["casebook.web.admin", "casebook.web.admin_api"]
 BLUEPRINTS += ["casebook.web.search"]
 BLUEPRINTS += ["casebook.web.account", "casebook.web.account_api"]
-
-
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise SystemExit(f"{name} must be a whole number, not {value!r}") from None
-    if number <= 0:
-        raise SystemExit(f"{name} must be positive, not {value!r}")
-    return number
 
 
 class ConfigError(SystemExit):
@@ -57,52 +45,56 @@ def _secret_key(instance: Path) -> str:
     return key
 
 
-def create_app(root: str | Path | None = None, config: dict | None = None) -> APIFlask:
-    root = content_root(root)
+def create_app(root: str | Path | None = None, config: dict | None = None,
+               settings: Settings | None = None) -> APIFlask:
+    """The app for a content root. `settings` default to the environment's (read once, here);
+    `config` overrides single Flask config keys (tests)."""
+    settings = settings or load_settings()
+    root = content_root(root or settings.root)
     instance = instance_dir(root)
     app = APIFlask(__name__, title="Casebook API", version="1", spec_path="/api/openapi.json",
                    docs_path=None, instance_path=str(instance))
     app.config.update(
         CASEBOOK_ROOT=str(root),
         SITE_DIR=str(site_dir(root)),
-        DATABASE_URL=os.environ.get("DATABASE_URL"),
+        DATABASE_URL=settings.database_url,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=os.environ.get("CASEBOOK_SECURE_COOKIES", "0") == "1",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
         REMEMBER_COOKIE_HTTPONLY=True,
         WTF_CSRF_TIME_LIMIT=None,
         LOGIN_RATE_LIMIT="10 per minute",                 # failed sign-ins per IP address
         LOGIN_ACCOUNT_RATE_LIMIT="5 per minute;20 per hour",   # failed sign-ins per account
-        SEARCH_RATE_LIMIT_ANON=os.environ.get("CASEBOOK_SEARCH_RATE_LIMIT_ANON", "20 per minute"),
-        SEARCH_RATE_LIMIT=os.environ.get("CASEBOOK_SEARCH_RATE_LIMIT", "120 per minute"),
-        SIMILAR_RATE_LIMIT=os.environ.get("CASEBOOK_SIMILAR_RATE_LIMIT", "30 per minute"),
+        SEARCH_RATE_LIMIT_ANON=settings.search_rate_limit_anon,
+        SEARCH_RATE_LIMIT=settings.search_rate_limit,
+        SIMILAR_RATE_LIMIT=settings.similar_rate_limit,
         ANON_MAX_QUERY_CHARS=200,
         RATELIMIT_HEADERS_ENABLED=True,                   # X-RateLimit-* and Retry-After
-        MAX_CONTENT_LENGTH=_env_int("CASEBOOK_MAX_BODY_KB", 1024) * 1024,
-        SESSION_IDLE_MINUTES=_env_int("CASEBOOK_SESSION_IDLE_MINUTES", 120),
-        SESSION_ABSOLUTE_MINUTES=_env_int("CASEBOOK_SESSION_MAX_HOURS", 12) * 60,
+        MAX_CONTENT_LENGTH=settings.max_body_kb * 1024,
+        SESSION_IDLE_MINUTES=settings.session_idle_minutes,
+        SESSION_ABSOLUTE_MINUTES=settings.session_max_hours * 60,
         # shared by every process when Redis is configured (several servers behind one address)
-        RATELIMIT_STORAGE_URI=os.environ.get("CASEBOOK_REDIS_URL") or "memory://",
+        RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
         RATELIMIT_KEY_PREFIX="casebook",                  # one Redis may serve other applications too
         # Redis unreachable: count in this process's memory meanwhile rather than answer 500
         RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
         JSON_AS_ASCII=False,
-        CASEBOOK_TIMEZONE=os.environ.get("CASEBOOK_TIMEZONE"),
-        CASEBOOK_REDIS_URL=os.environ.get("CASEBOOK_REDIS_URL") or None,
-        CASEBOOK_WORKERS=_env_int("CASEBOOK_WORKERS", 1),
+        CASEBOOK_TIMEZONE=settings.timezone,
+        SEARCH_EMBEDDER=settings.embedder,                     # for an index built on first use
+        SEARCH_CACHE_FILE=str(settings.search_cache_file),
+        PSEUDONYM_KEY=settings.pseudonym_key,
+        CASEBOOK_REDIS_URL=settings.redis_url,
+        CASEBOOK_WORKERS=settings.workers,
         # reverse proxies (nginx) in front whose X-Forwarded-For/-Proto are trusted: 0 = none
-        CASEBOOK_PROXIES=int(os.environ.get("CASEBOOK_PROXIES", "").strip() or 0),
+        CASEBOOK_PROXIES=settings.proxies,
         # how often a process checks the search index generation when PostgreSQL cannot notify it
-        SEARCH_POLL_SECONDS=float(os.environ.get("CASEBOOK_SEARCH_POLL_SECONDS", "") or 1.0),
+        SEARCH_POLL_SECONDS=settings.search_poll_seconds,
     )
-    secret = os.environ.get("CASEBOOK_SECRET_KEY", "").strip()
-    if secret:
-        if len(secret) < 16:
-            raise ConfigError("CASEBOOK_SECRET_KEY is too short: use at least 16 characters "
-                              "(`python -c 'import secrets; print(secrets.token_hex(32))'`)")
-        app.config["SECRET_KEY"] = secret
+    if settings.secret_key:
+        app.config["SECRET_KEY"] = settings.secret_key
     if config:
         app.config.update(config)
+    app.extensions["casebook.settings"] = settings
     if not app.config.get("SECRET_KEY"):
         if _is_shared(app.config):
             raise ConfigError(
@@ -124,6 +116,9 @@ def create_app(root: str | Path | None = None, config: dict | None = None) -> AP
     import importlib
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)
+    from . import home, scenarios, search, training
+    home.init_app(app, sections=[training.SECTION, scenarios.SECTION, search.SECTION],
+                  notices=[training.due_notice])
     from . import errors, headers
     errors.init_app(app)
     headers.init_app(app)

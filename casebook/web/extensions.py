@@ -18,7 +18,7 @@ import threading
 from flask import g
 
 from ..content import Project, load_project
-from ..store import Database, User, default_url
+from ..store import Database, User, open_database
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -75,10 +75,7 @@ def content() -> Project:
 
 
 def init_app(app) -> None:
-    url = app.config.get("DATABASE_URL") or default_url(Path(app.instance_path))
-    database = Database(url)
-    database.migrate()
-    app.extensions["casebook.db"] = database
+    app.extensions["casebook.db"] = open_database(app.config.get("DATABASE_URL"), Path(app.instance_path))
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = "请先登录。"

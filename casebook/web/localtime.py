@@ -5,7 +5,6 @@ The store keeps naive UTC datetimes; the API keeps ISO UTC strings ending in Z. 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
@@ -14,8 +13,8 @@ DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
 def configured_zone(name: str | None = None) -> ZoneInfo:
-    """The zone named by CASEBOOK_TIMEZONE; a clear error for an unknown name (checked at start-up)."""
-    name = name or os.environ.get("CASEBOOK_TIMEZONE") or DEFAULT_TIMEZONE
+    """The zone named by CASEBOOK_TIMEZONE (passed in); a clear error for an unknown name (checked at start-up)."""
+    name = name or DEFAULT_TIMEZONE
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

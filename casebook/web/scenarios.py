@@ -21,11 +21,11 @@ from ..scoring import practice
 from ..store.models import User
 from ..store.scenario_models import ScenarioAttempt, claim_step
 from .extensions import db
-from .home import SECTIONS
+from .home import Section
 from .scenarios_common import ALREADY_ANSWERED, case_or_404, choices, project, rule_link, scenario_cases, scorer
 
 bp = APIBlueprint("scenarios", __name__, enable_openapi=False)
-SECTIONS.append(("情景演练", "scenarios.index", "在模拟群聊中处理真实情境，按质检评分表打分，每一分都有规则依据。"))
+SECTION = Section("情景演练", "scenarios.index", "在模拟群聊中处理真实情境，按质检评分表打分，每一分都有规则依据。")
 
 MENTION = re.compile(r"@([^\s@，。！？、,.!?:：]+)")
 

@@ -18,10 +18,9 @@ def run(app, host: str, port: int, threads: int = 8) -> None:
     serve(app, host=host, port=port, threads=threads, ident="casebook")
 
 
-def run_workers(root, host: str, port: int, workers: int, threads: int = 8) -> None:
+def run_workers(root, host: str, port: int, workers: int, threads: int = 8, settings=None) -> None:
     """Serve with gunicorn: `workers` processes of `threads` threads each. The app is created once
     here first (migrations, configuration checks, first-run admin), then by every worker."""
-    import os
     import sys
     if not sys.platform.startswith("linux"):
         raise click.ClickException("--workers above 1 needs gunicorn, which runs on Linux; use --workers 1 (waitress)")
@@ -29,9 +28,10 @@ def run_workers(root, host: str, port: int, workers: int, threads: int = 8) -> N
         from gunicorn.app.base import BaseApplication
     except ImportError:
         raise click.ClickException("--workers above 1 needs gunicorn: pip install gunicorn")
-    os.environ["CASEBOOK_WORKERS"] = str(workers)     # every worker sees it (the shared-secret check)
+    from ..settings import load_settings
     from . import create_app
-    app = create_app(root=root)                        # fails here, once, on a configuration error
+    settings = (settings or load_settings()).model_copy(update={"workers": workers})   # the shared-secret check
+    app = create_app(root=root, settings=settings)     # fails here, once, on a configuration error
     first_run(app, host, port)
     app.extensions["casebook.db"].dispose()
 
@@ -44,7 +44,7 @@ def run_workers(root, host: str, port: int, workers: int, threads: int = 8) -> N
                 self.cfg.set(key, value)
 
         def load(self):
-            worker_app = create_app(root=root)
+            worker_app = create_app(root=root, settings=settings)
             warm_up(worker_app, quiet=True)
             return worker_app
 

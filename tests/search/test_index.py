@@ -24,30 +24,30 @@ def test_documents_cover_every_kind_with_urls(indexed):
     assert loaded.manifest["documents"] == len(loaded.docs) and loaded.manifest["dense"] == "flat"
 
 
-def test_editing_one_case_reembeds_one_document(indexed, database):
+def test_editing_one_case_reembeds_one_document(indexed, database, embedding_cache):
     edit(indexed / "cases" / "001-sample.yml", "outcome: 解决。", "outcome: 解决，成员道歉后恢复正常发言。")
-    report = build_index(indexed, database, show_progress=False)
+    report = build_index(indexed, database, show_progress=False, cache_file=embedding_cache)
     assert report.embedded == 1 and report.cached == report.documents - 1
-    again = build_index(indexed, database, show_progress=False)
+    again = build_index(indexed, database, show_progress=False, cache_file=embedding_cache)
     assert again.embedded == 0
 
 
-def test_build_swaps_atomically_and_keeps_previous_for_readers(indexed, database):
+def test_build_swaps_atomically_and_keeps_previous_for_readers(indexed, database, embedding_cache):
     home = search_home(indexed)
     before = current_path(home)
     reader = open_index(home)
-    report = build_index(indexed, database, show_progress=False)
+    report = build_index(indexed, database, show_progress=False, cache_file=embedding_cache)
     after = current_path(home)
     assert after != before and after.name == report.path.name
     assert os.path.islink(home / "current") and before.is_dir()      # previous kept for readers
     assert len(reader.docs) == len(LoadedIndex(after).docs)          # an old reader keeps working
     assert open_index(home) is not reader                             # new readers see the new index
-    build_index(indexed, database, show_progress=False)
-    build_index(indexed, database, show_progress=False)
+    build_index(indexed, database, show_progress=False, cache_file=embedding_cache)
+    build_index(indexed, database, show_progress=False, cache_file=embedding_cache)
     assert len(list(home.glob("index-*"))) == 2 and not list(home.glob(".building-*"))
 
 
-def test_crash_while_writing_leaves_the_old_index_live(indexed, database, monkeypatch):
+def test_crash_while_writing_leaves_the_old_index_live(indexed, database, monkeypatch, embedding_cache):
     home = search_home(indexed)
     before = current_path(home)
 
@@ -55,7 +55,7 @@ def test_crash_while_writing_leaves_the_old_index_live(indexed, database, monkey
         raise OSError("disk full")
     monkeypatch.setattr(index_mod.KeywordIndex, "save", boom)
     with pytest.raises(OSError, match="disk full"):
-        build_index(indexed, database, show_progress=False)
+        build_index(indexed, database, show_progress=False, cache_file=embedding_cache)
     assert current_path(home) == before and not list(home.glob(".building-*"))
     assert len(LoadedIndex(current_path(home)).docs) > 0
 

@@ -9,7 +9,7 @@ from .conftest import RESOLUTIONS_CSV
 
 
 @pytest.fixture
-def web(app, mini, tmp_path):
+def web(app, mini, tmp_path, embedding_cache):
     """The app over the mini tree, with resolutions imported into the app's database and an index."""
     from casebook.search.index import build_index
     from casebook.search.resolutions import import_file
@@ -17,7 +17,7 @@ def web(app, mini, tmp_path):
     path = tmp_path / "r.csv"
     path.write_text(RESOLUTIONS_CSV, encoding="utf-8")
     import_file(database, path, {"AAA-01", "AAA-02"})
-    build_index(mini, database, show_progress=False)
+    build_index(mini, database, show_progress=False, cache_file=embedding_cache)
     add_user(database, "agent1", "password-1", "agent", "客服甲")
     return app
 

@@ -10,14 +10,14 @@ from tests.training_content import add_training_content
 
 
 @pytest.fixture
-def sweb(mini, tmp_path):
+def sweb(mini, tmp_path, embedding_cache):
     from casebook.search.index import build_index
     from casebook.web import create_app
     add_training_content(mini)
     app = create_app(root=mini, config={"TESTING": True, "WTF_CSRF_ENABLED": False,
                                          "DATABASE_URL": f"sqlite:///{tmp_path / 'w.db'}"})
     database = app.extensions["casebook.db"]
-    build_index(mini, database, show_progress=False)
+    build_index(mini, database, show_progress=False, cache_file=embedding_cache)
     add_user(database, "agent1", "password-1", "agent", "客服甲")
     yield app
     database.dispose()

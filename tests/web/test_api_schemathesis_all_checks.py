@@ -18,7 +18,7 @@ SEMANTIC_400 = {("GET", "/api/search"): "positive_data_acceptance"}
 
 
 @pytest.fixture(scope="module")
-def fuzz_app(tmp_path_factory):
+def fuzz_app(tmp_path_factory, embedding_cache):
     from casebook.search.index import build_index
     from casebook.web import create_app
     from tests.conftest import MINI, copy_content
@@ -26,7 +26,7 @@ def fuzz_app(tmp_path_factory):
     app = create_app(root=root, config={"TESTING": True, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
                                         "DATABASE_URL": f"sqlite:///{root.parent / 'all.db'}"})
     database = app.extensions["casebook.db"]
-    build_index(root, database, show_progress=False)
+    build_index(root, database, show_progress=False, cache_file=embedding_cache)
     cookies = {}
     for name, role in (("fuzz-agent", "agent"), ("fuzz-admin", "admin")):
         add_user(database, name, "password-" + role, role=role)
