@@ -18,6 +18,7 @@ BLUEPRINTS += ["casebook.web.scenarios", "casebook.web.scenarios_api"]
 BLUEPRINTS += ["casebook.web.admin", "casebook.web.admin_api"]
 BLUEPRINTS += ["casebook.web.search"]
 BLUEPRINTS += ["casebook.web.account", "casebook.web.account_api"]
+BLUEPRINTS += ["casebook.web.insight", "casebook.web.insight_api"]
 
 
 class ConfigError(SystemExit):
@@ -89,6 +90,8 @@ def create_app(root: str | Path | None = None, config: dict | None = None,
         CASEBOOK_PROXIES=settings.proxies,
         # how often a process checks the search index generation when PostgreSQL cannot notify it
         SEARCH_POLL_SECONDS=settings.search_poll_seconds,
+        # responses a question or scenario criterion needs before a discrimination flag (Moodle's rule)
+        STATS_MIN_RESPONSES=settings.stats_min_responses,
     )
     if settings.secret_key:
         app.config["SECRET_KEY"] = settings.secret_key
@@ -110,7 +113,8 @@ def create_app(root: str | Path | None = None, config: dict | None = None,
     from . import inputs
     inputs.init_app(app)          # before the blueprints: their <int:...> routes use the bounded converter
     extensions.init_app(app)
-    from . import localtime, navigation
+    from . import labels, localtime, navigation
+    labels.init_app(app)
     localtime.init_app(app)
     navigation.init_app(app)
     import importlib

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..content.checks import sanction_target
-from ..content.schema import ACTION_LABELS, action_label, time_minutes
+from ..content.schema import ACTION_LABELS, action_label, humanize_actions, time_minutes
 from ..store.models import utcnow
 from ..scoring import practice
 from ..store.models import User
@@ -42,7 +42,6 @@ def mentions(text: str, me: str = "") -> Markup:
 
 STATUS_ZH = {"pass": "通过", "fail": "未通过", "na": "不适用"}
 STATUS_ICON = {"pass": "✓", "fail": "✗", "na": "–"}
-ACTION_ID = re.compile(r"\b(" + "|".join(sorted(ACTION_LABELS, key=len, reverse=True)) + r")(?::([^\s、，,；;）)”]+))?")
 FIGURES = re.compile(r"（[^（）]*(?:相似度|覆盖|综合|阈值)[^（）]*）")
 CLOSEST = re.compile(r"最接近的句子：“(?P<said>.*?)”")
 REPLY_KINDS = {"key_points", "tone", "avoid"}
@@ -50,7 +49,7 @@ REPLY_KINDS = {"key_points", "tone", "avoid"}
 
 def humanize(text) -> str:
     """Action IDs in a scorer's label or evidence become their Chinese labels."""
-    return ACTION_ID.sub(lambda m: action_label(m.group(0)), str(text or ""))
+    return humanize_actions(text)
 
 
 def verdict(criterion: dict, steps: dict[str, int]) -> dict:
