@@ -168,7 +168,7 @@ def build_documents(docs: Sequence[Document], home: Path, tokenizer: Tokenizer, 
     generation = None
     if database is not None:
         t = time.perf_counter()
-        from .live import publish
+        from .published import publish
         generation = publish(database, docs, tokenizer, embedder, embedder_spec)
         stages["publish"] = time.perf_counter() - t
     return BuildReport(path=final, documents=len(docs), by_kind=dict(Counter(d.kind for d in docs)),

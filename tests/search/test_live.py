@@ -9,7 +9,8 @@ import pytest
 from casebook.search.embcache import DatabaseEmbeddingCache, EmbeddingCache, content_hash
 from casebook.search.engine import Filters, Searcher
 from casebook.search.index import build_index
-from casebook.search.live import LiveIndex, read_changes, read_state
+from casebook.search.live import LiveIndex
+from casebook.search.published import read_changes, read_state
 from casebook.search.resolutions import import_file
 from casebook.store import Database
 from tests.stores import postgres_server, store_url  # noqa: F401 - fixtures
@@ -31,11 +32,11 @@ def _ids(index) -> set[str]:
     return {d.id for d in index.docs}
 
 
-def test_publish_and_load_without_embedding(mini, store, resolutions_csv, embedder, monkeypatch):
+def test_publish_and_load_without_embedding(mini, store, resolutions_csv, embedder, monkeypatch, embedding_cache):
     import_file(store, resolutions_csv, {"AAA-01", "AAA-02"})
-    report = build_index(mini, store, show_progress=False)
+    report = build_index(mini, store, show_progress=False, cache_file=embedding_cache)
     assert report.generation == 1
-    assert build_index(mini, store, show_progress=False).generation == 1     # nothing changed: no bump
+    assert build_index(mini, store, show_progress=False, cache_file=embedding_cache).generation == 1     # nothing changed: no bump
 
     def no_embedding(*_args, **_kwargs):
         raise AssertionError("a server loading the index must not embed")
@@ -50,9 +51,9 @@ def test_publish_and_load_without_embedding(mini, store, resolutions_csv, embedd
     live.close()
 
 
-def test_a_change_reaches_another_process_incrementally(mini, store, resolutions_csv, embedder, tmp_path):
+def test_a_change_reaches_another_process_incrementally(mini, store, resolutions_csv, embedder, tmp_path, embedding_cache):
     import_file(store, resolutions_csv, {"AAA-01", "AAA-02"})
-    build_index(mini, store, show_progress=False)
+    build_index(mini, store, show_progress=False, cache_file=embedding_cache)
     other = LiveIndex(store, listen=False)            # "server B": its own copy
     before = other.current()
     assert "RES-2001" not in _ids(before)
@@ -60,7 +61,7 @@ def test_a_change_reaches_another_process_incrementally(mini, store, resolutions
     more = tmp_path / "more.csv"
     more.write_text(MORE, encoding="utf-8")
     import_file(store, more, set())
-    report = build_index(mini, store, show_progress=False)    # "server A" imports and publishes
+    report = build_index(mini, store, show_progress=False, cache_file=embedding_cache)    # "server A" imports and publishes
     assert report.generation == 2 and report.embedded == 1
     state = read_state(store)
     changes, missing = read_changes(store, state, since=1)
@@ -74,19 +75,19 @@ def test_a_change_reaches_another_process_incrementally(mini, store, resolutions
     from casebook.store.search_models import Resolution
     with store.session() as s:
         s.delete(s.get(Resolution, "RES-2001"))
-    assert build_index(mini, store, show_progress=False).generation == 3
+    assert build_index(mini, store, show_progress=False, cache_file=embedding_cache).generation == 3
     other.refresh()
     assert "RES-2001" not in _ids(other.current()) and len(other.current()) == len(before)
     other.close()
 
 
-def test_the_watcher_follows_the_generation(mini, store, resolutions_csv, embedder, tmp_path):
+def test_the_watcher_follows_the_generation(mini, store, resolutions_csv, embedder, tmp_path, embedding_cache):
     """PostgreSQL: LISTEN/NOTIFY; SQLite: polling. No timing is asserted, only that it arrives."""
-    build_index(mini, store, show_progress=False)
+    build_index(mini, store, show_progress=False, cache_file=embedding_cache)
     live = LiveIndex(store, poll_seconds=0.2)
     assert live.current() is not None and live.generation == 1
     import_file(store, resolutions_csv, {"AAA-01", "AAA-02"})
-    build_index(mini, store, show_progress=False)
+    build_index(mini, store, show_progress=False, cache_file=embedding_cache)
     deadline = time.monotonic() + 60
     while live.generation < 2 and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -94,7 +94,8 @@ def cluster(tmp_path_factory, postgres_server, redis_server):  # noqa: F811
     old = os.environ.get("CASEBOOK_EMBEDDING_CACHE")
     os.environ["CASEBOOK_EMBEDDING_CACHE"] = env["CASEBOOK_EMBEDDING_CACHE"]
     try:
-        build_index(roots[0], database, show_progress=False)        # generation 1, in the database
+        build_index(roots[0], database, show_progress=False,          # generation 1, in the database
+                    cache_file=Path(env["CASEBOOK_EMBEDDING_CACHE"]))
     finally:
         os.environ.pop("CASEBOOK_EMBEDDING_CACHE") if old is None else os.environ.update(CASEBOOK_EMBEDDING_CACHE=old)
     servers = [Server("a", roots[0], env, workers=2), Server("b", roots[1], env, workers=1)]
