@@ -9,6 +9,7 @@ from .options import open_store, root_option, settings
 def register(cli: click.Group) -> None:
     cli.add_command(build)
     cli.add_command(serve)
+    cli.add_command(migrate)
 
 
 @click.command()
@@ -58,3 +59,18 @@ def serve(root, host, port, threads, workers):
         run(app, host or config.host, port or config.port, threads)
         return
     run_workers(root, host or config.host, port or config.port, workers, threads, settings=config)
+
+
+@click.command()
+@root_option
+def migrate(root):
+    """Bring the database schema up to date (every server also does this when it starts; run it
+    once before a rolling upgrade so no server waits on it)."""
+    from alembic.runtime.migration import MigrationContext
+    database = open_store(root)
+    try:
+        with database.engine.connect() as connection:
+            heads = sorted(MigrationContext.configure(connection).get_current_heads())
+        click.echo(f"database schema up to date ({database.dialect}): {', '.join(heads)}")
+    finally:
+        database.dispose()

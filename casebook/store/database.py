@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+MIGRATION_LOCK = 0x0CA5EB00C   # PostgreSQL advisory lock key held while migrating
 
 
 def default_url(instance: Path) -> str:
@@ -56,6 +57,9 @@ class Database:
         config.set_main_option("script_location", str(MIGRATIONS))
         config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
         with self.engine.begin() as connection:
+            if self.dialect == "postgresql":
+                # several servers starting at once: one migrates, the others wait and find it done
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
             config.attributes["connection"] = connection
             command.upgrade(config, "heads")  # feature areas add independent branches off 0001
 
