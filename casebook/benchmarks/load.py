@@ -215,15 +215,16 @@ class Agent:
             self.samples.append(Sample(kind, (time.perf_counter() - started) * 1000, ok, detail))
         return response if ok else None
 
-    def run(self) -> None:
+    def sign_in(self) -> bool:
         page = self._call("login page", "GET", "/login", (200,))
         if page is None:
-            return
+            return False
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text) or \
             re.search(r'value="([^"]+)"[^>]*name="csrf_token"', page.text)
-        if self._call("sign in", "POST", "/login", (302,), data={"username": self.username, "password": PASSWORD,
-                                                                 "csrf_token": token.group(1) if token else ""}) is None:
-            return
+        return self._call("sign in", "POST", "/login", (302,), data={
+            "username": self.username, "password": PASSWORD, "csrf_token": token.group(1) if token else ""}) is not None
+
+    def exam(self) -> None:
         csrf = self._call("csrf token", "GET", "/api/csrf-token", (200,))
         if csrf is None:
             return
@@ -261,23 +262,46 @@ def any_answer(item: dict, rng: random.Random) -> dict:
 
 
 def run_agents(servers: list[str], agents: int, ramp: float, answers: int, think: tuple[float, float],
-               seed: int = 16) -> tuple[list[Sample], float]:
-    """Every agent in its own thread, each starting at a random moment within `ramp` seconds."""
-    samples: list[Sample] = []
+               signin_ramp: float, seed: int = 16) -> tuple[list[Sample], list[Sample], float]:
+    """Every agent in its own thread. First they sign in, spread over `signin_ramp` seconds (agents
+    sign in before the exam begins); then each starts the exam at a random moment within `ramp`
+    seconds, answers and submits. Returns the sign-in samples, the exam samples and the exam
+    phase's duration."""
     lock = threading.Lock()
     rng = random.Random(seed)
-    starts = sorted(rng.uniform(0, ramp) for _ in range(agents))
-    t0 = time.perf_counter()
+    signin_samples: list[Sample] = []
+    exam_samples: list[Sample] = []
+    crew = [Agent(i, servers, answers, think, signin_samples, lock, random.Random(seed * 1000 + i)) for i in range(agents)]
 
-    def agent(number: int, start: float):
-        time.sleep(start)
-        Agent(number, servers, answers, think, samples, lock, random.Random(seed * 1000 + number)).run()
-    threads = [threading.Thread(target=agent, args=(i, s), daemon=True) for i, s in enumerate(starts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return samples, time.perf_counter() - t0
+    def phase(work, window: float) -> float:
+        starts = sorted(rng.uniform(0, window) for _ in crew)
+        t0 = time.perf_counter()
+
+        def one(agent: Agent, start: float):
+            time.sleep(start)
+            work(agent)
+        threads = [threading.Thread(target=one, args=(a, s), daemon=True) for a, s in zip(crew, starts)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return time.perf_counter() - t0
+
+    signed = set()
+
+    def sign_in(agent: Agent):
+        if agent.sign_in():
+            with lock:
+                signed.add(agent.username)
+    phase(sign_in, signin_ramp)
+    for agent in crew:
+        agent.samples = exam_samples
+
+    def exam(agent: Agent):
+        if agent.username in signed:
+            agent.exam()
+    seconds = phase(exam, ramp)
+    return signin_samples, exam_samples, seconds
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -303,12 +327,18 @@ def summarise(samples: list[Sample], seconds: float) -> dict:
             "errors": len(errors), "by_kind": rows, "first_errors": errors[:10]}
 
 
-def format_summary(summary: dict, settings: dict) -> str:
+def format_summary(summary: dict, settings: dict, signin: dict | None = None) -> str:
     lines = [f"load: {settings['agents']} agents over {settings['servers']} app processes on PostgreSQL + Redis; "
-             f"starts spread over {settings['ramp']:.0f} s, {settings['answers']} answers each, "
-             f"think {settings['think'][0]:.1f}–{settings['think'][1]:.1f} s; load average before: {settings['load']}",
-             f"{summary['requests']} requests in {summary['seconds']} s = {summary['requests_per_second']} requests/s; "
-             f"errors: {summary['errors']}",
+             f"exam starts spread over {settings['ramp']:.0f} s, {settings['answers']} answers each, "
+             f"think {settings['think'][0]:.1f}–{settings['think'][1]:.1f} s; load average before: {settings['load']}"]
+    if signin is not None:
+        row = signin["by_kind"][-1]
+        lines.append(f"sign-in phase (before the exam, over {settings['signin_ramp']:.0f} s): {signin['requests']} requests, "
+                     f"errors {signin['errors']}, p50 {row['p50_ms']} ms, p95 {row['p95_ms']} ms, p99 {row['p99_ms']} ms "
+                     "(argon2 password checks)")
+        lines += [f"  error: {e}" for e in signin["first_errors"]]
+    lines += [f"exam phase: {summary['requests']} requests in {summary['seconds']} s = "
+              f"{summary['requests_per_second']} requests/s; errors: {summary['errors']}",
              f"{'request':<14}{'n':>7}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}"]
     for row in summary["by_kind"]:
         lines.append(f"{row['kind']:<14}{row['requests']:>7}{row['errors']:>8}{row['p50_ms']:>9}{row['p95_ms']:>9}"

@@ -27,9 +27,11 @@ def register(cli: click.Group) -> None:
 @click.option("--answers", default=10, show_default=True, type=click.IntRange(0, 200),
               help="Answers each agent saves before submitting.")
 @click.option("--think", default="1,3", show_default=True, help="Seconds between answers: min,max.")
+@click.option("--signin-ramp", default=60.0, show_default=True, type=click.FloatRange(0, 600),
+              help="Seconds over which the agents sign in, before the exam minute.")
 @click.option("--json", "as_json", is_flag=True)
-def bench_load(root, agents, servers, threads, ramp, answers, think, as_json):
-    """Start PostgreSQL, Redis and app processes on 127.0.0.1, then let AGENTS agents start the
+def bench_load(root, agents, servers, threads, ramp, answers, think, signin_ramp, as_json):
+    """Start PostgreSQL, Redis and app processes on 127.0.0.1; AGENTS agents sign in, then start the
     exam within RAMP seconds, answer and submit; print requests/s, p50/p95/p99 and errors."""
     from ..benchmarks import load
     try:
@@ -46,13 +48,17 @@ def bench_load(root, agents, servers, threads, ramp, answers, think, as_json):
         raise click.ClickException(str(exc))
     try:
         log(f"running {agents} agents ...")
-        samples, seconds = load.run_agents(stack.servers, agents, ramp, answers, (low, high))
+        signin_samples, samples, seconds = load.run_agents(stack.servers, agents, ramp, answers, (low, high),
+                                                           signin_ramp)
     finally:
         stack.stop()
     summary = load.summarise(samples, seconds)
+    signin = load.summarise(signin_samples, max(signin_ramp, 1.0))
     options = {"agents": agents, "servers": servers, "ramp": ramp, "answers": answers, "think": (low, high),
-               "load": before}
+               "signin_ramp": signin_ramp, "load": before}
     if as_json:
-        click.echo(json.dumps({**options, **summary}, ensure_ascii=False, indent=1))
+        click.echo(json.dumps({**options, **summary, "sign_in": signin}, ensure_ascii=False, indent=1))
     else:
-        click.echo(load.format_summary(summary, options))
+        click.echo(load.format_summary(summary, options, signin))
+    if summary["errors"] or signin["errors"]:
+        raise SystemExit(1)
