@@ -70,7 +70,7 @@ def scenario_statistics(reports: list[dict], step_order: list[str] | None = None
         criteria = [_criterion(key, entries, totals, min_responses)
                     for key, entries in seen.items() if key[0] == step]
         steps.append({"step": step, "reached": n, "branches": branches, "criteria": criteria,
-                      "points_lost": round(sum(c["points_lost"] for c in criteria), 2)})
+                      "points_lost": round(sum((c["points_lost"] for c in criteria), 0.0), 2)})
     return {"attempts": len(reports), "min_responses": min_responses,
             "mean_score": round(sum(totals) / len(totals), 2) if totals else None, "steps": steps}
 
@@ -79,7 +79,7 @@ def _criterion(key: tuple, entries: list[tuple[int, bool, float]], totals: list[
     step, kind, label = key
     n = len(entries)
     passes = sum(1 for _, ok, _ in entries if ok)
-    lost = sum(d for _, ok, d in entries if not ok)
+    lost = sum((d for _, ok, d in entries if not ok), 0.0)
     r = pearson([1.0 if ok else 0.0 for _, ok, _ in entries], [totals[i] for i, _, _ in entries]) if n else None
     flags = []
     if n >= min_responses:

@@ -98,6 +98,8 @@ def create_app(root: str | Path | None = None, config: dict | None = None,
     if config:
         app.config.update(config)
     app.extensions["casebook.settings"] = settings
+    from .. import accounts
+    accounts.configure_hashing(settings.password_hash_time_cost, settings.password_hash_memory_kib)
     if not app.config.get("SECRET_KEY"):
         if _is_shared(app.config):
             raise ConfigError(

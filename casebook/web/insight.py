@@ -16,7 +16,7 @@ from . import charts
 from .extensions import db
 from .scenarios_common import case_or_404, project, scenario_cases
 from .training import min_responses
-from .training_api import _csv
+from .training_common import csv_response as _csv
 
 bp = APIBlueprint("insight", __name__, enable_openapi=False)
 
