@@ -242,23 +242,8 @@ class Agent:
 
 def any_answer(item: dict, rng: random.Random) -> dict:
     """A valid response to a question of an attempt view (right or wrong, as agents answer)."""
-    q = item["question"]
-    kind = q["type"]
-    if kind == "single":
-        return {"choice": rng.choice(q["options"])["id"]}
-    if kind == "multiple":
-        return {"choices": [o["id"] for o in q["options"] if rng.random() < 0.5] or [q["options"][0]["id"]]}
-    if kind == "true_false":
-        return {"answer": rng.random() < 0.5}
-    if kind == "ordering":
-        order = [i["id"] for i in q["items"]]
-        rng.shuffle(order)
-        return {"order": order}
-    if kind == "matching":
-        rights = [r["id"] for r in q["rights"]]
-        rng.shuffle(rights)
-        return {"matches": {left["id"]: right for left, right in zip(q["lefts"], rights)}}
-    return {"text": "我会先安抚顾客情绪，确认问题后按规定处理，并在群里说明后续跟进时间。"}
+    from ..content.question_types import QUESTION_TYPES
+    return QUESTION_TYPES[item["question"]["type"]].sample_response(item["question"], rng)
 
 
 def run_agents(servers: list[str], agents: int, ramp: float, answers: int, think: tuple[float, float],
