@@ -150,13 +150,16 @@ def start_stack(root: Path, servers: int, agents: int, threads: int, cache_file:
         _postgres(stack)
         _redis(stack)
         log(f"PostgreSQL and Redis started in {stack.folder}")
-        from ..accounts import add_user
+        from ..accounts import add_user, hash_password
         from ..search.index import build_index
-        from ..store import Database
+        from ..store import Database, User
         database = Database(stack.database_url)
         database.migrate()
-        for i in range(agents):
-            add_user(database, f"load{i:04d}", PASSWORD, "agent", f"压测{i}")
+        add_user(database, "load0000", PASSWORD, "agent", "压测0")     # the real path once (checks, hashing)
+        hashed = hash_password(PASSWORD)                                 # argon2 once for all the others
+        with database.session() as session:
+            session.add_all([User(username=f"load{i:04d}", password_hash=hashed, role="agent", display_name=f"压测{i}")
+                             for i in range(1, agents)])
         build_index(root, database, show_progress=False, cache_file=cache_file)
         database.dispose()
         log(f"{agents} agent accounts created; search index published")

@@ -283,7 +283,7 @@ class DatabaseEmbeddingCache(CacheBase):
 
 
 # ---------------------------------------------------------------- one embedding service
-QUERY_SUFFIX = "|query"      # query vectors (e5 "query: ") are kept apart from passage vectors
+QUERY_SUFFIX = "#query"      # query vectors (e5 "query: ") apart from passage vectors, as bench/search_eval keeps them
 MEMORY_LIMIT = 50000
 
 
