@@ -13,14 +13,14 @@ from ..content.question_types import QUESTION_TYPE_LABELS, QUESTION_TYPES
 from ..quiz import attempts as svc
 from ..quiz import draw, review, trainer
 from ..insight import dashboard
-from ..quiz.stats import MIN_RESPONSES, to_csv
+from ..quiz.stats import to_csv
 from ..store.models import utcnow
 from . import charts
 from .extensions import db
 from .home import Section
 from .access import role_required
 from .training_common import certificates_csv as certificates_csv_response
-from .training_common import csv_response, project
+from .training_common import csv_response, min_responses, project
 from .training_common import question_stats_csv as question_stats_csv_response
 
 bp = APIBlueprint("training", __name__, url_prefix="/training", enable_openapi=False)
@@ -93,7 +93,13 @@ def start_exam():
 def attempt(attempt_id):
     data = svc.view(db(), project(), attempt_id, current_user.id, current_user.role)
     template = "training/result.html" if data["submitted"] else "training/attempt.html"
-    return render_template(template, a=data, labels=TYPE_LABELS, mine=data["user_id"] == current_user.id)
+    disputes = {}
+    if data["submitted"]:
+        from ..trust.disputes import for_quiz_attempt
+        with db().session() as session:
+            disputes = for_quiz_attempt(session, attempt_id)
+    return render_template(template, a=data, labels=TYPE_LABELS, mine=data["user_id"] == current_user.id,
+                           disputes=disputes)
 
 
 def response_from_form(question, presented: dict, form, prefix: str = "") -> dict | None:
@@ -201,11 +207,6 @@ def submit(attempt_id):
         if exc.code != "submitted":
             _flash_error(exc)
     return redirect(url_for(".attempt", attempt_id=attempt_id))
-
-
-def min_responses() -> int:
-    """Responses a question or scenario criterion needs before a discrimination flag (a setting)."""
-    return int(current_app.config.get("STATS_MIN_RESPONSES") or MIN_RESPONSES)
 
 
 @bp.get("/trainer")

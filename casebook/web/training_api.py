@@ -14,7 +14,7 @@ from .extensions import db
 from .inputs import MAX_ID
 from .access import role_required
 from .training_common import certificates_csv as certificates_csv_response
-from .training_common import me, project
+from .training_common import me, min_responses, project
 from .training_common import question_stats_csv as question_stats_csv_response
 
 bp = APIBlueprint("training_api", __name__, url_prefix="/api", tag="Training")
@@ -118,6 +118,7 @@ class ItemStatOut(Schema):
     attempts = Integer()
     facility = Float(allow_none=True)
     discrimination = Float(allow_none=True)
+    enough_responses = Boolean()           # at least STATS_MIN_RESPONSES responses: flags apply
     negative_discrimination = Boolean()
 
 
@@ -258,7 +259,7 @@ def review_due():
 @bp.doc(summary="Item statistics (trainers): facility, discrimination, Cronbach's alpha", responses=[401, 403])
 @role_required("trainer", "没有权限")
 def question_stats():
-    return trainer.question_statistics(db(), project())
+    return trainer.question_statistics(db(), project(), min_responses())
 
 
 @bp.get("/stats/questions.csv")

@@ -2,14 +2,15 @@
 functions both call (a page and its API give the same data)."""
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, current_app
 
 from ..quiz import trainer
-from ..quiz.stats import to_csv
+from ..quiz.stats import MIN_RESPONSES, to_csv
 from .access import check_role, signed_in
 from .extensions import content, db
 
-ITEM_COLUMNS = ["question_id", "chapter", "type", "attempts", "facility", "discrimination", "negative_discrimination"]
+ITEM_COLUMNS = ["question_id", "chapter", "type", "attempts", "facility", "discrimination", "enough_responses",
+                "negative_discrimination"]
 CERT_COLUMNS = ["id", "username", "display_name", "attempt_id", "score", "issued_at"]
 
 
@@ -27,6 +28,12 @@ def require(role: str) -> tuple[int, str]:
     return check_role(role, "没有权限")
 
 
+def min_responses() -> int:
+    """Responses a question or scenario criterion needs before a discrimination flag (the
+    STATS_MIN_RESPONSES setting, CASEBOOK_STATS_MIN_RESPONSES)."""
+    return int(current_app.config.get("STATS_MIN_RESPONSES") or MIN_RESPONSES)
+
+
 def csv_response(text: str, name: str) -> Response:
     """A CSV download that spreadsheets open as UTF-8 (byte-order mark)."""
     return Response("\ufeff" + text, mimetype="text/csv",
@@ -35,7 +42,7 @@ def csv_response(text: str, name: str) -> Response:
 
 def question_stats_csv() -> Response:
     """Item statistics as CSV (the trainer page's download and GET /api/stats/questions.csv)."""
-    return csv_response(to_csv(trainer.question_statistics(db(), project())["items"], ITEM_COLUMNS),
+    return csv_response(to_csv(trainer.question_statistics(db(), project(), min_responses())["items"], ITEM_COLUMNS),
                         "question-stats.csv")
 
 
