@@ -214,3 +214,23 @@ def test_role_checks_are_declared_not_written_out():
             continue
         found += [f"{path.relative_to(REPO)}:{line}" for line in _inline_role_checks(path.read_text(encoding="utf-8"))]
     assert found == [], "use @role_required(...) (casebook/web/access.py):\n" + "\n".join(found)
+
+
+def test_every_import_inside_the_package_resolves():
+    """Also the deferred ones (inside functions), which only fail when that code runs."""
+    missing = []
+    for path in sorted((REPO / "casebook").rglob("*.py")):
+        parts = list(path.relative_to(REPO).with_suffix("").parts)
+        package = parts[:-1]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = package[:len(package) - (node.level - 1)]
+                target = base + (node.module.split(".") if node.module else [])
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("casebook"):
+                target = node.module.split(".")
+            else:
+                continue
+            where = REPO.joinpath(*target)
+            if not (where.with_suffix(".py").is_file() or (where / "__init__.py").is_file()):
+                missing.append(f"{path.relative_to(REPO)}:{node.lineno}: {'.'.join(target)}")
+    assert missing == []

@@ -135,8 +135,8 @@ class Evaluator:
     def _query_vectors(self, cache) -> dict[str, np.ndarray]:
         """Each query's vector (Searcher.query_vector), kept in the embedding cache when given
         (under "<embedder>#query", keyed by the normalised query text)."""
-        from .embcache import content_hash
-        from .normalize import normalize
+        from ..search.embcache import content_hash
+        from ..search.normalize import normalize
         texts = list(dict.fromkeys(q.q for q in self.queries))
         name = f"{self.searcher.embedder.name}#query"
         keys = {t: content_hash(normalize(t)) for t in texts}
@@ -153,7 +153,7 @@ class Evaluator:
         return out
 
     def _keyword(self, query: str, fusion: Fusion) -> list[tuple[int, float]]:
-        from .dense import top_k
+        from ..search.dense import top_k
         base, synonyms, typos = self._groups[query]
         scores = base + fusion.synonym_weight * synonyms + fusion.typo_weight * typos
         top = top_k(scores, min(self.DEPTH, len(scores)))
