@@ -38,6 +38,9 @@ test-system-deps:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq postgresql; }
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
 
+# Two processes (pytest-xdist), a test file per process at a time (module fixtures built once).
+PYTEST_ARGS ?= -n 2 --dist loadfile --durations=30
+
 test: $(TEST_STAMP) test-system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
