@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     pseudonym_key: str = ""
     # trainer statistics
     stats_min_responses: int = Field(20, gt=0, description="responses before a discrimination flag")
+    # agreement gates and calibration (issue 15)
+    gate_min_kappa: float = Field(0.6, ge=-1, le=1, description="kappa below which a criterion kind needs review")
+    gate_min_n: int = Field(30, gt=0, description="trainer-graded criteria before a gate can close")
+    calibration_blind: bool = Field(False, description="hide the scorer's verdicts until the trainer has graded")
 
     @property
     def search_cache_file(self) -> Path:

@@ -19,6 +19,7 @@ BLUEPRINTS += ["casebook.web.admin", "casebook.web.admin_api"]
 BLUEPRINTS += ["casebook.web.search"]
 BLUEPRINTS += ["casebook.web.account", "casebook.web.account_api"]
 BLUEPRINTS += ["casebook.web.insight", "casebook.web.insight_api"]
+BLUEPRINTS += ["casebook.web.trust", "casebook.web.trust_api"]
 
 
 def _secret_key(instance: Path) -> str:
@@ -69,6 +70,10 @@ def create_app(root: str | Path | None = None, config: dict | None = None,
         PSEUDONYM_KEY=settings.pseudonym_key,
         # responses a question or scenario criterion needs before a discrimination flag (Moodle's rule)
         STATS_MIN_RESPONSES=settings.stats_min_responses,
+        # agreement gates: a criterion kind with kappa below GATE_MIN_KAPPA on GATE_MIN_N graded criteria
+        GATE_MIN_KAPPA=settings.gate_min_kappa,
+        GATE_MIN_N=settings.gate_min_n,
+        CALIBRATION_BLIND=settings.calibration_blind,
     )
     if config:
         app.config.update(config)
