@@ -143,11 +143,12 @@ def criterion_pass_rates(session) -> dict:
 
 
 def agreement_over_time(session, tz) -> dict:
-    """Per day a trainer graded: criteria graded, the share where the trainer agreed with the
-    automatic verdict, and Cohen's kappa of that day's grades."""
+    """Per day a trainer graded: criteria graded (every trainer's grade counts), the share where the
+    trainer agreed with the automatic verdict, and Cohen's kappa of that day's grades."""
     by_day: dict[str, tuple[list, list]] = {}
     grades = session.execute(select(ScenarioGrade.attempt_id, ScenarioGrade.criterion, ScenarioGrade.status,
-                                    ScenarioGrade.created_at).order_by(ScenarioGrade.created_at)).all()
+                                    ScenarioGrade.created_at, ScenarioGrade.auto_status)
+                             .order_by(ScenarioGrade.created_at)).all()
     reports: dict[int, list] = {}
     graded = select(ScenarioGrade.attempt_id).distinct().scalar_subquery()
     for attempt_id, text in session.execute(select(ScenarioAttempt.id, ScenarioAttempt.report_json)
@@ -156,12 +157,13 @@ def agreement_over_time(session, tz) -> dict:
             reports[attempt_id] = json.loads(text)["criteria"] if text else []
         except (ValueError, KeyError, TypeError):
             reports[attempt_id] = []
-    for attempt_id, index, status, created in grades:
+    for attempt_id, index, status, created, auto_status in grades:
         criteria = reports.get(attempt_id, [])
         if not 0 <= index < len(criteria):
             continue
         auto, human = by_day.setdefault(_day(created, tz), ([], []))
-        auto.append(criteria[index]["status"])
+        # the scorer's verdict as the trainer saw it when grading (older grades: the stored report's)
+        auto.append(auto_status or criteria[index]["status"])
         human.append(status)
     rows = []
     for day in sorted(by_day):
