@@ -1,4 +1,4 @@
-"""Benchmark commands: casebook bench search | bench scoring | bench insight. They print figures (never pass/fail)."""
+"""Benchmark commands: casebook bench search | bench scoring | bench trust | bench insight. They print figures (never pass/fail)."""
 from __future__ import annotations
 
 import json
@@ -111,3 +111,22 @@ def bench_insight(root, agents, quizzes, scenarios, runs):
 bench.add_command(bench_search, "search")
 bench.add_command(bench_insight, "insight")
 bench.add_command(bench_scoring, "scoring")
+
+
+@click.command("trust")
+@click.option("--attempts", default=2000, show_default=True, type=click.IntRange(1, 100000),
+              help="Finished attempts in the throwaway store (each: 20 criteria graded by two trainers).")
+@click.option("--runs", default=5, show_default=True, type=click.IntRange(1, 100))
+def bench_trust(attempts, runs):
+    """Agreement tables and gates, a report with disputes and gates, one rescore: milliseconds."""
+    from ..bench.trust import run
+    out = run(attempts, runs)
+    click.echo(f"{out['attempts']} attempts, {out['grades']} trainer grades (SQLite, throwaway)")
+    for key, label in (("agreement_tables_ms", "agreement tables and gates (calibration page)"),
+                       ("report_with_gates_ms", "report with disputes applied and gates checked"),
+                       ("rescore_ms", "one rescore (20 criteria)")):
+        median, worst = out[key]
+        click.echo(f"{label}: median {median:.2f} ms, max {worst:.2f} ms")
+
+
+bench.add_command(bench_trust, "trust")
