@@ -40,6 +40,9 @@ test-system-deps:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
 	@command -v redis-server >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq redis-server; }
 
+# Two processes (pytest-xdist), a test file per process at a time (module fixtures built once).
+PYTEST_ARGS ?= -n 2 --dist loadfile --durations=30
+
 test: $(TEST_STAMP) test-system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

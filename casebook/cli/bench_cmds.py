@@ -1,4 +1,5 @@
-"""Benchmark commands: casebook bench search | bench scoring | bench load. They print figures (never pass/fail)."""
+"""Benchmark commands: casebook bench search | bench scoring | bench trust | bench insight | bench load.
+They print figures (never pass/fail)."""
 from __future__ import annotations
 
 import json
@@ -92,7 +93,25 @@ def bench_scoring(root, runs):
                f"max {max(warm) * 1000:.0f} ms")
 
 
+@click.command("insight")
+@root_option
+@click.option("--agents", default=200, show_default=True, type=click.IntRange(1, 100000), help="Agents in the cohort.")
+@click.option("--quizzes", default=20, show_default=True, type=click.IntRange(1, 1000),
+              help="Practice quizzes (10 questions each) per agent.")
+@click.option("--scenarios", default=6, show_default=True, type=click.IntRange(1, 1000),
+              help="Scenario attempts per agent.")
+@click.option("--runs", default=5, show_default=True, type=click.IntRange(1, 100))
+def bench_insight(root, agents, quizzes, scenarios, runs):
+    """Time the trainer dashboard, one scenario's statistics and one agent's xAPI export on a
+    synthetic cohort in a throwaway SQLite store."""
+    from ..bench import insight as benchmod
+    project = load_project(root)
+    figures = benchmod.run(project, agents, quizzes, scenarios, runs, log=lambda m: click.echo(m, err=True))
+    click.echo(benchmod.format_results(figures))
+
+
 bench.add_command(bench_search, "search")
+bench.add_command(bench_insight, "insight")
 bench.add_command(bench_scoring, "scoring")
 
 
@@ -144,3 +163,20 @@ def bench_load(root, agents, servers, threads, ramp, answers, think, signin_ramp
 
 
 bench.add_command(bench_load, "load")
+@click.command("trust")
+@click.option("--attempts", default=2000, show_default=True, type=click.IntRange(1, 100000),
+              help="Finished attempts in the throwaway store (each: 20 criteria graded by two trainers).")
+@click.option("--runs", default=5, show_default=True, type=click.IntRange(1, 100))
+def bench_trust(attempts, runs):
+    """Agreement tables and gates, a report with disputes and gates, one rescore: milliseconds."""
+    from ..bench.trust import run
+    out = run(attempts, runs)
+    click.echo(f"{out['attempts']} attempts, {out['grades']} trainer grades (SQLite, throwaway)")
+    for key, label in (("agreement_tables_ms", "agreement tables and gates (calibration page)"),
+                       ("report_with_gates_ms", "report with disputes applied and gates checked"),
+                       ("rescore_ms", "one rescore (20 criteria)")):
+        median, worst = out[key]
+        click.echo(f"{label}: median {median:.2f} ms, max {worst:.2f} ms")
+
+
+bench.add_command(bench_trust, "trust")
