@@ -163,6 +163,8 @@ def bench_load(root, agents, servers, threads, ramp, answers, think, signin_ramp
 
 
 bench.add_command(bench_load, "load")
+
+
 @click.command("trust")
 @click.option("--attempts", default=2000, show_default=True, type=click.IntRange(1, 100000),
               help="Finished attempts in the throwaway store (each: 20 criteria graded by two trainers).")
