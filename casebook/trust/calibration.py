@@ -12,7 +12,8 @@ per-kind agreement (scorer vs trainer, trainer vs trainer) and the agreement gat
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import aliased
 
 from ..scoring.rubric import STATUSES
 from ..store.models import User, utcnow
@@ -74,26 +75,75 @@ def grade(session, attempt: ScenarioAttempt, grader_id: int, *, agree_all: bool 
     return len(chosen)
 
 
-def grade_rows(session) -> list[agreement.Grade]:
-    """Every trainer grade of a finished attempt, with the scorer's status beside it."""
-    rows = []
-    for attempt in session.scalars(select(ScenarioAttempt).where(ScenarioAttempt.status == "finished")):
-        if not attempt.grades:
-            continue
-        criteria = (report_of(attempt) or {}).get("criteria") or []
-        for g in attempt.grades:
-            if 0 <= g.criterion < len(criteria):
-                rows.append(agreement.Grade(attempt.id, g.criterion, criteria[g.criterion]["kind"],
-                                            criteria[g.criterion]["status"], g.grader_id, g.status))
+def grade_rows(session, legacy_only: bool = False) -> list[agreement.Grade]:
+    """Every trainer grade of a finished attempt, with the scorer's status beside it: one query over
+    the grades (each keeps the scorer's status it was given against); only grades stored before
+    revision 0006 read their attempt's report."""
+    rows, legacy = [], []
+    query = (select(ScenarioGrade.attempt_id, ScenarioGrade.criterion, ScenarioGrade.kind, ScenarioGrade.auto_status,
+                    ScenarioGrade.grader_id, ScenarioGrade.status)
+             .join(ScenarioAttempt, ScenarioAttempt.id == ScenarioGrade.attempt_id)
+             .where(ScenarioAttempt.status == "finished").order_by(ScenarioGrade.id))
+    if legacy_only:
+        query = query.where(ScenarioGrade.auto_status.is_(None))
+    for attempt_id, criterion, kind, auto, grader, status in session.execute(query):
+        if auto is None:
+            legacy.append((attempt_id, criterion, grader, status))
+        else:
+            rows.append(agreement.Grade(attempt_id, criterion, kind, auto, grader, status))
+    reports: dict[int, list] = {}
+    for attempt_id, criterion, grader, status in legacy:
+        if attempt_id not in reports:
+            reports[attempt_id] = (report_of(session.get(ScenarioAttempt, attempt_id)) or {}).get("criteria") or []
+        criteria = reports[attempt_id]
+        if 0 <= criterion < len(criteria):
+            rows.append(agreement.Grade(attempt_id, criterion, criteria[criterion]["kind"], criteria[criterion]["status"],
+                                        grader, status))
     return rows
 
 
+def scorer_counts(session) -> agreement.Counts:
+    """Scorer vs trainer contingency counts per kind, aggregated by the database."""
+    g = ScenarioGrade
+    query = (select(g.kind, g.auto_status, g.status, func.count())
+             .join(ScenarioAttempt, ScenarioAttempt.id == g.attempt_id)
+             .where(ScenarioAttempt.status == "finished", g.auto_status.is_not(None))
+             .group_by(g.kind, g.auto_status, g.status))
+    counts: agreement.Counts = {}
+    for kind, auto, status, n in session.execute(query):
+        agreement._add(counts, kind, auto, status, n)
+    if session.scalar(select(func.count()).select_from(g).where(g.auto_status.is_(None))):
+        for row in grade_rows(session, legacy_only=True):
+            agreement._add(counts, row.kind, row.auto, row.status)
+    return counts
+
+
+def trainer_counts(session) -> agreement.Counts:
+    """Trainer vs trainer counts per kind: every two trainers (lower id first) on the same criterion."""
+    one, two = aliased(ScenarioGrade), aliased(ScenarioGrade)
+    query = (select(one.kind, one.status, two.status, func.count())
+             .join(two, (two.attempt_id == one.attempt_id) & (two.criterion == one.criterion)
+                   & (two.grader_id > one.grader_id))
+             .join(ScenarioAttempt, ScenarioAttempt.id == one.attempt_id)
+             .where(ScenarioAttempt.status == "finished")
+             .group_by(one.kind, one.status, two.status))
+    counts: agreement.Counts = {}
+    for kind, a, b, n in session.execute(query):
+        agreement._add(counts, kind, a, b, n)
+    return counts
+
+
 def stats(session, min_kappa: float = agreement.MIN_KAPPA, min_n: int = agreement.MIN_N) -> dict:
-    return agreement.tables(grade_rows(session), min_kappa, min_n)
+    g = ScenarioGrade
+    grades, attempts, graders = session.execute(
+        select(func.count(), func.count(distinct(g.attempt_id)), func.count(distinct(g.grader_id)))
+        .join(ScenarioAttempt, ScenarioAttempt.id == g.attempt_id).where(ScenarioAttempt.status == "finished")).one()
+    return agreement.tables_from(scorer_counts(session), trainer_counts(session), grades=grades, attempts=attempts,
+                                 graders=graders, min_kappa=min_kappa, min_n=min_n)
 
 
 def closed_kinds(session, min_kappa: float = agreement.MIN_KAPPA, min_n: int = agreement.MIN_N) -> set[str]:
-    return agreement.closed_kinds(agreement.gates(grade_rows(session), min_kappa, min_n))
+    return agreement.closed_kinds(agreement.gates_from(scorer_counts(session), min_kappa, min_n))
 
 
 def queue(session, grader_id: int, limit: int = 200) -> list[dict]:

@@ -94,3 +94,18 @@ def test_trainer_trainer_kappa():
     assert t["trainers"]["key_points"]["kappa"] == pytest.approx(0.615, abs=1e-3)
     assert t["graders"] == 2 and t["attempts"] == 1 and t["grades"] == 10
     assert tables(a)["trainers"] == {}                            # one trainer: nothing to compare
+
+
+def test_counts_give_the_same_figures_as_rows():
+    import random
+    from casebook.scoring.agreement import cohen_kappa
+    rng = random.Random(3)
+    rows = [Grade(a, c, rng.choice(["tone", "key_points"]), rng.choice(["pass", "fail"]), t,
+                  rng.choice(["pass", "fail", "na"])) for a in range(20) for c in range(5) for t in (1, 2, 3)]
+    rows = [r._replace(kind=["tone", "key_points"][r.criterion % 2]) for r in rows]
+    by_kind = agreement.scorer_counts(rows)
+    for kind, table in by_kind.items():
+        a = [r.auto for r in rows if r.kind == kind]
+        b = [r.status for r in rows if r.kind == kind]
+        assert agreement.kappa_of(table) == pytest.approx(cohen_kappa(a, b))
+    assert sum(sum(t.values()) for t in agreement.trainer_counts(rows).values()) == 20 * 5 * 3   # 3 pairs of 3 trainers

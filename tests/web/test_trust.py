@@ -205,6 +205,10 @@ def test_calibration_agree_all_overrides_blind_and_two_trainers(tapp):
     assert api.status_code == 400 and "须填写理由" in api.get_json()["message"]
     assert agent.post(f"/api/scenario-attempts/{aid}/calibration", json={"agree_all": True}).status_code == 403
     assert agent.get("/scenarios/calibration").status_code == 403
+    # the database's counts give the same tables as the rows counted in Python
+    from casebook.trust import agreement, calibration
+    with tapp.extensions["casebook.db"].session() as session:
+        assert calibration.stats(session) == agreement.tables(calibration.grade_rows(session))
 
 
 def test_gate_closes_and_leaves_certification(mini, tmp_path):
