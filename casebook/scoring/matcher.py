@@ -24,8 +24,8 @@ from . import semantic, text
 
 FEATURES = ("sim", "csls", "coverage", "opposite", "numbers", "english")
 #: A span contradicts a point when its polarity differs and it is plainly about the same thing: it
-#: shares this much of the point's wording, is this similar in meaning, and is not much longer
-#: (a long clause can carry an unrelated negation).
+#: shares enough of the point's wording, is similar enough in meaning (both chosen on the tuning
+#: split: rubric.Settings.contra_*), and is not much longer (a long clause can carry an unrelated negation).
 CONTRA_COVERAGE = 0.5
 CONTRA_SIM = 0.93
 
@@ -60,11 +60,14 @@ class PointMatch:
 
     @property
     def contradicted(self) -> bool:
+        return self.contradicts()
+
+    def contradicts(self, sim: float = CONTRA_SIM, cover: float = CONTRA_COVERAGE) -> bool:
         """The closest span says the opposite: plainly about the same thing (similar, sharing the point's
         wording, not much longer) and of the other polarity than the clause of the point it restates."""
         f = self.features
-        if not (self.span and f.get("opposite") and f.get("coverage", 0) >= CONTRA_COVERAGE
-                and f.get("sim", 0) >= CONTRA_SIM and len(self.span) <= 1.6 * len(self.point)):
+        if not (self.span and f.get("opposite") and f.get("coverage", 0) >= cover
+                and f.get("sim", 0) >= sim and len(self.span) <= 1.6 * len(self.point)):
             return False
         parts = text.clauses(self.point) or [self.point]
         restated = max(parts, key=lambda c: coverage(c, self.span))

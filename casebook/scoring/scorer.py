@@ -25,9 +25,10 @@ from .matcher import Background, MatchModel, PointMatch, match
 from .rubric import FAIL, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure, Report, Settings, pick_rule
 
 #: Chosen on the tuning split (`casebook scenario tune`); see README "How valid is the score".
-SETTINGS = Settings(key_point=20, tone=15, late=16, worst_step_weight=1.0, cap_forbidden=35, cap_missing=35, cap_form=25,
-                    cap_late=65, cap_quoting=35, cap_opposite=55, cap_long=60, critical_sim=0.88, critical_margin=0.08)
-MODEL = MatchModel(weights=(34.9, 17.097, 5.809, -1.392, -2.833, 8.056), bias=-31.381)
+SETTINGS = Settings(key_point=20, key_point_max=40, tone=15, late=25, worst_step_weight=1.0, cap_forbidden=45, cap_missing=35,
+                    cap_form=55, cap_late=65, cap_quoting=35, cap_opposite=55, cap_long=60, critical_sim=0.88,
+                    critical_margin=0.08, contra_sim=0.93, contra_coverage=0.5)
+MODEL = MatchModel(weights=(34.717, 19.945, 3.806, -1.585, -2.359, 8.464), bias=-30.96)
 
 SANCTIONS = {"delete_message", "warn_member", "mute_member", "remove_member"}
 #: Whose words an agent must not repeat when the step asks to remove or sanction them.
@@ -300,9 +301,11 @@ class Scorer:
                 elif facts.flags:
                     add("key_points", m.point, FAIL, "；".join(facts.flags), rule, st.key_point, said=m.span)
                 else:
-                    ok = m.passed and not m.contradicted
-                    add("key_points", m.point, PASS if ok else FAIL, m.reason, rule, st.key_point, said=m.span, detail=detail)
-                    if m.contradicted:
+                    contradicted = m.contradicts(st.contra_sim, st.contra_coverage)
+                    ok = m.passed and not contradicted
+                    add("key_points", m.point, PASS if ok else FAIL, "说法与要点相反" if contradicted else m.reason, rule,
+                        st.key_point, said=m.span, detail=detail)
+                    if contradicted:
                         caps.append(Cap(sid, f"回复「{m.span}」与要点「{m.point}」相反", st.cap_opposite, rule))
             if step.expect.avoid:
                 if not facts.reply:
@@ -349,7 +352,8 @@ class Scorer:
                 spec = self.rubric.critical.get(c.kind)
                 failures.append(CriticalFailure(sid, c.reason, c.evidence,
                                                 pick_rule(list(spec.rules) if spec else [], rules), c.how))
-            lost = sum(c.deduction for c in criteria[start:])
+            points_lost = sum(c.deduction for c in criteria[start:] if c.kind == "key_points")
+            lost = sum(c.deduction for c in criteria[start:] if c.kind != "key_points") + min(points_lost, st.key_point_max)
             step_scores.append(max(0.0, 100.0 - lost))
         mean = sum(step_scores) / len(step_scores) if step_scores else 100.0
         worst = min(step_scores) if step_scores else 100.0
