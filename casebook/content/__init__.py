@@ -1,5 +1,6 @@
 """The content model: schemas, loaders and cross-reference checks for all content."""
 from .problems import Problem, ProblemList
-from .project import Project, load_project
+from .loader import load_project
+from .project import Project
 
 __all__ = ["Problem", "ProblemList", "Project", "load_project"]

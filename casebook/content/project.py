@@ -101,8 +101,10 @@ def _yaml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in (".yml", ".yaml"))
 
 
-def load_project(root: str | Path, today: dt.date | None = None) -> Project:
-    """Load every content file under root. Never raises on bad content: see project.problems."""
+def read_project(root: str | Path, today: dt.date | None = None) -> Project:
+    """Read every content file under root, each checked on its own (schema, syntax); the checks
+    across files are `checks.check_project` (`loader.load_project` runs both). Never raises on bad
+    content: see project.problems."""
     root = Path(root).resolve()
     project = Project(root=root)
     if today:
@@ -188,6 +190,4 @@ def load_project(root: str | Path, today: dt.date | None = None) -> Project:
     from .reviews import load_reviews
     project.reviews = load_reviews(root, problems)
 
-    from .checks import check_project  # cross-references need the whole project
-    check_project(project)
     return project

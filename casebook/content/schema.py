@@ -68,6 +68,14 @@ def action_label(action: str) -> str:
     return f"{label}（{arg}）"
 
 
+_ACTION_ID = re.compile(r"\b(" + "|".join(sorted(ACTION_LABELS, key=len, reverse=True)) + r")(?::([^\s、，,；;）)”]+))?")
+
+
+def humanize_actions(text) -> str:
+    """Action IDs inside a text (a scorer's criterion label or evidence) become their Chinese labels."""
+    return _ACTION_ID.sub(lambda m: action_label(m.group(0)), str(text or ""))
+
+
 #: Roles a cast member may have in a case.
 CAST_ROLES: dict[str, str] = {
     "agent": "客服",
@@ -83,6 +91,9 @@ CAST_ROLES: dict[str, str] = {
 }
 
 QUESTION_TYPES = ("single", "multiple", "true_false", "ordering", "matching", "short_answer")
+#: What pages, exports and charts call each question type (never the raw `matching`/`short_answer`).
+QUESTION_TYPE_LABELS: dict[str, str] = {"single": "单选题", "multiple": "多选题", "true_false": "判断题",
+                                        "ordering": "排序题", "matching": "配对题", "short_answer": "简答题"}
 
 
 def _check(pattern: re.Pattern, what: str):

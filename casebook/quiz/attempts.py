@@ -294,13 +294,15 @@ def _iso(value) -> str | None:
 
 def list_attempts(db, user_id: int | None = None, limit: int = 200) -> list[dict]:
     with db.session() as session:
-        query = select(Attempt, User.username).join(User, User.id == Attempt.user_id).order_by(Attempt.id.desc()).limit(limit)
+        query = (select(Attempt, User.username, User.display_name).join(User, User.id == Attempt.user_id)
+                 .order_by(Attempt.id.desc()).limit(limit))
         if user_id is not None:
             query = query.where(Attempt.user_id == user_id)
         rows = session.execute(query).all()
         counts = dict(session.execute(select(AttemptItem.attempt_id, func.count()).where(AttemptItem.response.is_not(None))
                                       .group_by(AttemptItem.attempt_id)).all())
         totals = dict(session.execute(select(AttemptItem.attempt_id, func.count()).group_by(AttemptItem.attempt_id)).all())
-    return [{"id": a.id, "user_id": a.user_id, "username": name, "kind": a.kind, "created_at": _iso(a.created_at),
-             "deadline": _iso(a.deadline), "submitted_at": _iso(a.submitted_at), "score": a.score, "passed": a.passed,
-             "answered": counts.get(a.id, 0), "total": totals.get(a.id, 0)} for a, name in rows]
+    return [{"id": a.id, "user_id": a.user_id, "username": name, "display_name": display or name, "kind": a.kind,
+             "created_at": _iso(a.created_at), "deadline": _iso(a.deadline), "submitted_at": _iso(a.submitted_at),
+             "score": a.score, "passed": a.passed, "answered": counts.get(a.id, 0), "total": totals.get(a.id, 0)}
+            for a, name, display in rows]

@@ -4,7 +4,9 @@ Input: a response matrix, one row per (submitted) attempt, one column per questi
 score in 0..1 or None when that attempt did not include the question.
 - facility index: mean score of the question, in %.
 - discrimination index: item–rest correlation, Pearson r between the question's score and the
-  attempt's total on the *other* questions, in %. Negative → the question is flagged.
+  attempt's total on the *other* questions, in %. Negative → the question is flagged, but only once
+  it has at least `min_responses` responses (Moodle's rule: a handful of answers, perhaps all from
+  one agent, says nothing about a question; MIN_RESPONSES = 20 unless the caller says otherwise).
 - Cronbach's alpha for a quiz whose attempts all have the same questions:
   k/(k-1) · (1 − Σ var(item) / var(total)), population variances.
 """
@@ -14,6 +16,9 @@ import csv
 import io
 
 from ..correlation import pearson  # noqa: F401 (also used by callers of this module)
+
+#: Responses a question (or a scenario criterion) needs before any discrimination flag.
+MIN_RESPONSES = 20
 
 
 def _mean(xs):
@@ -25,8 +30,10 @@ def _var(xs):
     return sum((x - m) ** 2 for x in xs) / len(xs)
 
 
-def item_statistics(rows: list[dict[str, float]]) -> list[dict]:
-    """rows: attempt -> {question_id: score}. Returns one dict per question, sorted by ID."""
+def item_statistics(rows: list[dict[str, float]], min_responses: int = MIN_RESPONSES) -> list[dict]:
+    """rows: attempt -> {question_id: score}. Returns one dict per question, sorted by ID.
+    `negative_discrimination` is set only from `min_responses` responses on; `enough_responses` says
+    whether the question has that many."""
     questions = sorted({q for row in rows for q in row})
     result = []
     for q in questions:
@@ -40,7 +47,8 @@ def item_statistics(rows: list[dict[str, float]]) -> list[dict]:
         result.append({"question_id": q, "attempts": len(scores),
                        "facility": round(100 * _mean(scores), 2) if scores else None,
                        "discrimination": round(100 * r, 2) if r is not None else None,
-                       "negative_discrimination": r is not None and r < 0})
+                       "enough_responses": len(scores) >= min_responses,
+                       "negative_discrimination": r is not None and r < 0 and len(scores) >= min_responses})
     return result
 
 

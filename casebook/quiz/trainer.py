@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from ..store.models import User
 from ..store.training_models import Attempt, AttemptItem, Certificate
-from .stats import cronbach_alpha, item_statistics
+from .stats import MIN_RESPONSES, cronbach_alpha, item_statistics
 
 
 def _submitted_items(session):
@@ -51,7 +51,7 @@ def agent_progress(db, project) -> list[dict]:
     return out
 
 
-def question_statistics(db, project) -> dict:
+def question_statistics(db, project, min_responses: int = MIN_RESPONSES) -> dict:
     with db.session() as session:
         rows = _submitted_items(session)
     matrix: dict[int, dict[str, float]] = defaultdict(dict)
@@ -60,7 +60,7 @@ def question_statistics(db, project) -> dict:
         matrix[aid][qid] = score or 0.0
         if kind == "exam":
             exam_slots[aid][pos] = score or 0.0
-    items = item_statistics(list(matrix.values()))
+    items = item_statistics(list(matrix.values()), min_responses=min_responses)
     for item in items:
         located = project.questions.get(item["question_id"])
         item["type"] = located.obj.type if located else None

@@ -26,6 +26,8 @@ import secrets
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ..content.schema import QUESTION_TYPE_LABELS
+
 
 class ResponseError(ValueError):
     """The response does not fit the question (wrong shape, index out of range...)."""
@@ -134,7 +136,7 @@ class OptionsType(QuestionType):
 
 
 class SingleChoiceType(OptionsType):
-    name, label = "single", "单选题"
+    name, label = "single", QUESTION_TYPE_LABELS["single"]
 
     @classmethod
     def grade(cls, question, response):
@@ -154,7 +156,7 @@ class SingleChoiceType(OptionsType):
 
 class MultipleChoiceType(OptionsType):
     """Partial credit: (right picks - wrong picks) / number of correct options, floored at 0."""
-    name, label = "multiple", "多选题"
+    name, label = "multiple", QUESTION_TYPE_LABELS["multiple"]
 
     @classmethod
     def grade(cls, question, response):
@@ -183,7 +185,7 @@ class MultipleChoiceType(OptionsType):
 
 
 class TrueFalseType(QuestionType):
-    name, label = "true_false", "判断题"
+    name, label = "true_false", QUESTION_TYPE_LABELS["true_false"]
 
     @classmethod
     def present_keyed(cls, question, rng):
@@ -207,7 +209,7 @@ class TrueFalseType(QuestionType):
 class OrderingType(QuestionType):
     """Partial credit by pairs: the share of item pairs the agent put in the right relative order
     (Kendall-style), so one misplaced step costs a little, a reversed list scores 0."""
-    name, label = "ordering", "排序题"
+    name, label = "ordering", QUESTION_TYPE_LABELS["ordering"]
 
     @classmethod
     def present_keyed(cls, question, rng):
@@ -250,7 +252,7 @@ class OrderingType(QuestionType):
 class MatchingType(QuestionType):
     """Per-pair credit: each left side matched to a right side with its own pair's text scores 1/n
     (graded by value, so a right-hand text that repeats is right for every left side it belongs to)."""
-    name, label = "matching", "配对题"
+    name, label = "matching", QUESTION_TYPE_LABELS["matching"]
 
     @classmethod
     def present_keyed(cls, question, rng):
@@ -290,7 +292,7 @@ class MatchingType(QuestionType):
 
 class ShortAnswerType(QuestionType):
     """Graded by meaning: each key point is matched to the answer's closest sentence."""
-    name, label = "short_answer", "简答题"
+    name, label = "short_answer", QUESTION_TYPE_LABELS["short_answer"]
     MAX_CHARS = 2000
 
     @classmethod

@@ -19,6 +19,11 @@ KINDS["quoting"] = "复述违规内容"
 KINDS["language"] = "语言要求"
 
 
+def kind_label(kind: str) -> str:
+    """The Chinese label of a criterion kind (an unknown kind is shown as it is)."""
+    return KINDS.get(kind, kind)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every figure the scorer decides with, in one place. Chosen on the tuning split of the

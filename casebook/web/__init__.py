@@ -11,13 +11,14 @@ from ..paths import content_root, instance_dir, site_dir
 from ..settings import Settings, load_settings
 from . import extensions
 
-# Blueprint modules; each exposes `bp` (later areas append themselves here).
+# Blueprint modules; each exposes `bp`, registered by create_app in this order.
 BLUEPRINTS = ["casebook.web.home", "casebook.web.auth", "casebook.web.docs"]
 BLUEPRINTS += ["casebook.web.training", "casebook.web.training_api"]
 BLUEPRINTS += ["casebook.web.scenarios", "casebook.web.scenarios_api"]
 BLUEPRINTS += ["casebook.web.admin", "casebook.web.admin_api"]
 BLUEPRINTS += ["casebook.web.search"]
 BLUEPRINTS += ["casebook.web.account", "casebook.web.account_api"]
+BLUEPRINTS += ["casebook.web.insight", "casebook.web.insight_api"]
 
 
 def _secret_key(instance: Path) -> str:
@@ -66,6 +67,8 @@ def create_app(root: str | Path | None = None, config: dict | None = None,
         SEARCH_EMBEDDER=settings.embedder,                     # for an index built on first use
         SEARCH_CACHE_FILE=str(settings.search_cache_file),
         PSEUDONYM_KEY=settings.pseudonym_key,
+        # responses a question or scenario criterion needs before a discrimination flag (Moodle's rule)
+        STATS_MIN_RESPONSES=settings.stats_min_responses,
     )
     if config:
         app.config.update(config)
@@ -75,12 +78,16 @@ def create_app(root: str | Path | None = None, config: dict | None = None,
     from . import inputs
     inputs.init_app(app)          # before the blueprints: their <int:...> routes use the bounded converter
     extensions.init_app(app)
-    from . import localtime, navigation
+    from . import labels, localtime, navigation
+    labels.init_app(app)
     localtime.init_app(app)
     navigation.init_app(app)
     import importlib
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)
+    from . import home, scenarios, search, training
+    home.init_app(app, sections=[training.SECTION, scenarios.SECTION, search.SECTION],
+                  notices=[training.due_notice])
     from . import errors, headers
     errors.init_app(app)
     headers.init_app(app)

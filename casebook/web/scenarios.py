@@ -15,17 +15,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..content.checks import sanction_target
-from ..content.schema import ACTION_LABELS, action_label, time_minutes
+from ..content.schema import ACTION_LABELS, action_label, humanize_actions, time_minutes
 from ..store.models import utcnow
 from ..scoring import practice
 from ..store.models import User
 from ..store.scenario_models import ScenarioAttempt, claim_step
 from .extensions import db
-from .home import SECTIONS
+from .home import Section
 from .scenarios_common import ALREADY_ANSWERED, case_or_404, choices, project, rule_link, scenario_cases, scorer
 
 bp = APIBlueprint("scenarios", __name__, enable_openapi=False)
-SECTIONS.append(("情景演练", "scenarios.index", "在模拟群聊中处理真实情境，按质检评分表打分，每一分都有规则依据。"))
+SECTION = Section("情景演练", "scenarios.index", "在模拟群聊中处理真实情境，按质检评分表打分，每一分都有规则依据。")
 
 MENTION = re.compile(r"@([^\s@，。！？、,.!?:：]+)")
 
@@ -42,7 +42,6 @@ def mentions(text: str, me: str = "") -> Markup:
 
 STATUS_ZH = {"pass": "通过", "fail": "未通过", "na": "不适用"}
 STATUS_ICON = {"pass": "✓", "fail": "✗", "na": "–"}
-ACTION_ID = re.compile(r"\b(" + "|".join(sorted(ACTION_LABELS, key=len, reverse=True)) + r")(?::([^\s、，,；;）)”]+))?")
 FIGURES = re.compile(r"（[^（）]*(?:相似度|覆盖|综合|阈值)[^（）]*）")
 CLOSEST = re.compile(r"最接近的句子：“(?P<said>.*?)”")
 REPLY_KINDS = {"key_points", "tone", "avoid"}
@@ -50,7 +49,7 @@ REPLY_KINDS = {"key_points", "tone", "avoid"}
 
 def humanize(text) -> str:
     """Action IDs in a scorer's label or evidence become their Chinese labels."""
-    return ACTION_ID.sub(lambda m: action_label(m.group(0)), str(text or ""))
+    return humanize_actions(text)
 
 
 def verdict(criterion: dict, steps: dict[str, int]) -> dict:

@@ -21,10 +21,10 @@ from ..search.engine import MAX_QUERY_CHARS, Filters, QueryError, Searcher
 from ..search.hybrid import CJK_RE
 from ..search.index import IndexMissing
 from .extensions import csrf, db, limiter
-from .home import SECTIONS
+from .home import Section
 
 bp = APIBlueprint("search", __name__, tag="Search")
-SECTIONS.append(("搜索", "search.page", "用日常说法搜索规则、案例、题目和过往处理记录，中英文均可。"))
+SECTION = Section("搜索", "search.page", "用日常说法搜索规则、案例、题目和过往处理记录，中英文均可。")
 
 PUBLIC_KINDS = ["rule", "case"]
 SIMILAR_MAX_CHARS = 5000

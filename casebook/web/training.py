@@ -6,34 +6,34 @@ answer is saved through the JSON API the moment it is given."""
 from __future__ import annotations
 
 from apiflask import APIBlueprint
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..content.schema import QUESTION_TYPE_LABELS
 from ..quiz import attempts as svc
 from ..quiz import draw, review, trainer
-from ..quiz.stats import to_csv
+from ..insight import dashboard
+from ..quiz.stats import MIN_RESPONSES, to_csv
 from ..store.models import utcnow
+from . import charts
 from .extensions import db
-from .home import NOTICES, SECTIONS
+from .home import Section
 from .training_api import CERT_COLUMNS, ITEM_COLUMNS, _csv
 from .training_common import project
 
 bp = APIBlueprint("training", __name__, url_prefix="/training", enable_openapi=False)
 
-SECTIONS.append(("培训与测验", "training.index", "按章节练习、到期复习、参加认证考试；培训师查看进度与题目统计。"))
+SECTION = Section("培训与测验", "training.index", "按章节练习、到期复习、参加认证考试；培训师查看进度与题目统计。")
 
 
-def _due_notice(user):
+def due_notice(user):
     """Home-page notice: how many missed questions are due for review (fsrs schedule)."""
     with db().session() as session:
         count = len(review.due(session, user.id, utcnow()))
     return (f"您有 {count} 道题到期需要复习，点此开始。", url_for("training.index")) if count else None
 
 
-NOTICES.append(_due_notice)
-
-TYPE_LABELS = {"single": "单选题", "multiple": "多选题", "true_false": "判断题", "ordering": "排序题",
-               "matching": "配对题", "short_answer": "简答题"}
+TYPE_LABELS = QUESTION_TYPE_LABELS
 
 
 def _flash_error(exc: svc.AttemptError):
@@ -226,15 +226,36 @@ def submit(attempt_id):
     return redirect(url_for(".attempt", attempt_id=attempt_id))
 
 
+def min_responses() -> int:
+    """Responses a question or scenario criterion needs before a discrimination flag (a setting)."""
+    return int(current_app.config.get("STATS_MIN_RESPONSES") or MIN_RESPONSES)
+
+
 @bp.get("/trainer")
 @login_required
 def trainer_view():
     if not current_user.can("trainer"):
         abort(403, description="只有培训师可以查看")
     p = project()
-    return render_template("training/trainer.html", progress=trainer.agent_progress(db(), p), chapters=p.chapters,
-                           stats=trainer.question_statistics(db(), p), certificates=trainer.certificates(db()),
-                           attempts=svc.list_attempts(db(), None, limit=100))
+    tables = dashboard.dashboard(db(), p, current_app.config["CASEBOOK_TZ"], min_responses())
+    shown = {cid: {"table": table, "options": charts.options_for(cid, table), "height": charts.height(cid, table)}
+             for cid, table in tables.items()}
+    return render_template("training/trainer.html", charts=shown, progress=tables["mastery"]["progress"],
+                           chapters=p.chapters, stats=tables["items"]["stats"], certificates=trainer.certificates(db()),
+                           attempts=svc.list_attempts(db(), None, limit=100), min_responses=min_responses())
+
+
+@bp.get("/trainer/charts/<string(maxlength=16):chart_id>.csv")
+@login_required
+def chart_csv(chart_id):
+    """One dashboard chart's data as CSV (the rows of its table)."""
+    if not current_user.can("trainer"):
+        abort(403, description="只有培训师可以查看")
+    table = dashboard.chart_table(db(), project(), current_app.config["CASEBOOK_TZ"], chart_id, min_responses())
+    if table is None:
+        abort(404, description="没有这个图表")
+    records = [dict(zip(table["columns"], row)) for row in table["rows"]]
+    return _csv(to_csv(records, table["columns"]), f"{chart_id}.csv")
 
 
 @bp.get("/trainer/questions.csv")

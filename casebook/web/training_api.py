@@ -63,6 +63,7 @@ class AttemptSummary(Schema):
     id = Integer()
     user_id = Integer()
     username = String()
+    display_name = String()
     kind = String()
     created_at = String()
     deadline = String(allow_none=True)

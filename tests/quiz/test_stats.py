@@ -16,7 +16,7 @@ ROWS = [
 
 
 def test_facility_and_discrimination():
-    stats = {s["question_id"]: s for s in item_statistics(ROWS)}
+    stats = {s["question_id"]: s for s in item_statistics(ROWS, min_responses=5)}
     assert stats["Q1"]["facility"] == 60.0 and stats["Q2"]["facility"] == 40.0 and stats["Q3"]["facility"] == 40.0
     # Q1 = [1,1,1,0,0] vs its rest (Q2+Q3) = [1,1,0,1,1]: cov = 0.4 - 0.6*0.8 = -0.08,
     # sd 0.4899 and 0.4 → r = -0.4082
@@ -28,6 +28,20 @@ def test_facility_and_discrimination():
     positive = item_statistics([{"A": 1, "B": 1}, {"A": 1, "B": 1}, {"A": 0, "B": 0}, {"A": 1, "B": 0}])
     assert positive[0]["discrimination"] == pytest.approx(100 * pearson([1, 1, 0, 1], [1, 1, 0, 0]), abs=0.01)
     assert positive[0]["discrimination"] > 0
+
+
+def test_no_discrimination_flag_before_the_minimum_number_of_responses():
+    # the same figures, but 5 responses are fewer than the default 20: nothing is flagged
+    stats = {s["question_id"]: s for s in item_statistics(ROWS)}
+    assert stats["Q3"]["discrimination"] == -91.29
+    assert not stats["Q3"]["negative_discrimination"] and not stats["Q3"]["enough_responses"]
+    # two responses from one agent (the issue's case) are never enough
+    two = item_statistics([{"A": 1, "B": 0}, {"A": 0, "B": 1}])
+    assert two[0]["discrimination"] == -100.0 and not two[0]["negative_discrimination"]
+    # 20 responses are: Q3's pattern repeated four times
+    many = {s["question_id"]: s for s in item_statistics(ROWS * 4)}
+    assert many["Q3"]["attempts"] == 20 and many["Q3"]["enough_responses"] and many["Q3"]["negative_discrimination"]
+    assert many["Q3"]["discrimination"] == -91.29
 
 
 def test_pearson_known_values():

@@ -1,0 +1,124 @@
+"""The package's wiring: no import cycle, no module that changes other modules by being imported."""
+from __future__ import annotations
+
+import ast
+
+import grimp
+
+from tests.conftest import REPO
+
+
+def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    counter = 0
+    for start in sorted(edges):
+        if start in index:
+            continue
+        work = [(start, iter(sorted(edges[start])))]
+        index[start] = low[start] = counter
+        counter += 1
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(edges.get(child, ())))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
+    return found
+
+
+def test_the_cycle_finder_finds_cycles():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_import_cycle_in_the_package():
+    """Every import counts, also one inside a function (a deferred import hides a cycle, it does
+    not remove it); only `if TYPE_CHECKING:` imports are left out."""
+    graph = grimp.build_graph("casebook", exclude_type_checking_imports=True, cache_dir=None)
+    edges = {m: set(graph.find_modules_directly_imported_by(m)) for m in graph.modules}
+    cycles = _cycles(edges)
+    detail = []
+    for cycle in cycles:
+        for importer in cycle:
+            for imported in sorted(edges[importer] & set(cycle)):
+                lines = [d["line_number"] for d in graph.get_import_details(importer=importer, imported=imported)]
+                detail.append(f"{importer} -> {imported} (line {lines})")
+    assert cycles == [], "import cycle:\n" + "\n".join(detail)
+
+
+MUTATORS = {"append", "extend", "insert", "update", "setdefault", "add", "register", "__setitem__"}
+
+
+def _imported_names(tree: ast.Module) -> set[str]:
+    names = set()
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom):
+            names.update(alias.asname or alias.name for alias in node.names)
+        elif isinstance(node, ast.Import):
+            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+    return names
+
+
+def _root_name(node: ast.AST) -> str | None:
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def import_time_registrations(source: str) -> list[int]:
+    """Lines where a module, at import time, changes an object it imported (`SECTIONS.append(...)`,
+    `REGISTRY[name] = ...`, `other.value = ...`): importing it would change another module."""
+    tree = ast.parse(source)
+    imported = _imported_names(tree)
+    lines = []
+    for node in tree.body:
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            func = node.value.func
+            if isinstance(func, ast.Attribute) and func.attr in MUTATORS and _root_name(func.value) in imported:
+                lines.append(node.lineno)
+        elif isinstance(node, (ast.Assign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, (ast.Attribute, ast.Subscript)) and _root_name(target) in imported:
+                    lines.append(node.lineno)
+    return lines
+
+
+def test_the_registration_finder_finds_registrations():
+    source = "from .home import SECTIONS, app\nimport other\nSECTIONS.append(1)\nother.REG['a'] = 2\nx = []\nx.append(3)\n"
+    assert import_time_registrations(source) == [3, 4]
+
+
+def test_no_module_changes_another_by_being_imported():
+    found = []
+    for path in sorted((REPO / "casebook").rglob("*.py")):
+        for line in import_time_registrations(path.read_text(encoding="utf-8")):
+            found.append(f"{path.relative_to(REPO)}:{line}")
+    assert found == [], "register explicitly (create_app, the CLI group, run_lint) instead:\n" + "\n".join(found)
