@@ -11,8 +11,20 @@ from sqlalchemy import func, select, update
 from .store import Database, User
 from .store.models import ROLES
 
+USERNAME_RE = re.compile(r"[A-Za-z0-9_.\-]{2,64}")   # always fullmatch: `$` would let "bob\n" through
+
+# argon2id with the library's defaults unless the settings say otherwise (CASEBOOK_PASSWORD_HASH_*:
+# tests use a cheap cost). A hash carries its own parameters, so stored hashes verify whatever the
+# current cost: the cost changes how long hashing takes, never a result.
 _hasher = PasswordHasher()
-USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{2,64}$")
+
+
+def configure_hashing(time_cost: int | None = None, memory_kib: int | None = None) -> None:
+    """Set the argon2 cost for new hashes (create_app and the CLI call it from the settings)."""
+    global _hasher
+    defaults = PasswordHasher()
+    _hasher = PasswordHasher(time_cost=time_cost or defaults.time_cost,
+                             memory_cost=memory_kib or defaults.memory_cost)
 MIN_PASSWORD = 8
 
 
@@ -70,7 +82,7 @@ def bump_sessions(session, user_id: int) -> None:
 
 
 def _validate(username: str, password: str, role: str) -> None:
-    if not USERNAME_RE.match(username or ""):
+    if not USERNAME_RE.fullmatch(username or ""):
         raise AccountError("username must be 2-64 letters, digits, '.', '_' or '-'")
     _basic_password_check(username, password)
     if role not in ROLES:
@@ -188,7 +200,7 @@ def create_user(db: Database, username: str, password: str, role: str = "agent",
     """add_user, but a taken username raises DuplicateUser and an over-long display name is refused."""
     if len(display_name or "") > MAX_DISPLAY_NAME:
         raise AccountError(f"display name must be at most {MAX_DISPLAY_NAME} characters")
-    if USERNAME_RE.match(username or "") and get_user(db, username) is not None:
+    if USERNAME_RE.fullmatch(username or "") and get_user(db, username) is not None:
         raise DuplicateUser(f"user '{username}' already exists")
     return add_user(db, username, password, role=role, display_name=display_name)
 

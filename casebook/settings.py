@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     search_rate_limit: str = "120 per minute"
     similar_rate_limit: str = "30 per minute"
     max_body_kb: int = Field(1024, gt=0)
+    password_hash_time_cost: Optional[int] = Field(None, ge=1)      # argon2 defaults when unset
+    password_hash_memory_kib: Optional[int] = Field(None, ge=8)
     # search and embeddings
     cache_dir: Path = Field(default_factory=_default_cache_dir)
     embedding_cache: Optional[Path] = None

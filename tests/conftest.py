@@ -1,10 +1,22 @@
 """Shared fixtures: the repository, a small valid content tree, and the web app."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+
+# Cheap password hashing for the whole suite (a setting: argon2id at its lowest cost). Hashes
+# still verify the same way; only the time to make one changes.
+os.environ.setdefault("CASEBOOK_PASSWORD_HASH_TIME_COST", "1")
+os.environ.setdefault("CASEBOOK_PASSWORD_HASH_MEMORY_KIB", "64")
+
+
+def pytest_configure(config):
+    from casebook import accounts
+    accounts.configure_hashing(int(os.environ["CASEBOOK_PASSWORD_HASH_TIME_COST"]),
+                               int(os.environ["CASEBOOK_PASSWORD_HASH_MEMORY_KIB"]))
 
 REPO = Path(__file__).resolve().parents[1]
 MINI = Path(__file__).with_name("fixtures") / "mini"

@@ -58,18 +58,49 @@ def test_the_cycle_finder_finds_cycles():
     assert _cycles({"a": {"b"}, "b": set()}) == []
 
 
+def _ancestors(module: str) -> list[str]:
+    parts = module.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts))]
+
+
+def import_edges(graph) -> dict[str, set[str]]:
+    """Who imports whom. Importing `a.b.c` also runs the package `a.b` (its __init__), unless the
+    importer is inside `a.b` already (then the package is being initialised): that edge counts too."""
+    edges = {}
+    for module in graph.modules:
+        targets = set(graph.find_modules_directly_imported_by(module))
+        own = set(_ancestors(module))
+        for target in list(targets):
+            targets.update(p for p in _ancestors(target) if p not in own and p in graph.modules)
+        edges[module] = targets - {module}
+    return edges
+
+
+def test_package_initialisation_counts_as_an_import():
+    class Graph:
+        modules = {"pkg", "pkg.a", "pkg.b", "other", "other.x"}
+        imports = {"pkg": {"pkg.a"}, "pkg.a": {"other.x"}, "other.x": {"pkg.b"}, "pkg.b": set(), "other": set()}
+
+        def find_modules_directly_imported_by(self, module):
+            return self.imports[module]
+    edges = import_edges(Graph())
+    assert edges["other.x"] == {"pkg.b", "pkg"} and edges["pkg.a"] == {"other.x", "other"}
+    assert _cycles(edges) == [["other.x", "pkg", "pkg.a"]]
+
+
 def test_no_import_cycle_in_the_package():
     """Every import counts, also one inside a function (a deferred import hides a cycle, it does
-    not remove it); only `if TYPE_CHECKING:` imports are left out."""
+    not remove it), and so does the package __init__ an import runs; only `if TYPE_CHECKING:`
+    imports are left out."""
     graph = grimp.build_graph("casebook", exclude_type_checking_imports=True, cache_dir=None)
-    edges = {m: set(graph.find_modules_directly_imported_by(m)) for m in graph.modules}
+    edges = import_edges(graph)
     cycles = _cycles(edges)
     detail = []
     for cycle in cycles:
         for importer in cycle:
             for imported in sorted(edges[importer] & set(cycle)):
                 lines = [d["line_number"] for d in graph.get_import_details(importer=importer, imported=imported)]
-                detail.append(f"{importer} -> {imported} (line {lines})")
+                detail.append(f"{importer} -> {imported} (line {lines or 'package __init__'})")
     assert cycles == [], "import cycle:\n" + "\n".join(detail)
 
 
@@ -122,3 +153,31 @@ def test_no_module_changes_another_by_being_imported():
         for line in import_time_registrations(path.read_text(encoding="utf-8")):
             found.append(f"{path.relative_to(REPO)}:{line}")
     assert found == [], "register explicitly (create_app, the CLI group, run_lint) instead:\n" + "\n".join(found)
+
+
+def test_a_question_type_is_one_module():
+    """Nothing outside content/question_types/ names a question type: adding one is one module there
+    (plus its tests) and its class in the TYPES list."""
+    from casebook.content.question_types import QUESTION_TYPES
+    names = set(QUESTION_TYPES)
+    found = []
+    for path in sorted((REPO / "casebook").rglob("*.py")):
+        if "question_types" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and node.value in names:
+                found.append(f"{path.relative_to(REPO)}:{node.lineno}: '{node.value}'")
+    assert found == [], "ask the question type instead of naming it:\n" + "\n".join(found)
+
+
+def test_every_question_type_module_has_the_whole_behaviour():
+    from typing import get_args
+
+    from casebook.content.question_types import QUESTION_TYPES, Question, QuestionType
+    assert [m for m in get_args(get_args(Question)[0])] == [cls.model for cls in QUESTION_TYPES.values()]
+    for name, cls in QUESTION_TYPES.items():
+        assert cls.__module__ == f"casebook.content.question_types.{name}"
+        assert cls.label and cls.model.model_fields["type"].annotation.__args__ == (name,)
+        for method in ("grade", "right_answer", "from_form", "describe"):
+            assert getattr(cls, method).__func__ is not getattr(QuestionType, method).__func__, \
+                f"{name} does not define {method}"

@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from . import content_cmds, review_cmds, scenario_cmds, search_cmds, site_cmds, users_cmds
+from . import bench_cmds, content_cmds, review_cmds, scenario_cmds, search_cmds, site_cmds, users_cmds
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -14,7 +14,7 @@ def cli() -> None:
     """Casebook: rulebook, cases, quizzes, scenarios and search for community-group service teams."""
 
 
-for module in (content_cmds, review_cmds, site_cmds, users_cmds, scenario_cmds, search_cmds):
+for module in (content_cmds, review_cmds, site_cmds, users_cmds, scenario_cmds, search_cmds, bench_cmds):
     module.register(cli)
 
 

@@ -17,6 +17,8 @@ def settings() -> Settings:
             found = root.meta["casebook.settings"] = load_settings()
         except SettingsError as exc:
             raise click.ClickException(str(exc))
+        from ..accounts import configure_hashing
+        configure_hashing(found.password_hash_time_cost, found.password_hash_memory_kib)
     return found
 
 

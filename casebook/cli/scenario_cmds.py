@@ -14,11 +14,6 @@ from .options import root_option
 
 def register(cli: click.Group) -> None:
     cli.add_command(scenario)
-    existing = cli.commands.get("bench")
-    if not isinstance(existing, click.Group):
-        existing = click.Group("bench", help="Benchmarks: print figures (never a pass/fail test).")
-        cli.add_command(existing)
-    existing.add_command(bench_scoring, "scoring")
 
 
 @click.group()
@@ -165,42 +160,3 @@ def tune_cmd(root):
     from ..scoring.tune import tune
     project = load_project(root)
     tune(project, log=click.echo)
-
-
-@click.command("scoring")
-@root_option
-@click.option("--runs", default=10, show_default=True, help="Warm runs (each with new reply text, so nothing is cached).")
-def bench_scoring(root, runs):
-    """Time to score the longest scenario's exemplary transcript in-process: cold and warm."""
-    import statistics
-    import time
-
-    from ..scoring import Scorer, semantic
-    project = load_project(root)
-    case = max((loc.obj for loc in project.scenarios.values()), key=lambda c: len(c.scenario.golden[0].steps))
-    golden = max(case.scenario.golden, key=lambda g: g.expect_score[0])
-
-    def transcript(tag: str) -> dict:
-        return {"steps": [{"step": s.step, "actions": list(s.actions), "minutes": s.minutes,
-                           "reply": s.reply.replace("。", f"（{tag}）。", 1)} for s in golden.steps]}
-
-    saved = semantic.disk.path
-    semantic.disk.path = None  # cold: no embedding on disk or in memory
-    semantic._cache.clear()
-    try:
-        start = time.perf_counter()
-        scorer = Scorer(project)
-        scorer.score(case, transcript("cold"))
-        cold = time.perf_counter() - start
-        warm = []
-        for i in range(runs):
-            start = time.perf_counter()
-            scorer.score(case, transcript(f"run {i}"))
-            warm.append(time.perf_counter() - start)
-    finally:
-        semantic.disk.path = saved
-    sentences = sum(len(s.reply) > 0 for s in golden.steps)
-    click.echo(f"{case.id}: {len(golden.steps)} steps ({sentences} replies), exemplary golden")
-    click.echo(f"cold (model load, background of {len(scorer.background.all)} key points, every sentence embedded): {cold * 1000:.0f} ms")
-    click.echo(f"warm (new reply text each run, {runs} runs): median {statistics.median(warm) * 1000:.0f} ms, "
-               f"max {max(warm) * 1000:.0f} ms")

@@ -1,5 +1,5 @@
 """Search commands: casebook search "q" | search index | search eval | search gaps,
-casebook resolutions import FILE, casebook bench search."""
+casebook resolutions import FILE."""
 from __future__ import annotations
 
 import json
@@ -14,11 +14,6 @@ from .options import open_store, root_option, settings
 def register(cli: click.Group) -> None:
     cli.add_command(search)
     cli.add_command(resolutions)
-    existing = cli.commands.get("bench")
-    if isinstance(existing, click.Group):
-        existing.add_command(bench_search, "search")
-    else:
-        cli.add_command(bench)
 
 
 def build_search_index(root, database, embedder: str | None = None, **options):
@@ -157,7 +152,7 @@ def index_cmd(root, embedder, quiet):
 def eval_cmd(root, set_name, tune, as_json):
     """Recall@5, MRR and graded nDCG@10 for keyword, dense and hybrid, by split, language and kind."""
     from ..content import load_project
-    from ..search.eval import Evaluator, format_table, from_content
+    from ..bench.search_eval import Evaluator, format_table, from_content
     from ..search.hybrid import DEFAULT
     project = load_project(root)
     sets = project.eval_sets
@@ -270,44 +265,3 @@ def import_cmd(root, file, no_index, as_json):
             click.echo(summary)
     if report.bad and not report.loaded:
         sys.exit(1)
-
-
-@click.group()
-def bench():
-    """Benchmarks."""
-
-
-@click.command("search")
-@root_option
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Review file (default: ../shared/benchmarks/online_shopping_10_cats.csv beside the root).")
-@click.option("--sizes", default="10000,all", show_default=True,
-              help="Collection sizes for the latency runs, comma-separated ('all' = every review).")
-@click.option("--build-docs", default=1000, show_default=True, type=click.IntRange(10, 100000),
-              help="Documents for the cold build-throughput run.")
-@click.option("--queries", "n_queries", default=200, show_default=True, type=click.IntRange(10, 10000))
-@click.option("--no-build", is_flag=True, help="Skip the cold build-throughput run.")
-@click.option("--dense", "dense_only", is_flag=True, help="Only compare faiss Flat vs HNSW (threshold measurement).")
-@click.option("--json", "as_json", is_flag=True)
-def bench_search(root, csv_path, sizes, build_docs, n_queries, no_build, dense_only, as_json):
-    """Index build throughput and warm query latency (p50/p99) on the review benchmark."""
-    from ..search import bench as benchmod
-    csv_path = csv_path or (Path(root) / benchmod.BENCH_CSV).resolve()
-    if not csv_path.is_file():
-        raise click.ClickException(f"{csv_path} not found: pass --csv")
-    try:
-        size_list = [None if s.strip() == "all" else int(s) for s in sizes.split(",") if s.strip()]
-    except ValueError:
-        raise click.UsageError("--sizes: comma-separated numbers or 'all'")
-    if dense_only:
-        rows = benchmod.dense_threshold(root, csv_path, [s for s in size_list if s] or [1000, 10000, 30000, 62774],
-                                        embedder_spec=settings().embedder, cache_file=settings().search_cache_file)
-        click.echo(json.dumps(rows, indent=1) if as_json else benchmod.format_dense(rows))
-        return
-    results = benchmod.run(root, csv_path, size_list, build_docs=None if no_build else build_docs,
-                           n_queries=n_queries, log=lambda m: click.echo(m, err=True),
-                           embedder_spec=settings().embedder, cache_file=settings().search_cache_file)
-    click.echo(json.dumps(results, ensure_ascii=False, indent=1) if as_json else benchmod.format_results(results))
-
-
-bench.add_command(bench_search, "search")

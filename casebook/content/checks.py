@@ -12,10 +12,10 @@ from .reviews import check_reviews
 from .project import Project
 from .rules import is_rule_id
 from .schema import time_minutes
+from .question_types import RED_LINE_TYPES
 
 CASE_REVIEW_DAYS = 365
 #: Must-pass exam questions: exact-answer types, citing a privacy, fraud or compensation rule.
-RED_LINE_TYPES = ("single", "multiple", "true_false")
 RED_LINE_CHAPTERS = frozenset({"PRIV", "FRAUD", "LAW"})
 RED_LINE_RULES = frozenset({"COMM-05"})  # no compensation beyond one's authority
 RED_LINE_TAGS = frozenset({"隐私", "诈骗", "冒充客服", "补偿"})

@@ -8,7 +8,8 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel
 
 from .problems import ProblemList
-from .schema import Case, EvalFile, ExamFile, QuizFile, SynonymsFile, TagsFile, ValidationFile, RubricFile
+from .question_types import QuizFile
+from .schema import Case, EvalFile, ExamFile, SynonymsFile, TagsFile, ValidationFile, RubricFile
 from .source import LineMap, load_yaml, read_text
 from .validate import validate
 

@@ -18,6 +18,7 @@ import re
 from collections import Counter
 
 from .project import QUIZ_DIR, Project
+from .question_types import QUESTION_TYPES
 
 TRUE_SHARE = (0.35, 0.65)
 MAX_LONGEST_SHARE = 0.35
@@ -68,8 +69,9 @@ def check_item_flaws(project: Project) -> None:
     multiple_counts: Counter[int] = Counter()
     for qid, located in project.questions.items():
         question, at, path = located.obj, located.line_of, located.path
-        kind = question.type
-        if kind == "matching":
+        pairs = getattr(question, "pairs", None)
+        options = getattr(question, "options", None)
+        if pairs is not None:
             seen: dict[str, int] = {}
             for i, pair in enumerate(question.pairs):
                 key = _norm(pair.right)
@@ -78,7 +80,7 @@ def check_item_flaws(project: Project) -> None:
                                    f"question {qid}: right-hand answer '{pair.right}' repeats pair {seen[key] + 1}; every right-hand answer must be different", "item-flaw")
                 else:
                     seen[key] = i
-        if kind in ("single", "multiple"):
+        if options is not None:
             prompt = _norm(question.prompt)
             for i, option in enumerate(question.options):
                 if ALL_OF_ABOVE_RE.search(option.text):
@@ -92,13 +94,13 @@ def check_item_flaws(project: Project) -> None:
             if negations:
                 problems.warning(path, at("prompt"),
                                  f"question {qid}: negative stem ('{negations[0]}') without emphasis; mark it **{negations[0]}** or ask positively", "item-flaw")
-        if kind == "true_false":
+        if isinstance(getattr(question, "answer", None), bool):            # true/false
             tf_total += 1
             tf_true += bool(question.answer)
-        elif kind == "single":
+        elif options is not None and QUESTION_TYPES[question.type].one_correct:  # single choice
             single_total += 1
             single_longest += _unique_longest(question.options)
-        elif kind == "multiple":
+        elif options is not None:                                            # multiple choice
             multiple_counts[sum(o.correct for o in question.options)] += 1
 
     if tf_total >= MIN_BANK:

@@ -8,7 +8,8 @@ from pathlib import Path
 from .files import Located, load_case, load_eval, load_exam, load_quiz, load_rubric, load_synonyms, load_tags, load_userdict
 from .problems import ProblemList
 from .rules import Chapter, Rule, load_chapter
-from .schema import Case, EvalQuery, PageFront, Question
+from .question_types import Question
+from .schema import Case, EvalQuery, PageFront
 from .source import load_yaml, read_text, split_front_matter
 from .validate import validate
 

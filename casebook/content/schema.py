@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
@@ -89,12 +89,6 @@ CAST_ROLES: dict[str, str] = {
     "member": "普通成员",
     "insider": "内部相关人员",
 }
-
-QUESTION_TYPES = ("single", "multiple", "true_false", "ordering", "matching", "short_answer")
-#: What pages, exports and charts call each question type (never the raw `matching`/`short_answer`).
-QUESTION_TYPE_LABELS: dict[str, str] = {"single": "单选题", "multiple": "多选题", "true_false": "判断题",
-                                        "ordering": "排序题", "matching": "配对题", "short_answer": "简答题"}
-
 
 def _check(pattern: re.Pattern, what: str):
     def check(value: str) -> str:
@@ -302,6 +296,8 @@ class Pair(Strict):
 
 
 class QuestionBase(Strict):
+    """What every question has; each question type (content/question_types/) adds its own
+    fields in a subclass, and the quiz file's schema is the union of those."""
     id: QuestionId
     chapter: ChapterCode
     tags: list[Text] = []
@@ -309,75 +305,6 @@ class QuestionBase(Strict):
     rules: Annotated[list[RuleId], Field(min_length=1)]
     prompt: Text
     explanation: Text
-
-
-class SingleChoice(QuestionBase):
-    type: Literal["single"]
-    options: Annotated[list[Option], Field(min_length=2)]
-
-    @model_validator(mode="after")
-    def _one_correct(self):
-        n = sum(o.correct for o in self.options)
-        if n != 1:
-            raise ValueError(f"a single-choice question needs exactly one correct option (found {n})")
-        return self
-
-
-class MultipleChoice(QuestionBase):
-    type: Literal["multiple"]
-    options: Annotated[list[Option], Field(min_length=3)]
-
-    @model_validator(mode="after")
-    def _some_correct(self):
-        if not any(o.correct for o in self.options):
-            raise ValueError("a multiple-choice question needs at least one correct option (found 0)")
-        return self
-
-
-class TrueFalse(QuestionBase):
-    type: Literal["true_false"]
-    answer: bool
-
-
-class Ordering(QuestionBase):
-    type: Literal["ordering"]
-    items: Annotated[list[Text], Field(min_length=3)]
-
-    @field_validator("items")
-    @classmethod
-    def _unique(cls, value):
-        if len(set(value)) != len(value):
-            raise ValueError("ordering items must be distinct")
-        return value
-
-
-class Matching(QuestionBase):
-    type: Literal["matching"]
-    pairs: Annotated[list[Pair], Field(min_length=3)]
-
-    @field_validator("pairs")
-    @classmethod
-    def _unique_left(cls, value):
-        lefts = [p.left for p in value]
-        if len(set(lefts)) != len(lefts):
-            raise ValueError("matching pairs need distinct left sides")
-        return value
-
-
-class ShortAnswer(QuestionBase):
-    type: Literal["short_answer"]
-    reference: Annotated[list[Text], Field(min_length=1)]
-    key_points: Annotated[list[Text], Field(min_length=1)]
-
-
-Question = Annotated[
-    Union[SingleChoice, MultipleChoice, TrueFalse, Ordering, Matching, ShortAnswer],
-    Field(discriminator="type"),
-]
-
-
-class QuizFile(Strict):
-    questions: Annotated[list[Question], Field(min_length=1)]
 
 
 class RedLine(Strict):

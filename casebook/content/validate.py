@@ -7,6 +7,7 @@ from pydantic import BaseModel, ValidationError
 
 from .problems import ProblemList
 from .source import LineMap
+from .question_types import QUESTION_TYPES
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -24,8 +25,8 @@ def _clean_loc(loc: tuple, data: Any) -> tuple:
             node = node[part]
         elif isinstance(part, str) and isinstance(node, dict):
             # union member name, a validator tag, or a missing/unknown key
-            if part in ("single", "multiple", "true_false", "ordering", "matching", "short_answer",
-                        "str", "list[Branch]", "tagged-union", "function-after[_check(), str]"):
+            if part in QUESTION_TYPES or part in ("str", "list[Branch]", "tagged-union",
+                                                  "function-after[_check(), str]"):
                 continue
             out.append(part)
             node = None

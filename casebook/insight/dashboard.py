@@ -16,7 +16,7 @@ from ..quiz.stats import MIN_RESPONSES
 from ..scoring.agreement import cohen_kappa
 from ..scoring.rubric import kind_label
 from ..scoring.stats import kind_pass_rates
-from ..content.schema import QUESTION_TYPE_LABELS
+from ..content.question_types import QUESTION_TYPE_LABELS
 from ..store.models import User
 from ..store.scenario_models import ScenarioAttempt, ScenarioGrade
 from ..store.training_models import Attempt, Certificate

@@ -10,7 +10,8 @@ import json
 
 from sqlalchemy import select
 
-from ..content.schema import QUESTION_TYPE_LABELS, action_label, humanize_actions
+from ..content.schema import action_label, humanize_actions
+from ..content.question_types import QUESTION_TYPE_LABELS
 from ..quiz import attempts as quiz_attempts
 from ..scoring.rubric import kind_label
 from ..scoring.validation import PASS_MARK

@@ -20,6 +20,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from ..content.question_types import QUESTION_TYPES
+
 VERBS = {
     "initialized": "http://adlnet.gov/expapi/verbs/initialized",
     "answered": "http://adlnet.gov/expapi/verbs/answered",
@@ -36,8 +38,7 @@ SESSION_EXTENSION = "https://w3id.org/xapi/cmi5/context/extensions/sessionid"
 INTERACTION = "http://adlnet.gov/expapi/activities/cmi.interaction"
 ASSESSMENT = "http://adlnet.gov/expapi/activities/assessment"
 SIMULATION = "http://adlnet.gov/expapi/activities/simulation"
-INTERACTION_TYPES = {"single": "choice", "multiple": "choice", "true_false": "true-false", "ordering": "sequencing",
-                     "matching": "matching", "short_answer": "long-fill-in", "scenario_step": "other"}
+INTERACTION_TYPES = {**{name: kind.xapi_interaction for name, kind in QUESTION_TYPES.items()}, "scenario_step": "other"}
 VERSION = "1.0.3"
 
 

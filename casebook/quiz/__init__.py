@@ -1,4 +1,2 @@
-"""The quiz engine: question types and grading, draws, statistics, attempts. No Flask here."""
-from .types import QUESTION_TYPES, Grade, grade, present, question_type
-
-__all__ = ["QUESTION_TYPES", "Grade", "grade", "present", "question_type"]
+"""The quiz engine: presenting and grading (types.py, over content.question_types), draws,
+statistics, attempts. No Flask here."""

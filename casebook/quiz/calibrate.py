@@ -16,7 +16,7 @@ from .semantic import similarities, split_sentences
 
 def calibrate(root=".") -> dict:
     project = load_project(root)
-    shorts = [q.obj for q in project.questions.values() if q.obj.type == "short_answer"]
+    shorts = [q.obj for q in project.questions.values() if hasattr(q.obj, "key_points")]   # short answers
     pos, neg = [], []
     for k, q in enumerate(shorts):
         own = [s for ref in q.reference for s in split_sentences(ref)]

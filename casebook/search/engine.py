@@ -127,7 +127,8 @@ class Searcher:
         base, synonyms = self.tokenizer.query_terms(query)
         typed = set(base) | set(synonyms)
         normalised = normalize(query, fold_case=True)
-        corrections = self.index.terms.chinese_corrections(normalised, typed)
+        spans = self.tokenizer.word_spans(normalised, self.index.keyword.vocab) if fusion.typo_suspects else None
+        corrections = self.index.terms.chinese_corrections(normalised, typed, spans)
         corrections += self.index.terms.latin_corrections(base, self.index.keyword.vocab)
         return [(base, 1.0), (synonyms, fusion.synonym_weight), (corrections, fusion.typo_weight)]
 
@@ -153,15 +154,21 @@ class Searcher:
         return out
 
     def rank(self, query: str, mode: str, keyword: list[tuple[int, float]], dense: list[tuple[int, float]],
-             fusion: Fusion, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+             fusion: Fusion, mask: np.ndarray | None = None, vector: np.ndarray | None = None) -> list[tuple[int, float]]:
         """The final best-first ranking: fused (or one) ranking, rules cited by the top cases and
-        resolutions of a long query brought up, and items named by ID first."""
+        resolutions of a long query brought up, and items named by ID first. vector: the query's
+        embedding (for pseudo-relevance feedback)."""
+        if mode != "keyword" and fusion.question_passages:
+            dense = self._lift_tested_rules(dense, mask)
         if mode == "keyword":
             ranked = list(keyword)
         elif mode == "dense":
             ranked = list(dense)
         else:
             ranked = fuse(keyword, dense, fusion, query, self.index.kinds)
+            if fusion.prf_weight and vector is not None and ranked:
+                dense = self._feedback(vector, ranked, keyword, dense, fusion, mask)
+                ranked = fuse(keyword, dense, fusion, query, self.index.kinds)
             if len(normalize(query)) >= fusion.long_query_chars and fusion.cited_rule_weight:
                 ranked = self._bring_up_cited_rules(ranked, fusion, mask)
         pinned = self.id_positions(query, mask)
@@ -170,6 +177,41 @@ class Searcher:
             head = [(p, top + (len(pinned) - i) * 1e-3) for i, p in enumerate(pinned)]
             ranked = head + [item for item in ranked if item[0] not in set(pinned)]
         return ranked
+
+    def _lift_tested_rules(self, dense: list[tuple[int, float]], mask: np.ndarray | None) -> list[tuple[int, float]]:
+        """Quiz questions as passages of the rules they test: each rule gets the best similarity
+        of itself and of its questions in the ranking (questions keep their own score)."""
+        docs, position = self.index.docs, self.index.position
+        scores = dict(dense)
+        for doc_pos, score in dense:
+            if docs[doc_pos].kind != "question":
+                continue
+            for rule_id in docs[doc_pos].rules:
+                rule_pos = position.get(rule_id)
+                if (rule_pos is None or docs[rule_pos].kind != "rule"
+                        or (mask is not None and not mask[rule_pos])):
+                    continue
+                if score > scores.get(rule_pos, -np.inf):
+                    scores[rule_pos] = score
+        if len(scores) == len(dense) and all(scores[p] == s for p, s in dense):
+            return dense
+        order = {p: i for i, (p, _) in enumerate(dense)}
+        return sorted(scores.items(), key=lambda item: (-item[1], order.get(item[0], len(order)), item[0]))
+
+    def _feedback(self, vector: np.ndarray, ranked: list[tuple[int, float]], keyword: list[tuple[int, float]],
+                  dense: list[tuple[int, float]], fusion: Fusion, mask: np.ndarray | None) -> list[tuple[int, float]]:
+        """Pseudo-relevance feedback (Rocchio): the query vector moved towards the mean of the top
+        fused hits re-scores the candidates of both rankings (no second index search)."""
+        vectors = self.index.dense.vectors
+        top = [p for p, _ in ranked[:fusion.prf_docs]]
+        moved = vector + fusion.prf_weight * vectors[top].mean(axis=0)
+        moved = moved / (np.linalg.norm(moved) or 1.0)
+        candidates = np.array(sorted({p for p, _ in dense} | {p for p, _ in keyword}), dtype=np.int64)
+        sims = vectors[candidates] @ moved
+        rescored = [(int(p), float(s)) for p, s in zip(candidates, sims)]
+        rescored.sort(key=lambda item: (-item[1], item[0]))
+        rescored = rescored[:max(fusion.depth, len(dense))]
+        return self._lift_tested_rules(rescored, mask) if fusion.question_passages else rescored
 
     def _bring_up_cited_rules(self, ranked: list[tuple[int, float]], fusion: Fusion,
                               mask: np.ndarray | None) -> list[tuple[int, float]]:
@@ -228,7 +270,7 @@ class Searcher:
             vector = self.query_vector(query)
         if mode in ("dense", "hybrid"):
             dense = self.dense_ranking(vector, depth, mask)
-        ranked = self.rank(query, mode, keyword, dense, fusion, mask)[:k]
+        ranked = self.rank(query, mode, keyword, dense, fusion, mask, vector)[:k]
 
         kw = dict(keyword)
         terms = self.tokenizer.matching_terms(query) if snippets else []

@@ -29,6 +29,15 @@ class Fusion:
     #: keyword weight of synonyms of the typed words and of typo/homophone corrections (typed = 1)
     synonym_weight: float = 0.5
     typo_weight: float = 0.6
+    #: correct only windows touching a possibly misspelt word (Tokenizer.word_spans)
+    typo_suspects: bool = False
+    #: dense: a quiz question is a passage of the rules it tests, so a rule's similarity is the
+    #: best of its own and its questions' (max-sim over the rule's passages)
+    question_passages: bool = False
+    #: pseudo-relevance feedback (Rocchio) on the dense side: the query vector plus prf_weight ×
+    #: the mean vector of the top prf_docs fused hits re-scores the candidates; 0 = off
+    prf_weight: float = 0.0
+    prf_docs: int = 5
     #: queries at least this long (characters) are pasted messages: the rules cited by their top
     #: `citing_items` cases/resolutions get cited_rule_weight × that item's fused score
     long_query_chars: int = 40
@@ -48,6 +57,12 @@ class Fusion:
             extra += (f", cited rules={self.cited_rule_weight:.2f} from top {self.citing_items}"
                       f" {'/'.join(self.citing_kinds)} when ≥{self.long_query_chars} chars")
         extra += f", syn={self.synonym_weight:.2f}, typo={self.typo_weight:.2f}"
+        if self.typo_suspects:
+            extra += " (suspect words only)"
+        if self.question_passages:
+            extra += ", questions as rule passages"
+        if self.prf_weight:
+            extra += f", prf={self.prf_weight:.2f} from top {self.prf_docs}"
         if self.method == "rrf":
             return f"rrf(k={self.rrf_k}, alpha={self.alpha:.2f}{extra})"
         return f"weighted(alpha={self.alpha:.2f}{extra})"
@@ -61,11 +76,14 @@ class Fusion:
         return replace(self, **changes)
 
 
-#: The default, chosen on the tuning split of search/eval/blind.yml by `casebook search eval --tune`
-#: (coordinate search from the previous default; see search/README.md).
-DEFAULT = Fusion(method="weighted", alpha=0.4, alpha_latin=0.6, question_weight=0.4, depth=100,
+#: The default, chosen on the tuning split of search/eval/blind.yml (experiments and figures in
+#: search/README.md, "Evaluation"): the previous --tune result plus typo correction of suspect
+#: words only, quiz questions as passages of their rules, dense pseudo-relevance feedback, and
+#: question weight 0.3.
+DEFAULT = Fusion(method="weighted", alpha=0.4, alpha_latin=0.6, question_weight=0.3, depth=100,
                  synonym_weight=0.5, typo_weight=0.8, cited_rule_weight=0.3, citing_items=1, long_query_chars=0,
-                 citing_kinds=("case", "resolution"))
+                 citing_kinds=("case", "resolution"), typo_suspects=True, question_passages=True,
+                 prf_weight=0.5, prf_docs=5)
 
 
 def rrf(keyword: list[tuple[int, float]], dense: list[tuple[int, float]], k: int = 60,

@@ -33,6 +33,7 @@ if then than so as about into from up out not no yes
 """.split())
 
 _WORD_RE = re.compile(r"\w", re.UNICODE)
+CJK_CHAR_RE = re.compile(r"[\u3400-\u9fff]")
 _LATIN_WORD_RE = re.compile(r"^[a-z][a-z'-]*$")
 _log = logging.getLogger(__name__)
 _jieba_lock = threading.Lock()
@@ -125,6 +126,18 @@ class Tokenizer:
         lowered = normalize(query, fold_case=True)
         query_tokens = self._all_tokens(lowered)
         return [g for g in self._lower_groups if any(self._term_in(t, lowered, query_tokens) for t in g)]
+
+    def word_spans(self, normalised: str, vocabulary) -> list[tuple[int, int, bool]]:
+        """(start, end, suspect) of the Chinese words of a normalised query. A word jieba finds
+        (two characters or more) that the content uses, or a stop word, was typed as meant;
+        single characters and words the content never uses (危鸡, 进言) are suspect: they may be
+        misspellings (typos.TermIndex.chinese_corrections)."""
+        out = []
+        for word, start, end in self._jieba.tokenize(normalised):
+            if CJK_CHAR_RE.search(word):
+                suspect = len(word) == 1 or (word not in vocabulary and word not in STOPWORDS)
+                out.append((start, end, suspect))
+        return out
 
     def _all_tokens(self, normalised: str) -> list[str]:
         """Every word token in order (stop words kept), for matching multi-word English terms."""

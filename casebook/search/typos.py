@@ -79,15 +79,21 @@ class TermIndex:
         return cls(by_sound, sorted(latin))
 
     # -------------------------------------------------------------- queries
-    def chinese_corrections(self, normalised_query: str, typed: set[str]) -> list[str]:
+    def chinese_corrections(self, normalised_query: str, typed: set[str],
+                            spans: Sequence[tuple[int, int, bool]] | None = None) -> list[str]:
         """Domain words that a window of the query sounds like, when the window is not a domain
-        word itself. typed: the query's own tokens (never returned)."""
-        runs = CJK_RUN_RE.findall(normalised_query)
-        if not self.by_sound or sum(len(r) for r in runs) > MAX_QUERY_CJK:
+        word itself. typed: the query's own tokens (never returned). spans: the query's words as
+        (start, end, suspect) (Tokenizer.word_spans); when given, a window must touch a suspect
+        word and may not cut a correctly typed one, so 可以直接 is not corrected to 可疑/一直/接近
+        and 危鸡处理 not to 基础. None: every window is tried."""
+        if not self.by_sound:
+            return []
+        runs = [(m.group(), m.start()) for m in CJK_RUN_RE.finditer(normalised_query)]
+        if sum(len(r) for r, _ in runs) > MAX_QUERY_CJK:
             return []
         known = self.known
         out: list[str] = []
-        for run in runs:
+        for run, offset in runs:
             syllables = pinyin_of(run)
             if len(syllables) != len(run):
                 continue
@@ -95,6 +101,8 @@ class TermIndex:
                 for start in range(0, len(run) - n + 1):
                     window = run[start:start + n]
                     if window in known:
+                        continue
+                    if spans is not None and not _plausible(spans, offset + start, offset + start + n):
                         continue
                     for word in self.by_sound.get(key_of(syllables[start:start + n]), [])[:MAX_CANDIDATES]:
                         if word not in typed and word not in out and word != window:
@@ -130,3 +138,17 @@ class TermIndex:
             return cls()
         data = json.loads(path.read_text(encoding="utf-8"))
         return cls(data.get("by_sound", {}), data.get("latin", []))
+
+
+def _plausible(spans: Sequence[tuple[int, int, bool]], start: int, end: int) -> bool:
+    """Whether the window [start, end) may be a misspelling: it overlaps a suspect word and
+    contains every correctly typed word it overlaps whole."""
+    touches = False
+    for s, e, suspect in spans:
+        if e <= start or s >= end:
+            continue
+        if suspect:
+            touches = True
+        elif s < start or e > end:
+            return False
+    return touches

@@ -73,6 +73,8 @@ def create_app(root: str | Path | None = None, config: dict | None = None,
     if config:
         app.config.update(config)
     app.extensions["casebook.settings"] = settings
+    from .. import accounts
+    accounts.configure_hashing(settings.password_hash_time_cost, settings.password_hash_memory_kib)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
     from . import inputs

@@ -11,8 +11,10 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional, Validation
 
 from .. import accounts
 from ..store.models import ROLES
-from .admin_api import MAX_PASSWORD, ROLE_LABELS, USERNAME_RULE, reason, user_dict, valid_username
-from .extensions import db, login_manager
+from .access import check_role
+from .admin_common import MAX_PASSWORD, ROLE_LABELS, USERNAME_RULE, user_dict, valid_username
+from .errors import account_reason as reason
+from .extensions import db
 
 bp = APIBlueprint("admin", __name__, url_prefix="/admin", enable_openapi=False)
 
@@ -56,10 +58,7 @@ class ActiveForm(FlaskForm):
 @bp.before_request
 def _admins_only():
     """Signed out → the sign-in page; agents and trainers → 403 (before any form is read)."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not current_user.can("admin"):
-        abort(403, description="只有管理员可以管理账号")
+    check_role("admin", "只有管理员可以管理账号")
 
 
 def _page(add_form=None, status=200):

@@ -74,6 +74,52 @@ def error_response(status: int, message: str | None = None, code: str | None = N
     return response, status, headers or {}
 
 
+def domain_error(error: Exception) -> tuple[int, str | None, str | None]:
+    """(status, Chinese message, machine-readable code or None for the status's own) of an error an
+    engine raised: the one mapping from domain errors to HTTP, used by pages and API alike."""
+    from .. import accounts
+    from ..quiz.attempts import AttemptError
+    from ..scoring.practice import PracticeError
+    from ..scoring.scorer import TranscriptError
+    if isinstance(error, AttemptError):
+        return error.status, error.reason, error.code
+    if isinstance(error, PracticeError):
+        return error.status, str(error), None
+    if isinstance(error, TranscriptError):
+        return 422, str(error), None
+    if isinstance(error, accounts.AccountError):
+        status, code = account_status(error)
+        return status, account_reason(error), code
+    raise TypeError(f"not a domain error: {type(error).__name__}")
+
+
+def account_reason(exc) -> str:
+    """A Chinese reason for the UI; the accounts module speaks English (it is shared with the CLI)."""
+    from .. import accounts
+    if isinstance(exc, accounts.SelfLockout):
+        if exc.action == "deactivate":
+            return "不能停用自己的账号（请让另一位管理员操作）。"
+        return "不能取消自己的管理员角色（请让另一位管理员操作）。"
+    if isinstance(exc, accounts.UnknownUser):
+        return "没有这个用户。"
+    if isinstance(exc, accounts.DuplicateUser):
+        return "用户名已存在。"
+    return str(exc)
+
+
+def account_status(exc) -> tuple[int, str]:
+    from .. import accounts
+    if isinstance(exc, accounts.UnknownUser):
+        return 404, "not_found"
+    if isinstance(exc, accounts.DuplicateUser):
+        return 409, "exists"
+    if isinstance(exc, accounts.SelfLockout):
+        return 409, "self_lockout"
+    if isinstance(exc, accounts.WrongPassword):
+        return 403, "wrong_password"
+    return 400, "invalid"
+
+
 def _own_text(error: HTTPException) -> str | None:
     """A description someone wrote for this error (Chinese), not werkzeug's English default."""
     default = type(error).description
@@ -91,6 +137,17 @@ def init_app(app) -> None:
         extra = dict(error.extra_data or {})
         return error_response(error.status_code, own, extra.pop("code", None), error.detail or None, extra,
                               error.headers)
+
+    from .. import accounts
+    from ..quiz.attempts import AttemptError
+    from ..scoring.practice import PracticeError
+    from ..scoring.scorer import TranscriptError
+
+    def engine_error(error):
+        status, message, code = domain_error(error)
+        return error_response(status, message, code)
+    for kind in (AttemptError, PracticeError, TranscriptError, accounts.AccountError):
+        app.register_error_handler(kind, engine_error)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -15,8 +15,8 @@ from ..quiz.stats import to_csv
 from . import charts
 from .extensions import db
 from .scenarios_common import case_or_404, project, scenario_cases
-from .training import min_responses
-from .training_api import _csv
+from .training_common import csv_response as _csv
+from .training_common import min_responses
 
 bp = APIBlueprint("insight", __name__, enable_openapi=False)
 

@@ -11,8 +11,7 @@ from ..insight import scenarios as scenario_stats
 from .extensions import db
 from .insight import home_page, record_for, records_csv_response
 from .scenarios_common import case_or_404, project
-from .training import min_responses
-from .training_common import me, require
+from .training_common import me, min_responses, require
 
 bp = APIBlueprint("insight_api", __name__, url_prefix="/api", tag="Insight")
 

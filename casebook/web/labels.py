@@ -1,10 +1,11 @@
 """Chinese labels for what pages show: question types, criterion kinds, actions, statistics flags.
 
-Every mapping lives next to its definition (content.schema: QUESTION_TYPE_LABELS, ACTION_LABELS;
+Every mapping lives next to its definition (content.question_types: QUESTION_TYPE_LABELS; content.schema: ACTION_LABELS;
 scoring.rubric: KINDS; scoring.stats: FLAGS); this module only makes them template filters."""
 from __future__ import annotations
 
-from ..content.schema import QUESTION_TYPE_LABELS, action_label
+from ..content.schema import action_label
+from ..content.question_types import QUESTION_TYPE_LABELS
 from ..scoring.rubric import kind_label
 from ..scoring.stats import FLAGS
 

@@ -21,8 +21,10 @@ from ..scoring import practice
 from ..store.models import User
 from ..store.scenario_models import ScenarioAttempt, claim_step
 from .extensions import db
+from .access import role_required
 from .home import Section
-from .scenarios_common import ALREADY_ANSWERED, case_or_404, choices, project, rule_link, scenario_cases, scorer
+from .scenarios_common import ALREADY_ANSWERED, case_or_404, choices, rule_link, scenario_cases, scorer
+from .scenarios_common import visible_attempt
 
 bp = APIBlueprint("scenarios", __name__, enable_openapi=False)
 SECTION = Section("情景演练", "scenarios.index", "在模拟群聊中处理真实情境，按质检评分表打分，每一分都有规则依据。")
@@ -104,15 +106,6 @@ def report_view(report: dict, step_order: list[str]) -> dict:
     return {"score": score, "max": top, "band": "good" if share >= .8 else "fair" if share >= .6 else "poor",
             "critical": critical, "caps": caps, "comment": comment, "verdicts": verdicts,
             "groups": [(title, items) for title, items in groups if items]}
-
-
-def _attempt_or_404(session, attempt_id: int) -> ScenarioAttempt:
-    attempt = session.get(ScenarioAttempt, attempt_id)
-    if attempt is None:
-        abort(404)
-    if attempt.user_id != current_user.id and not current_user.can("trainer"):
-        abort(403)
-    return attempt
 
 
 @bp.get("/scenarios")
@@ -250,7 +243,7 @@ def start(case_id):
 @login_required
 def answer(attempt_id):
     with db().session() as session:
-        attempt = _attempt_or_404(session, attempt_id)
+        attempt = visible_attempt(session, attempt_id)
         if attempt.user_id != current_user.id:
             abort(403)
         case = case_or_404(attempt.case_id)
@@ -285,7 +278,7 @@ def answer(attempt_id):
 @login_required
 def report(attempt_id):
     with db().session() as session:
-        attempt = _attempt_or_404(session, attempt_id)
+        attempt = visible_attempt(session, attempt_id)
         case = case_or_404(attempt.case_id)
         data = practice.report_of(attempt)
         if data is None:
@@ -305,12 +298,10 @@ def report(attempt_id):
 
 
 @bp.post("/scenarios/attempts/<int:attempt_id>/grade")
-@login_required
+@role_required("trainer")
 def grade(attempt_id):
-    if not current_user.can("trainer"):
-        abort(403)
     with db().session() as session:
-        attempt = _attempt_or_404(session, attempt_id)
+        attempt = visible_attempt(session, attempt_id)
         grades = {}
         for key, value in request.form.items():
             if key.startswith("c") and key[1:].isdigit() and value:
@@ -338,20 +329,16 @@ def history():
 
 
 @bp.get("/scenarios/calibration")
-@login_required
+@role_required("trainer")
 def calibration():
-    if not current_user.can("trainer"):
-        abort(403)
     with db().session() as session:
         data = practice.calibration(session)
     return render_template("scenarios/calibration.html", data=data)
 
 
 @bp.post("/scenarios/<case_id>/settings")
-@login_required
+@role_required("trainer")
 def settings(case_id):
-    if not current_user.can("trainer"):
-        abort(403)
     case = case_or_404(case_id)
     try:
         value = float(request.form.get("time_scale", ""))

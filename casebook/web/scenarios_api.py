@@ -10,11 +10,12 @@ from flask_login import current_user
 
 from sqlalchemy.exc import IntegrityError
 
-from ..scoring import TranscriptError, practice
+from ..scoring import practice
 from ..store.scenario_models import ScenarioAttempt, claim_step
 from .extensions import db
-from .scenarios_common import ALREADY_ANSWERED, case_or_404, rule_link, scenario_cases, scorer
-from .training_common import me, require
+from .scenarios_common import ALREADY_ANSWERED, case_or_404, rule_link, scenario_cases, scorer, visible_attempt
+from .access import role_required
+from .training_common import me
 
 bp = APIBlueprint("scenarios_api", __name__, url_prefix="/api", tag="Scenarios")
 
@@ -163,13 +164,8 @@ def _attempt_out(attempt: ScenarioAttempt, case) -> dict:
 
 
 def _own(session, attempt_id: int) -> ScenarioAttempt:
-    uid, _ = me()
-    attempt = session.get(ScenarioAttempt, attempt_id)
-    if attempt is None:
-        abort(404, message="没有这次练习")
-    if attempt.user_id != uid and not current_user.can("trainer"):
-        abort(403, message="没有权限")
-    return attempt
+    me()
+    return visible_attempt(session, attempt_id)
 
 
 @bp.get("/scenarios")
@@ -218,8 +214,6 @@ def answer_step(attempt_id, json_data):
         try:
             practice.answer(session, attempt, case, json_data["actions"], json_data["reply"], json_data["visibility"],
                             json_data["team"], json_data["category"], step=json_data["step"], scorer=scorer())
-        except practice.PracticeError as exc:
-            abort(exc.status, message=str(exc))
         except IntegrityError:   # the unique (attempt, step) row: the same step answered twice at once
             abort(409, message=ALREADY_ANSWERED)
         return _attempt_out(attempt, case)
@@ -233,10 +227,7 @@ def score_transcript(json_data):
     """Score a transcript (the shape of a golden transcript) without storing it."""
     me()
     case = case_or_404(json_data["case"])
-    try:
-        report = scorer().score(case, {"steps": json_data["steps"]})
-    except TranscriptError as exc:
-        abort(422, message=str(exc))
+    report = scorer().score(case, {"steps": json_data["steps"]})
     return _linked(report.as_dict())
 
 
@@ -244,23 +235,21 @@ def score_transcript(json_data):
 @bp.input(GradesIn)
 @bp.output(GradesOut)
 @bp.doc(responses=[400, 401, 403, 404, 409])
+@role_required("trainer", "没有权限")
 def grade_attempt(attempt_id, json_data):
     """A trainer grades a finished attempt criterion by criterion (pass/fail/na)."""
-    uid, _ = require("trainer")
     with db().session() as session:
         attempt = _own(session, attempt_id)
-        try:
-            stored = practice.grade(session, attempt, uid, {g["criterion"]: g["status"] for g in json_data["grades"]})
-        except practice.PracticeError as exc:
-            abort(exc.status, message=str(exc))
+        stored = practice.grade(session, attempt, current_user.id,
+                                {g["criterion"]: g["status"] for g in json_data["grades"]})
         return {"stored": stored}
 
 
 @bp.get("/scenarios/calibration")
 @bp.output(CalibrationOut)
 @bp.doc(responses=[401, 403])
+@role_required("trainer", "没有权限")
 def calibration():
     """Agreement of automatic and trainer grades: per criterion kind Cohen's kappa, correlation of totals."""
-    require("trainer")
     with db().session() as session:
         return practice.calibration(session)

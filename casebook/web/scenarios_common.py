@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 from flask import abort, current_app
+from flask_login import current_user
 
+from ..scoring.practice import PracticeError
+from ..store.scenario_models import ScenarioAttempt
 from .extensions import content
 
 DEFAULT_TEAMS = ["售后组", "技术支持组", "物流组", "安全风控组", "公关组", "社群运营组(主管)"]
@@ -34,6 +37,17 @@ def case_or_404(case_id: str):
     if located is None or located.obj.scenario is None:
         abort(404, description="没有这个练习场景")
     return located.obj
+
+
+def visible_attempt(session, attempt_id: int) -> ScenarioAttempt:
+    """An attempt the signed-in user may see: their own, or any for a trainer (pages and API
+    alike); 404 when there is none, 403 when it is someone else's."""
+    attempt = session.get(ScenarioAttempt, attempt_id)
+    if attempt is None:
+        raise PracticeError("没有这次练习", 404)
+    if attempt.user_id != current_user.id and not current_user.can("trainer"):
+        raise PracticeError("没有权限", 403)
+    return attempt
 
 
 def choices() -> tuple[list[str], list[str]]:

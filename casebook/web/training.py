@@ -9,17 +9,19 @@ from apiflask import APIBlueprint
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..content.schema import QUESTION_TYPE_LABELS
+from ..content.question_types import QUESTION_TYPE_LABELS, QUESTION_TYPES
 from ..quiz import attempts as svc
 from ..quiz import draw, review, trainer
 from ..insight import dashboard
-from ..quiz.stats import MIN_RESPONSES, to_csv
+from ..quiz.stats import to_csv
 from ..store.models import utcnow
 from . import charts
 from .extensions import db
 from .home import Section
-from .training_api import CERT_COLUMNS, ITEM_COLUMNS, _csv
-from .training_common import project
+from .access import role_required
+from .training_common import certificates_csv as certificates_csv_response
+from .training_common import csv_response, min_responses, project
+from .training_common import question_stats_csv as question_stats_csv_response
 
 bp = APIBlueprint("training", __name__, url_prefix="/training", enable_openapi=False)
 
@@ -89,39 +91,17 @@ def start_exam():
 @bp.get("/attempts/<int:attempt_id>")
 @login_required
 def attempt(attempt_id):
-    try:
-        data = svc.view(db(), project(), attempt_id, current_user.id, current_user.role)
-    except svc.AttemptError as exc:
-        abort(exc.status, description=exc.reason)
+    data = svc.view(db(), project(), attempt_id, current_user.id, current_user.role)
     template = "training/result.html" if data["submitted"] else "training/attempt.html"
     return render_template(template, a=data, labels=TYPE_LABELS, mine=data["user_id"] == current_user.id)
 
 
 def response_from_form(question, presented: dict, form, prefix: str = "") -> dict | None:
     """Turn one question's form fields (named ``prefix + field``) into the response the API takes
-    (the attempt's opaque ids, as `presented` shows them); None when the question was left unanswered."""
-    t = question.type
-    get = lambda name: form.get(prefix + name, "")  # noqa: E731
-    if t == "single":
-        return {"choice": get("choice")} if get("choice") != "" else None
-    if t == "multiple":
-        picks = form.getlist(prefix + "choices")
-        return {"choices": picks} if picks else None
-    if t == "true_false":
-        return {"answer": get("answer")} if get("answer") != "" else None
-    if t == "ordering":
-        ids = [entry["id"] for entry in presented.get("items", [])]
-        n = len(ids)
-        ranks = [(_int(get(f"pos_{k}"), 0), k) for k in ids]
-        if all(r == 0 for r, _ in ranks):
-            return None
-        if sorted(r for r, _ in ranks) != list(range(1, n + 1)):
-            return {"order": "每个步骤需要不同的序号（1–%d）" % n}
-        return {"order": [k for _, k in sorted(ranks)]}
-    if t == "matching":
-        matches = {e["id"]: get(f"match_{e['id']}") for e in presented.get("lefts", []) if get(f"match_{e['id']}") != ""}
-        return {"matches": matches} if matches else None
-    return {"text": get("text")} if get("text").strip() else None
+    (the attempt's opaque ids, as `presented` shows them); None when the question was left unanswered.
+    Each question type reads its own fields."""
+    return QUESTION_TYPES[question.type].from_form(question, presented, lambda name: form.get(prefix + name, ""),
+                                                   lambda name: form.getlist(prefix + name))
 
 
 def field_prefix(question_id: str) -> str:
@@ -186,10 +166,7 @@ def _save_all(attempt_id: int, items: list[dict]) -> tuple[list[str], list[str]]
 def save_all(attempt_id):
     """The attempt's one form: save every answer; with action=submit, then submit (asking first
     when questions are still unanswered, unless confirm=1)."""
-    try:
-        data = svc.view(db(), project(), attempt_id, current_user.id, current_user.role)
-    except svc.AttemptError as exc:
-        abort(exc.status, description=exc.reason)
+    data = svc.view(db(), project(), attempt_id, current_user.id, current_user.role)
     if data["user_id"] != current_user.id:
         abort(403, description="只能作答自己的测验")
     if data["submitted"]:
@@ -226,16 +203,9 @@ def submit(attempt_id):
     return redirect(url_for(".attempt", attempt_id=attempt_id))
 
 
-def min_responses() -> int:
-    """Responses a question or scenario criterion needs before a discrimination flag (a setting)."""
-    return int(current_app.config.get("STATS_MIN_RESPONSES") or MIN_RESPONSES)
-
-
 @bp.get("/trainer")
-@login_required
+@role_required("trainer", "只有培训师可以查看")
 def trainer_view():
-    if not current_user.can("trainer"):
-        abort(403, description="只有培训师可以查看")
     p = project()
     tables = dashboard.dashboard(db(), p, current_app.config["CASEBOOK_TZ"], min_responses())
     shown = {cid: {"table": table, "options": charts.options_for(cid, table), "height": charts.height(cid, table)}
@@ -246,29 +216,23 @@ def trainer_view():
 
 
 @bp.get("/trainer/charts/<string(maxlength=16):chart_id>.csv")
-@login_required
+@role_required("trainer", "只有培训师可以查看")
 def chart_csv(chart_id):
     """One dashboard chart's data as CSV (the rows of its table)."""
-    if not current_user.can("trainer"):
-        abort(403, description="只有培训师可以查看")
     table = dashboard.chart_table(db(), project(), current_app.config["CASEBOOK_TZ"], chart_id, min_responses())
     if table is None:
         abort(404, description="没有这个图表")
     records = [dict(zip(table["columns"], row)) for row in table["rows"]]
-    return _csv(to_csv(records, table["columns"]), f"{chart_id}.csv")
+    return csv_response(to_csv(records, table["columns"]), f"{chart_id}.csv")
 
 
 @bp.get("/trainer/questions.csv")
-@login_required
+@role_required("trainer")
 def questions_csv():
-    if not current_user.can("trainer"):
-        abort(403)
-    return _csv(to_csv(trainer.question_statistics(db(), project())["items"], ITEM_COLUMNS), "question-stats.csv")
+    return question_stats_csv_response()
 
 
 @bp.get("/trainer/certificates.csv")
-@login_required
+@role_required("trainer")
 def certificates_csv():
-    if not current_user.can("trainer"):
-        abort(403)
-    return _csv(to_csv(trainer.certificates(db()), CERT_COLUMNS), "certificates.csv")
+    return certificates_csv_response()

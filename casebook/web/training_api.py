@@ -5,22 +5,19 @@ from __future__ import annotations
 from apiflask import APIBlueprint, Schema, abort
 from apiflask.fields import Boolean, Dict, Float, Integer, List, Nested, Raw, String
 from apiflask.validators import Length, OneOf, Range
-from flask import Response
 from flask_wtf.csrf import generate_csrf
 
 from ..quiz import attempts as svc
 from ..quiz import draw, review, trainer
-from ..quiz.stats import to_csv
 from ..store.models import utcnow
 from .extensions import db
 from .inputs import MAX_ID
-from .training_common import me, project, require
+from .access import role_required
+from .training_common import certificates_csv as certificates_csv_response
+from .training_common import me, min_responses, project
+from .training_common import question_stats_csv as question_stats_csv_response
 
 bp = APIBlueprint("training_api", __name__, url_prefix="/api", tag="Training")
-
-
-def _fail(exc: svc.AttemptError):
-    abort(exc.status, message=exc.reason, extra_data={"code": exc.code})
 
 
 class CsrfOut(Schema):
@@ -121,6 +118,7 @@ class ItemStatOut(Schema):
     attempts = Integer()
     facility = Float(allow_none=True)
     discrimination = Float(allow_none=True)
+    enough_responses = Boolean()           # at least STATS_MIN_RESPONSES responses: flags apply
     negative_discrimination = Boolean()
 
 
@@ -195,15 +193,12 @@ def exam_config():
 @bp.doc(summary="Start a practice quiz or the exam", responses=[400, 401, 409])
 def start(body):
     uid, role = me()
-    try:
-        if body["kind"] == "exam":
-            attempt_id = svc.start_exam(db(), project(), uid)
-        else:
-            attempt_id = svc.start_practice(db(), project(), uid, chapter=body["chapter"], tag=body["tag"],
-                                            difficulty=body["difficulty"], count=body["count"], review_due=body["review"])
-        return svc.view(db(), project(), attempt_id, uid, role), 201
-    except svc.AttemptError as exc:
-        _fail(exc)
+    if body["kind"] == "exam":
+        attempt_id = svc.start_exam(db(), project(), uid)
+    else:
+        attempt_id = svc.start_practice(db(), project(), uid, chapter=body["chapter"], tag=body["tag"],
+                                        difficulty=body["difficulty"], count=body["count"], review_due=body["review"])
+    return svc.view(db(), project(), attempt_id, uid, role), 201
 
 
 @bp.get("/attempts")
@@ -225,10 +220,7 @@ def list_attempts(query):
 @bp.doc(summary="An attempt: questions, saved answers; after submit, grades and feedback", responses=[401, 403, 404])
 def get_attempt(attempt_id):
     uid, role = me()
-    try:
-        return svc.view(db(), project(), attempt_id, uid, role)
-    except svc.AttemptError as exc:
-        _fail(exc)
+    return svc.view(db(), project(), attempt_id, uid, role)
 
 
 @bp.put("/attempts/<int:attempt_id>/answers/<string(maxlength=16):question_id>")
@@ -238,10 +230,7 @@ def get_attempt(attempt_id):
         description=ANSWER_SHAPES, responses=[400, 401, 403, 404, 409])
 def save(attempt_id, question_id, body):
     uid, _role = me()
-    try:
-        return svc.save_answer(db(), project(), attempt_id, uid, question_id, body["response"])
-    except svc.AttemptError as exc:
-        _fail(exc)
+    return svc.save_answer(db(), project(), attempt_id, uid, question_id, body["response"])
 
 
 @bp.post("/attempts/<int:attempt_id>/submit")
@@ -250,11 +239,8 @@ def save(attempt_id, question_id, body):
         responses=[401, 403, 404, 409])
 def submit(attempt_id):
     uid, role = me()
-    try:
-        svc.submit(db(), project(), attempt_id, uid)
-        return svc.view(db(), project(), attempt_id, uid, role)
-    except svc.AttemptError as exc:
-        _fail(exc)
+    svc.submit(db(), project(), attempt_id, uid)
+    return svc.view(db(), project(), attempt_id, uid, role)
 
 
 @bp.get("/review/due")
@@ -271,32 +257,23 @@ def review_due():
 @bp.get("/stats/questions")
 @bp.output(StatsOut)
 @bp.doc(summary="Item statistics (trainers): facility, discrimination, Cronbach's alpha", responses=[401, 403])
+@role_required("trainer", "没有权限")
 def question_stats():
-    require("trainer")
-    return trainer.question_statistics(db(), project())
-
-
-ITEM_COLUMNS = ["question_id", "chapter", "type", "attempts", "facility", "discrimination", "negative_discrimination"]
-CERT_COLUMNS = ["id", "username", "display_name", "attempt_id", "score", "issued_at"]
-
-
-def _csv(text: str, name: str) -> Response:
-    return Response("\ufeff" + text, mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename={name}"})
+    return trainer.question_statistics(db(), project(), min_responses())
 
 
 @bp.get("/stats/questions.csv")
 @bp.doc(summary="Item statistics as CSV (trainers)", responses=[401, 403])
+@role_required("trainer", "没有权限")
 def question_stats_csv():
-    require("trainer")
-    return _csv(to_csv(trainer.question_statistics(db(), project())["items"], ITEM_COLUMNS), "question-stats.csv")
+    return question_stats_csv_response()
 
 
 @bp.get("/stats/agents")
 @bp.output(ProgressOut(many=True))
 @bp.doc(summary="Per-agent progress by chapter and certification status (trainers)", responses=[401, 403])
+@role_required("trainer", "没有权限")
 def agent_stats():
-    require("trainer")
     return trainer.agent_progress(db(), project())
 
 
@@ -311,6 +288,6 @@ def certificates():
 
 @bp.get("/certificates.csv")
 @bp.doc(summary="Certificates as CSV (trainers)", responses=[401, 403])
+@role_required("trainer", "没有权限")
 def certificates_csv():
-    require("trainer")
-    return _csv(to_csv(trainer.certificates(db()), CERT_COLUMNS), "certificates.csv")
+    return certificates_csv_response()

@@ -110,3 +110,11 @@ def test_users_commands(mini, monkeypatch, tmp_path):
     assert short.exit_code == 1 and "at least 8" in short.output
     listing = runner.invoke(cli, ["users", "list", "--root", str(mini)])
     assert "lin" in listing.output and "trainer" in listing.output
+
+
+@pytest.mark.parametrize("name", ["bob\n", "bob\r\n", " bob", "b", "bob/evil"])
+def test_users_add_refuses_a_malformed_name(mini, monkeypatch, tmp_path, name):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'names.db'}")
+    result = CliRunner().invoke(cli, ["users", "add", name, "--password", "secret-123", "--root", str(mini)])
+    assert result.exit_code == 1 and "username must be 2-64 letters" in result.output
+    assert "bob" not in CliRunner().invoke(cli, ["users", "list", "--root", str(mini)]).output

@@ -7,7 +7,7 @@ import statistics
 
 import pytest
 
-from casebook.content.schema import Matching, Ordering, SingleChoice
+from casebook.content.question_types import Matching, Ordering, SingleChoice
 from casebook.quiz.types import ResponseError, grade, present_keyed, to_bank
 
 BASE = dict(chapter="AAA", difficulty=1, rules=["AAA-01"], explanation="因为规则。")

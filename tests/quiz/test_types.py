@@ -5,12 +5,16 @@ import random
 
 import pytest
 
-from casebook.content.schema import QUESTION_TYPES as SCHEMA_TYPES
-from casebook.content.schema import MultipleChoice, Matching, Ordering, ShortAnswer, SingleChoice, TrueFalse
-from casebook.quiz import QUESTION_TYPES, grade, present
+from typing import get_args
+
+from casebook.content.question_types import Question
+from casebook.content.question_types import MultipleChoice, Matching, Ordering, ShortAnswer, SingleChoice, TrueFalse
+from casebook.quiz.types import QUESTION_TYPES, grade, present
 from casebook.quiz.types import ResponseError, present_keyed, to_bank
 
 BASE = dict(chapter="AAA", difficulty=1, rules=["AAA-01"], explanation="因为规则。")
+#: The `type` values a quiz file may use: the members of the schema's question union.
+SCHEMA_TYPES = [get_args(model.model_fields["type"].annotation)[0] for model in get_args(get_args(Question)[0])]
 
 
 def test_every_schema_type_is_registered():

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from casebook.search.dense import DenseIndex
-from casebook.search.eval import EvalQuery, ndcg_at, reciprocal_rank, recall_at, score_rankings, select, split_of
+from casebook.bench.search_eval import EvalQuery, ndcg_at, reciprocal_rank, recall_at, score_rankings, select, split_of
 from casebook.search.hybrid import Fusion, fuse, rrf, weighted
 from casebook.search.keyword import KeywordIndex, Tokenizer, read_userdict
 from casebook.search.snippets import make_snippet, plain

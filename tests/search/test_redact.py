@@ -104,7 +104,7 @@ def test_corpus_recall():
 
     import yaml
 
-    from casebook.search.redact_eval import evaluate
+    from casebook.bench.redaction import evaluate
     corpus = yaml.safe_load((Path(__file__).with_name("redaction_corpus.yml")).read_text(encoding="utf-8"))
     result = evaluate(corpus)
     for section in ("tune", "heldout"):

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from casebook.search.eval import EvalQuery, ndcg_at, recall_at, reciprocal_rank, score_rankings
+from casebook.bench.search_eval import EvalQuery, ndcg_at, recall_at, reciprocal_rank, score_rankings
 from casebook.search.keyword import KeywordIndex, Tokenizer
 from casebook.search.normalize import find_ids, normalize
 from casebook.search.typos import TermIndex, fuzzy_syllable
@@ -226,3 +226,52 @@ def test_keyword_mode_never_embeds_the_query(searcher, monkeypatch):
     assert all(h.similarity is None for h in result.hits)
     searcher.search("群里有人发二维码广告，要先警告吗", mode="hybrid")
     assert len(calls) == 1
+
+
+# ---------------------------------------------------------------- typo windows, rule passages, feedback
+
+def test_typo_correction_leaves_correctly_typed_words_alone():
+    from casebook.search.typos import _plausible
+    tokenizer = Tokenizer([("禁言", 50, "v"), ("危机", 50, "n")])
+    vocabulary = {"禁言": 0, "直接": 1, "处理": 2, "流程": 3, "危机": 4}
+    terms = TermIndex.build(["禁言", "危机", "一直", "可疑", "基础", "接近"])
+    query = normalize("可以直接禁言吗", True)
+    spans = tokenizer.word_spans(query, vocabulary)
+    assert terms.chinese_corrections(query, set(), spans) == []              # nothing misspelt
+    assert set(terms.chinese_corrections(query, set())) & {"可疑", "一直"}     # unrestricted windows are noisy
+    typo = normalize("危鸡处理流程", True)
+    spans = tokenizer.word_spans(typo, vocabulary)
+    assert any(suspect for _s, _e, suspect in spans)
+    corrections = terms.chinese_corrections(typo, set(), spans)
+    assert "危机" in corrections and "基础" not in corrections                # 鸡处 would cut 处理
+    assert not _plausible([(0, 2, False)], 0, 2) and _plausible([(0, 1, True), (1, 3, False)], 0, 3)
+    assert not _plausible([(0, 1, True), (1, 3, False)], 0, 2)
+
+
+def test_questions_are_passages_of_the_rules_they_test(searcher):
+    docs = searcher.index.docs
+    question = next(i for i, d in enumerate(docs) if d.kind == "question" and d.rules)
+    rule = searcher.index.position[docs[question].rules[0]]
+    dense = [(question, 0.9), (rule, 0.5)]
+    lifted = dict(searcher._lift_tested_rules(dense, None))
+    assert lifted[rule] == pytest.approx(0.9) and lifted[question] == pytest.approx(0.9)
+    mask = np.ones(len(docs), dtype=bool)
+    mask[rule] = False
+    assert rule not in dict(searcher._lift_tested_rules([(question, 0.9)], mask))   # filters still apply
+    assert searcher._lift_tested_rules([(rule, 0.5)], None) == [(rule, 0.5)]
+
+
+def test_feedback_moves_the_query_towards_its_top_hits(searcher):
+    from casebook.search.hybrid import DEFAULT
+    fusion = DEFAULT.with_(prf_weight=1.0, prf_docs=1, question_passages=False)
+    vectors = searcher.index.dense.vectors
+    vector = searcher.query_vector("群里有人发广告")
+    dense = searcher.dense_ranking(vector, 100, None)
+    top = dense[0][0]
+    rescored = dict(searcher._feedback(vector, [(top, 1.0)], [], dense, fusion, None))
+    assert set(rescored) == {p for p, _ in dense}                            # candidates only, no new search
+    # every candidate's new score is its similarity to the moved vector: the top hit gains most
+    gains = {p: rescored[p] - s for p, s in dense}
+    assert max(gains, key=gains.get) == top
+    moved = vector + vectors[top]
+    assert rescored[top] == pytest.approx(float(vectors[top] @ (moved / np.linalg.norm(moved))), abs=1e-5)

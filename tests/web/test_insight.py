@@ -135,3 +135,18 @@ def test_calibration_and_attempt_pages_use_chinese_labels(seeded):
     calibration = coach.get("/scenarios/calibration").get_data(as_text=True)
     assert "禁用语" in calibration and "要点传达" in calibration
     assert ">avoid<" not in calibration and ">forbidden_actions<" not in calibration
+
+
+def test_the_minimum_number_of_responses_is_a_setting(seeded):
+    app, _ids = seeded
+    coach = client_for(app, "coach")
+    # s1's "no forbidden words": passed by the 90, 40 and 60 attempts, failed by the 75 one:
+    # x − .75 = (.25, −.75, .25, .25), y − 66.25 = (23.75, 8.75, −26.25, −6.25) → sxy = −8.75 < 0
+    assert "⚠ 负区分度" not in coach.get("/scenarios/statistics/CASE-001").get_data(as_text=True)
+    app.config["STATS_MIN_RESPONSES"] = 4
+    try:
+        page = coach.get("/scenarios/statistics/CASE-001").get_data(as_text=True)
+        assert "⚠ 负区分度" in page and "⚠ 从未失分" in page      # 执行 撤回消息: 4 of 4
+        assert coach.get("/api/stats/dashboard").get_json()["min_responses"] == 4
+    finally:
+        app.config["STATS_MIN_RESPONSES"] = 20

@@ -47,7 +47,7 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 
 def _import(database, csv_path: Path, limit: int | None) -> tuple[dict, float]:
-    from .resolutions import ImportReport, upsert, validate_row
+    from ..search.resolutions import ImportReport, upsert, validate_row
     report = ImportReport()
     items = []
     started = time.perf_counter()
@@ -56,7 +56,7 @@ def _import(database, csv_path: Path, limit: int | None) -> tuple[dict, float]:
         try:
             item, counts = validate_row(record)
         except ValueError as exc:
-            from .resolutions import BadRow
+            from ..search.resolutions import BadRow
             report.bad.append(BadRow(number, str(exc)))
             continue
         report.redacted.update(counts)
@@ -109,13 +109,13 @@ def run(root: Path, csv_path: Path, sizes: Sequence[int | None], build_docs: int
     from ..content import load_project
     from ..paths import instance_dir
     from ..store import Database
-    from .documents import content_documents, resolution_document
-    from .embcache import EmbeddingCache
-    from .embedders import get_embedder
-    from .engine import Searcher
-    from .index import LoadedIndex, build_documents, current_path, tqdm_progress
-    from .keyword import get_tokenizer
-    from .resolutions import load_all
+    from ..search.documents import content_documents, resolution_document
+    from ..search.embcache import EmbeddingCache
+    from ..search.embedders import get_embedder
+    from ..search.engine import Searcher
+    from ..search.index import LoadedIndex, build_documents, current_path, tqdm_progress
+    from ..search.keyword import get_tokenizer
+    from ..search.resolutions import load_all
 
     root = Path(root)
     project = load_project(root)
@@ -131,7 +131,7 @@ def run(root: Path, csv_path: Path, sizes: Sequence[int | None], build_docs: int
         with tempfile.TemporaryDirectory(dir=bench_home) as tmp:
             docs = []
             for _, record in review_records(csv_path, build_docs):
-                from .resolutions import validate_row
+                from ..search.resolutions import validate_row
                 try:
                     item, _ = validate_row(record)
                 except ValueError:
@@ -183,7 +183,7 @@ def run(root: Path, csv_path: Path, sizes: Sequence[int | None], build_docs: int
 
 
 def format_results(results: dict) -> str:
-    from .eval import format_table
+    from .search_eval import format_table
     lines = [f"embedder: {results['embedder']}; content documents in every index: {results['content_documents']}"]
     build = results.get("build")
     if build:
@@ -217,11 +217,11 @@ def dense_threshold(root: Path, csv_path: Path, sizes: Sequence[int], n_queries:
 
     Uses cached review vectors where available (others are random unit vectors, noted)."""
     import faiss
-    from .dense import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M
-    from .documents import resolution_document
-    from .embcache import EmbeddingCache, content_hash
-    from .embedders import get_embedder
-    from .resolutions import validate_row
+    from ..search.dense import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M
+    from ..search.documents import resolution_document
+    from ..search.embcache import EmbeddingCache, content_hash
+    from ..search.embedders import get_embedder
+    from ..search.resolutions import validate_row
 
     embedder = get_embedder(embedder_spec)
     passages = []
@@ -280,7 +280,7 @@ def dense_threshold(root: Path, csv_path: Path, sizes: Sequence[int], n_queries:
 
 
 def format_dense(rows: list[dict]) -> str:
-    from .eval import format_table
+    from .search_eval import format_table
     headers = ("size", "flat build s", "hnsw build s", "flat p50 ms", "flat p99 ms", "hnsw p50 ms", "hnsw p99 ms",
                "hnsw recall@10", "vectors")
     return format_table(headers, [(r["size"], r["flat_build_s"], r["hnsw_build_s"], r["flat_p50_ms"], r["flat_p99_ms"],

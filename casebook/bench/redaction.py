@@ -1,7 +1,7 @@
 """Recall of the redactor per kind on a corpus (a YAML file of texts and the values that must
 disappear), and the ordinary texts it changed by mistake.
 
-    python -m casebook.search.redact_eval [CORPUS]      (default: tests/search/redaction_corpus.yml)
+    python -m casebook.bench.redaction [CORPUS]      (default: tests/search/redaction_corpus.yml)
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from .redact import normalise, redact
+from ..search.redact import normalise, redact
 
 DEFAULT = Path("tests/search/redaction_corpus.yml")
 

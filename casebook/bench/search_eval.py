@@ -18,7 +18,7 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .hybrid import DEFAULT, Fusion
+from ..search.hybrid import DEFAULT, Fusion
 
 HELDOUT_SHARE = 0.3
 SPLITS = ("all", "tune", "heldout")
@@ -120,7 +120,7 @@ class Evaluator:
         self._groups: dict[str, list[np.ndarray]] = {}
         self._dense: dict[str, list[tuple[int, float]]] = {}
         keyword = searcher.index.keyword
-        vectors = self._query_vectors(cache)
+        vectors = self._vectors = self._query_vectors(cache)
         for query in self.queries:
             if query.q in self._groups:
                 continue
@@ -164,7 +164,7 @@ class Evaluator:
         cached = self._cache.get(key)
         if cached is None:
             keyword = self._keyword(query, fusion) if mode != "dense" else []
-            ranked = self.searcher.rank(query, mode, keyword, self._dense[query], fusion)
+            ranked = self.searcher.rank(query, mode, keyword, self._dense[query], fusion, vector=self._vectors[query])
             docs = self.searcher.index.docs
             cached = self._cache[key] = [docs[i].id for i, _ in ranked[:10]]
         return cached
@@ -255,6 +255,9 @@ TUNING_SPACE: dict[str, tuple] = {
     "citing_kinds": (("case", "resolution"), ("case", "resolution", "question"),
                      ("case", "resolution", "question", "rule")),
     "rrf_k": (10, 30, 60),
+    "question_passages": (False, True),
+    "prf_weight": (0.0, 0.3, 0.5, 1.0),
+    "prf_docs": (3, 5, 8),
 }
 
 

@@ -1,0 +1,95 @@
+"""Benchmark commands: casebook bench search | bench scoring. They print figures (never pass/fail)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..content import load_project
+from .options import root_option, settings
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(bench)
+
+
+@click.group()
+def bench():
+    """Benchmarks: print figures (never a pass/fail test)."""
+
+
+@click.command("search")
+@root_option
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Review file (default: ../shared/benchmarks/online_shopping_10_cats.csv beside the root).")
+@click.option("--sizes", default="10000,all", show_default=True,
+              help="Collection sizes for the latency runs, comma-separated ('all' = every review).")
+@click.option("--build-docs", default=1000, show_default=True, type=click.IntRange(10, 100000),
+              help="Documents for the cold build-throughput run.")
+@click.option("--queries", "n_queries", default=200, show_default=True, type=click.IntRange(10, 10000))
+@click.option("--no-build", is_flag=True, help="Skip the cold build-throughput run.")
+@click.option("--dense", "dense_only", is_flag=True, help="Only compare faiss Flat vs HNSW (threshold measurement).")
+@click.option("--json", "as_json", is_flag=True)
+def bench_search(root, csv_path, sizes, build_docs, n_queries, no_build, dense_only, as_json):
+    """Index build throughput and warm query latency (p50/p99) on the review benchmark."""
+    from ..bench import search as benchmod
+    csv_path = csv_path or (Path(root) / benchmod.BENCH_CSV).resolve()
+    if not csv_path.is_file():
+        raise click.ClickException(f"{csv_path} not found: pass --csv")
+    try:
+        size_list = [None if s.strip() == "all" else int(s) for s in sizes.split(",") if s.strip()]
+    except ValueError:
+        raise click.UsageError("--sizes: comma-separated numbers or 'all'")
+    if dense_only:
+        rows = benchmod.dense_threshold(root, csv_path, [s for s in size_list if s] or [1000, 10000, 30000, 62774],
+                                        embedder_spec=settings().embedder, cache_file=settings().search_cache_file)
+        click.echo(json.dumps(rows, indent=1) if as_json else benchmod.format_dense(rows))
+        return
+    results = benchmod.run(root, csv_path, size_list, build_docs=None if no_build else build_docs,
+                           n_queries=n_queries, log=lambda m: click.echo(m, err=True),
+                           embedder_spec=settings().embedder, cache_file=settings().search_cache_file)
+    click.echo(json.dumps(results, ensure_ascii=False, indent=1) if as_json else benchmod.format_results(results))
+
+
+@click.command("scoring")
+@root_option
+@click.option("--runs", default=10, show_default=True, help="Warm runs (each with new reply text, so nothing is cached).")
+def bench_scoring(root, runs):
+    """Time to score the longest scenario's exemplary transcript in-process: cold and warm."""
+    import statistics
+    import time
+
+    from ..scoring import Scorer, semantic
+    project = load_project(root)
+    case = max((loc.obj for loc in project.scenarios.values()), key=lambda c: len(c.scenario.golden[0].steps))
+    golden = max(case.scenario.golden, key=lambda g: g.expect_score[0])
+
+    def transcript(tag: str) -> dict:
+        return {"steps": [{"step": s.step, "actions": list(s.actions), "minutes": s.minutes,
+                           "reply": s.reply.replace("。", f"（{tag}）。", 1)} for s in golden.steps]}
+
+    saved = semantic.disk.path
+    semantic.disk.path = None  # cold: no embedding on disk or in memory
+    semantic._cache.clear()
+    try:
+        start = time.perf_counter()
+        scorer = Scorer(project)
+        scorer.score(case, transcript("cold"))
+        cold = time.perf_counter() - start
+        warm = []
+        for i in range(runs):
+            start = time.perf_counter()
+            scorer.score(case, transcript(f"run {i}"))
+            warm.append(time.perf_counter() - start)
+    finally:
+        semantic.disk.path = saved
+    sentences = sum(len(s.reply) > 0 for s in golden.steps)
+    click.echo(f"{case.id}: {len(golden.steps)} steps ({sentences} replies), exemplary golden")
+    click.echo(f"cold (model load, background of {len(scorer.background.all)} key points, every sentence embedded): {cold * 1000:.0f} ms")
+    click.echo(f"warm (new reply text each run, {runs} runs): median {statistics.median(warm) * 1000:.0f} ms, "
+               f"max {max(warm) * 1000:.0f} ms")
+
+
+bench.add_command(bench_search, "search")
+bench.add_command(bench_scoring, "scoring")
