@@ -190,6 +190,14 @@ def _bank_response(question, key, response):
         return None
 
 
+def _matcher(project, question):
+    """The scenario scorer's key-point matcher, for the free-text types (short answers)."""
+    if question.type != "short_answer":
+        return None
+    from ..scoring import point_matcher
+    return point_matcher(project)
+
+
 def save_answer(db, project, attempt_id: int, user_id: int, question_id: str, response) -> dict:
     located = project.questions.get(question_id)
     if located is None:
@@ -203,7 +211,7 @@ def save_answer(db, project, attempt_id: int, user_id: int, question_id: str, re
     if attempt.submitted_at is not None:
         raise AttemptError(409, "这次测验已交卷，不能再修改答案", "submitted")
     try:
-        result = grade(located.obj, to_bank(located.obj, key, response))
+        result = grade(located.obj, to_bank(located.obj, key, response), _matcher(project, located.obj))
     except ResponseError as exc:
         raise AttemptError(400, f"答案格式不对：{exc}", "bad_response") from None
     expired = False

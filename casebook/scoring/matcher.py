@@ -193,6 +193,31 @@ def match(points: list[str], sentences: list[str], reply: str, case_id: str, bac
     return out
 
 
+class PointMatcher:
+    """The key-point matcher as one service (a background and a fitted model), shared by the scenario
+    scorer and by short answers in the question bank."""
+
+    def __init__(self, background: Background, model: MatchModel):
+        self.background = background
+        self.model = model
+
+    def match_text(self, points: list[str], reply: str, context: str = "") -> list[PointMatch]:
+        """Each point against the clauses of a free text (`context`: the case or question it belongs to,
+        whose own points are left out of the hubness reference)."""
+        return match(list(points), text.sentences(reply), reply, context, self.background, self.model)
+
+
+def background_for(project) -> Background:
+    """The hubness reference of a project: every scenario's key points and the rubric's example sentences
+    (so that even a one-case project has one)."""
+    points = {cid: [p for s in loc.obj.scenario.steps for p in s.expect.key_points]
+              for cid, loc in project.cases.items() if loc.obj.scenario is not None}
+    rubric = project.rubric.obj if project.rubric is not None else None
+    if rubric is not None:
+        points["(rubric)"] = [t for spec in rubric.critical.values() for t in list(spec.examples) + list(spec.safe)]
+    return Background(points)
+
+
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iterations: int = 50) -> tuple[np.ndarray, float]:
     """Logistic regression by Newton's method with an L2 penalty (standardised inside, weights returned raw)."""
     mu = x.mean(axis=0)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from ..content.checks import next_step
 from . import form, semantic, text, tone
 from .critical import Critical, MeaningDetector, by_pattern
-from .matcher import Background, MatchModel, PointMatch, match
+from .matcher import MatchModel, PointMatch, PointMatcher, background_for, match
 from .rubric import FAIL, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure, Report, Settings, pick_rule
 
 #: Chosen on the tuning split (`casebook scenario tune`); see README "How valid is the score".
@@ -165,11 +165,8 @@ class Scorer:
         self.settings = settings
         self.model = model
         self.rule_titles = {rid: (getattr(r, "title", "") or rid) for rid, r in project.rules.items()}
-        points = {cid: [p for s in loc.obj.scenario.steps for p in s.expect.key_points]
-                  for cid, loc in project.cases.items() if loc.obj.scenario is not None}
-        # the rubric's example sentences widen the background, so that even a one-case project has one
-        points["(rubric)"] = [t for spec in self.rubric.critical.values() for t in list(spec.examples) + list(spec.safe)]
-        self.background = Background(points)
+        self.background = background_for(project)
+        self.matcher = PointMatcher(self.background, model)
         self.meaning = MeaningDetector(self.rubric.critical, settings.critical_sim, settings.critical_margin)
         self.labels = {k: v.label for k, v in self.rubric.critical.items()}
         self._point_rules: dict[tuple[str, str], str | None] = {}
@@ -292,19 +289,20 @@ class Scorer:
                     caps.append(Cap(sid, "执行了禁止动作：" + "、".join(hit), st.cap_forbidden, rule))
             if facts.flags:
                 caps.append(Cap(sid, "；".join(facts.flags), st.cap_form, self._rule("polite", rules)))
+            per_point = st.key_point
             for m in facts.matches:
                 rule = self._point_rule(m.point, rules)
                 detail = (f"概率 {m.prob:.2f}（语义相似度 {m.features.get('sim', 0):.2f}，校正后 {m.features.get('csls', 0):.3f}，"
                           f"字面覆盖 {m.features.get('coverage', 0):.2f}）") if m.span else None
                 if not facts.reply:
-                    add("key_points", m.point, FAIL, "没有回复内容", rule, st.key_point)
+                    add("key_points", m.point, FAIL, "没有回复内容", rule, per_point)
                 elif facts.flags:
-                    add("key_points", m.point, FAIL, "；".join(facts.flags), rule, st.key_point, said=m.span)
+                    add("key_points", m.point, FAIL, "；".join(facts.flags), rule, per_point, said=m.span)
                 else:
                     contradicted = m.contradicts(st.contra_sim, st.contra_coverage)
                     ok = m.passed and not contradicted
                     add("key_points", m.point, PASS if ok else FAIL, "说法与要点相反" if contradicted else m.reason, rule,
-                        st.key_point, said=m.span, detail=detail)
+                        per_point, said=m.span, detail=detail)
                     if contradicted:
                         caps.append(Cap(sid, f"回复「{m.span}」与要点「{m.point}」相反", st.cap_opposite, rule))
             if step.expect.avoid:
@@ -421,3 +419,8 @@ def comment(report: Report) -> str:
     return head + " ① " + items[0] + (" ② " + items[1] if len(items) > 1 else "")
 
 
+
+
+def point_matcher(project) -> PointMatcher:
+    """The key-point matcher the scenario scorer uses, for short answers in the question bank."""
+    return PointMatcher(background_for(project), MODEL)

@@ -97,7 +97,7 @@ class QuestionType:
         return response
 
     @classmethod
-    def grade(cls, question, response) -> Grade:  # pragma: no cover - abstract
+    def grade(cls, question, response, matcher=None) -> Grade:  # pragma: no cover - abstract
         raise NotImplementedError
 
     @classmethod

@@ -49,7 +49,7 @@ class MatchingType(QuestionType):
                             for k, v in raw.items()}}
 
     @classmethod
-    def grade(cls, question, response):
+    def grade(cls, question, response, matcher=None):
         raw = _require(response, "matches")
         n = len(question.pairs)
         if not isinstance(raw, dict):

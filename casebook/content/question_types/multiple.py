@@ -27,7 +27,7 @@ class MultipleChoiceType(OptionsType):
     red_line = True
 
     @classmethod
-    def grade(cls, question, response):
+    def grade(cls, question, response, matcher=None):
         raw = _require(response, "choices")
         if not isinstance(raw, list):
             raise ResponseError("choices must be a list of indexes")

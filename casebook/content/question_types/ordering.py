@@ -44,7 +44,7 @@ class OrderingType(QuestionType):
         return {"order": [_lookup(_part(key, "items"), v, "item") for v in raw]}
 
     @classmethod
-    def grade(cls, question, response):
+    def grade(cls, question, response, matcher=None):
         raw = _require(response, "order")
         n = len(question.items)
         if not isinstance(raw, list) or len(raw) != n:

@@ -22,7 +22,7 @@ class TrueFalseType(QuestionType):
         return {**cls.base_view(question), "options": [{"value": True, "text": "正确"}, {"value": False, "text": "错误"}]}, {}
 
     @classmethod
-    def grade(cls, question, response):
+    def grade(cls, question, response, matcher=None):
         answer = _require(response, "answer")
         if isinstance(answer, str) and answer.lower() in ("true", "false"):
             answer = answer.lower() == "true"
