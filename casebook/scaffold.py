@@ -2,7 +2,6 @@
 write is marked 【待填写】; lint fails, naming the line, until each mark is replaced."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 

@@ -82,4 +82,34 @@ def client(app):
     return app.test_client()
 
 
+class AuthActions:
+    """Accounts and sign-in for tests (the Flask tutorial's `auth` fixture)."""
+    PASSWORD = "correct-horse"
+
+    def __init__(self, app):
+        self.app = app
+
+    def add(self, username: str, role: str = "agent", password: str = PASSWORD, display_name: str = ""):
+        from casebook.accounts import add_user
+        return add_user(self.app.extensions["casebook.db"], username, password, role=role, display_name=display_name)
+
+    def login(self, username: str = "xiaoan", password: str = PASSWORD, client=None, role: str | None = "agent"):
+        """Sign `username` in on `client` (a new one by default), creating the account first when
+        `role` is given; returns the client. The sign-in must succeed."""
+        client = client or self.app.test_client()
+        if role is not None:
+            self.add(username, role, password)
+        response = client.post("/login", data={"username": username, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    def logout(self, client):
+        return client.post("/logout")
+
+
+@pytest.fixture
+def auth(app) -> AuthActions:
+    return AuthActions(app)
+
+
 from tests.web.browser import live_server  # noqa: E402,F401  (a running app for browser tests)

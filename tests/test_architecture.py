@@ -181,3 +181,14 @@ def test_every_question_type_module_has_the_whole_behaviour():
         for method in ("grade", "right_answer", "from_form", "describe"):
             assert getattr(cls, method).__func__ is not getattr(QuestionType, method).__func__, \
                 f"{name} does not define {method}"
+
+
+def test_the_readme_layout_names_every_package_and_top_level_module():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    layout = readme.split("\n## Layout\n", 1)[1].split("\n## ", 1)[0]
+    package = REPO / "casebook"
+    names = [p.name + "/" for p in package.iterdir() if (p / "__init__.py").is_file()]
+    names += [p.name for p in package.glob("*.py") if p.name != "__init__.py"]
+    names += [p.name + "/" for p in (package / "content").iterdir() if (p / "__init__.py").is_file()]
+    missing = sorted(n for n in names if n not in layout)
+    assert missing == [], f"README.md's layout section does not mention {missing}"

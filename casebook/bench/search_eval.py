@@ -135,8 +135,8 @@ class Evaluator:
     def _query_vectors(self, cache) -> dict[str, np.ndarray]:
         """Each query's vector (Searcher.query_vector), kept in the embedding cache when given
         (under "<embedder>#query", keyed by the normalised query text)."""
-        from .embcache import content_hash
-        from .normalize import normalize
+        from ..search.embcache import content_hash
+        from ..search.normalize import normalize
         texts = list(dict.fromkeys(q.q for q in self.queries))
         name = f"{self.searcher.embedder.name}#query"
         keys = {t: content_hash(normalize(t)) for t in texts}
@@ -153,7 +153,7 @@ class Evaluator:
         return out
 
     def _keyword(self, query: str, fusion: Fusion) -> list[tuple[int, float]]:
-        from .dense import top_k
+        from ..search.dense import top_k
         base, synonyms, typos = self._groups[query]
         scores = base + fusion.synonym_weight * synonyms + fusion.typo_weight * typos
         top = top_k(scores, min(self.DEPTH, len(scores)))
@@ -246,7 +246,7 @@ TUNING_SPACE: dict[str, tuple] = {
     "method": ("weighted", "rrf"),
     "alpha": (0.3, 0.4, 0.5, 0.6, 0.7),
     "alpha_latin": (None, 0.6, 0.7, 0.8, 0.9),
-    "question_weight": (1.0, 0.8, 0.6, 0.4),
+    "question_weight": (1.0, 0.8, 0.6, 0.4, 0.3),
     "synonym_weight": (0.3, 0.5, 0.7),
     "typo_weight": (0.0, 0.3, 0.6, 0.8),
     "cited_rule_weight": (0.0, 0.3, 0.5, 0.8),
@@ -255,22 +255,11 @@ TUNING_SPACE: dict[str, tuple] = {
     "citing_kinds": (("case", "resolution"), ("case", "resolution", "question"),
                      ("case", "resolution", "question", "rule")),
     "rrf_k": (10, 30, 60),
+    "typo_suspects": (False, True),
     "question_passages": (False, True),
     "prf_weight": (0.0, 0.3, 0.5, 1.0),
     "prf_docs": (3, 5, 8),
 }
-
-
-def fusion_grid() -> list[Fusion]:
-    """Fusion candidates over method, alpha, latin alpha and question weight (a full grid)."""
-    grid = []
-    for method, k in (("rrf", 10), ("rrf", 30), ("rrf", 60), ("weighted", 60)):
-        for alpha in (0.4, 0.5, 0.6, 0.7):
-            for alpha_latin in (None, 0.8, 0.9, 1.0):
-                for question_weight in (1.0, 0.8, 0.6, 0.5, 0.4):
-                    grid.append(DEFAULT.with_(method=method, rrf_k=k, alpha=alpha, alpha_latin=alpha_latin,
-                                              question_weight=question_weight))
-    return grid
 
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence]) -> str:

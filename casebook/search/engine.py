@@ -4,7 +4,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -398,7 +397,3 @@ def _close(hits: list[Hit]) -> list[Hit]:
         return []
     top = hits[0].score
     return [h for h in hits if top <= 0 or h.score >= CLOSE_SHARE * top]
-
-
-def kinds_in(index: LoadedIndex) -> Sequence[str]:
-    return [k for k in KINDS if (index.kinds == k).any()]

@@ -77,13 +77,13 @@ class Fusion:
 
 
 #: The default, chosen on the tuning split of search/eval/blind.yml (experiments and figures in
-#: search/README.md, "Evaluation"): the previous --tune result plus typo correction of suspect
-#: words only, quiz questions as passages of their rules, dense pseudo-relevance feedback, and
-#: question weight 0.3.
-DEFAULT = Fusion(method="weighted", alpha=0.4, alpha_latin=0.6, question_weight=0.3, depth=100,
-                 synonym_weight=0.5, typo_weight=0.8, cited_rule_weight=0.3, citing_items=1, long_query_chars=0,
+#: search/README.md, "Evaluation"): typo correction of suspect words only, quiz questions as
+#: passages of their rules, dense pseudo-relevance feedback, then `casebook search eval --tune`
+#: (coordinate search from there; 71 settings compared).
+DEFAULT = Fusion(method="weighted", alpha=0.4, alpha_latin=None, question_weight=0.3, depth=100,
+                 synonym_weight=0.5, typo_weight=0.6, cited_rule_weight=0.3, citing_items=2, long_query_chars=0,
                  citing_kinds=("case", "resolution"), typo_suspects=True, question_passages=True,
-                 prf_weight=0.5, prf_docs=5)
+                 prf_weight=1.0, prf_docs=5)
 
 
 def rrf(keyword: list[tuple[int, float]], dense: list[tuple[int, float]], k: int = 60,

@@ -35,7 +35,7 @@ from .dense import HNSW_THRESHOLD, DenseIndex
 from .documents import Document, content_documents, resolution_document
 from .embcache import EmbeddingCache
 from .embedders import Embedder, get_embedder
-from .keyword import KeywordIndex, Tokenizer, get_tokenizer, load_synonyms, read_userdict
+from .keyword import KeywordIndex, Tokenizer, get_tokenizer
 from .typos import TermIndex
 
 FORMAT = 1

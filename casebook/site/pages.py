@@ -5,7 +5,7 @@ import html
 from collections import defaultdict
 from pathlib import Path
 
-from ..content.schema import ACTIONS, CAST_ROLES
+from ..content.schema import CAST_ROLES
 
 DIFFICULTY = {1: "入门", 2: "进阶", 3: "挑战"}
 AGENT_ROLES = {"agent", "moderator"}

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from casebook.content import load_project
 from tests.conftest import edit, line_of
 
@@ -13,46 +15,55 @@ def messages(root):
     return [p.format() for p in load_project(root, today=dt.date(2026, 11, 23)).problems]
 
 
-def test_unknown_rule_id(mini):
+# (id, text to replace in the sample case, replacement, a text on the faulty line (or (text, n): its n-th line),
+#  the expected message after "path:line: ", whole message or only its start)
+EDITS = [
+    ("unknown_rule_id", "rules: [AAA-01, AAA-02]", "rules: [AAA-01, AAA-09]", "rules: [AAA-01, AAA-09]",
+     "case CASE-001: unknown rule AAA-09", "whole"),
+    ("unknown_rule_in_note", "      text: 正确\n      rules: [AAA-02]", "      text: 正确\n      rules: [AAA-08]", "rules: [AAA-08]",
+     "case CASE-001: unknown rule AAA-08", "whole"),
+    ("unknown_action", "forbid: [remove_member]", "forbid: [kick_member]", "forbid: [kick_member]",
+     "scenario.steps[0].expect.forbid[0]: unknown action 'kick_member'", "start"),
+    ("unknown_tag", "tags: [广告]", "tags: [广告, 闲聊]", "tags: [广告, 闲聊]",
+     "case CASE-001: unknown tag '闲聊'", "start"),
+    ("times_out_of_order", 'at: "10:03"', 'at: "09:03"', 'at: "09:03"',
+     "time 09:03 is earlier than the message before it", "start"),
+    ("malformed_time", 'at: "10:03"', 'at: "10点03"', 'at: "10点03"',
+     "transcript[3].at: malformed time '10点03'", "start"),
+    ("unreachable_step", "        - if_any: [remove_member]\n          goto: s2_complaint\n", "", "- id: s2_complaint",
+     "step 's2_complaint' can never be reached from the first step 's1'", "start"),
+    ("duplicate_step_id", "    - id: s2_complaint", "    - id: s2", ("- id: s2", 2),
+     "duplicate step ID 's2'", "whole"),
+    ("missing_nested_field", "  group_size: 100\n", "", "setting:",
+     "missing required field 'group_size' in setting", "whole"),
+    ("unknown_key", "outcome: 解决。", "outcome: 解决。\nresult: 多余", "result: 多余",
+     "unknown key 'result'", "whole"),
+    ("sender_not_in_cast", "    from: 阿杰\n    text: 好的", "    from: 路人\n    text: 好的", "from: 路人",
+     "transcript message from '路人', who is not in the cast", "whole"),
+    ("too_few_notes", "    note:\n      text: 结束\n      rules: [AAA-01]\n", "", "transcript:",
+     "transcript has 2 annotated messages; at least 3 need a note", "whole"),
+    ("golden_off_its_branch", "        - step: s2_complaint", "        - step: s2", ("- step: s2", 2),
+     "golden '跳级': expected step 's2_complaint' here (the path its actions take), found 's2'", "whole"),
+    ("difficulty_out_of_range", "difficulty: 1", "difficulty: 5", "difficulty: 5",
+     "difficulty: Input should be less than or equal to 3", "start"),
+    ("duplicate_yaml_key", "outcome: 解决。", "outcome: 解决。\noutcome: 又写了一次", "outcome: 又写了一次",
+     "duplicate key 'outcome'", "whole"),
+]
+
+
+@pytest.mark.parametrize("old, new, needle, expected, match", [case[1:] for case in EDITS],
+                         ids=[case[0] for case in EDITS])
+def test_one_fault_in_a_case_is_reported_at_its_line(mini, old, new, needle, expected, match):
+    """One edit that breaks the sample case; lint names the file and the exact line."""
     path = mini / CASE
-    edit(path, "rules: [AAA-01, AAA-02]", "rules: [AAA-01, AAA-09]")
-    line = line_of(path, "rules: [AAA-01, AAA-09]")
-    assert f"{CASE}:{line}: case CASE-001: unknown rule AAA-09" in messages(mini)
-
-
-def test_unknown_rule_in_note(mini):
-    path = mini / CASE
-    edit(path, "      text: 正确\n      rules: [AAA-02]", "      text: 正确\n      rules: [AAA-08]")
-    line = line_of(path, "rules: [AAA-08]")
-    assert f"{CASE}:{line}: case CASE-001: unknown rule AAA-08" in messages(mini)
-
-
-def test_unknown_action(mini):
-    path = mini / CASE
-    edit(path, "forbid: [remove_member]", "forbid: [kick_member]")
-    line = line_of(path, "forbid: [kick_member]")
-    assert any(m.startswith(f"{CASE}:{line}: scenario.steps[0].expect.forbid[0]: unknown action 'kick_member'") for m in messages(mini))
-
-
-def test_unknown_tag(mini):
-    path = mini / CASE
-    edit(path, "tags: [广告]", "tags: [广告, 闲聊]")
-    line = line_of(path, "tags: [广告, 闲聊]")
-    assert any(m.startswith(f"{CASE}:{line}: case CASE-001: unknown tag '闲聊'") for m in messages(mini))
-
-
-def test_times_out_of_order(mini):
-    path = mini / CASE
-    edit(path, 'at: "10:03"', 'at: "09:03"')
-    line = line_of(path, 'at: "09:03"')
-    assert any(m.startswith(f"{CASE}:{line}: time 09:03 is earlier than the message before it") for m in messages(mini))
-
-
-def test_malformed_time(mini):
-    path = mini / CASE
-    edit(path, 'at: "10:03"', 'at: "10点03"')
-    line = line_of(path, 'at: "10点03"')
-    assert any(m.startswith(f"{CASE}:{line}: transcript[3].at: malformed time '10点03'") for m in messages(mini))
+    edit(path, old, new)
+    text, occurrence = needle if isinstance(needle, tuple) else (needle, 1)
+    message = f"{CASE}:{line_of(path, text, occurrence)}: {expected}"
+    found = messages(mini)
+    if match == "whole":
+        assert message in found
+    else:
+        assert any(m.startswith(message) for m in found)
 
 
 def test_step_points_to_missing_step(mini):
@@ -63,25 +74,11 @@ def test_step_points_to_missing_step(mini):
     assert f"{CASE}:{line}: step 's1' points to missing step 's3'" in found
 
 
-def test_unreachable_step(mini):
-    path = mini / CASE
-    edit(path, "        - if_any: [remove_member]\n          goto: s2_complaint\n", "")
-    line = line_of(path, "- id: s2_complaint")
-    assert any(m.startswith(f"{CASE}:{line}: step 's2_complaint' can never be reached from the first step 's1'") for m in messages(mini))
-
-
 def test_duplicate_case_id(mini):
     text = (mini / CASE).read_text(encoding="utf-8")
     (mini / "cases/002-copy.yml").write_text(text, encoding="utf-8")
     found = messages(mini)
     assert "cases/002-copy.yml:1: duplicate case ID CASE-001 (also in cases/001-sample.yml:1)" in found
-
-
-def test_duplicate_step_id(mini):
-    path = mini / CASE
-    edit(path, "    - id: s2_complaint", "    - id: s2")
-    line = line_of(path, "- id: s2", 2)
-    assert f"{CASE}:{line}: duplicate step ID 's2'" in messages(mini)
 
 
 def test_missing_field(mini):
@@ -90,61 +87,12 @@ def test_missing_field(mini):
     assert f"{CASE}:1: missing required field 'outcome'" in messages(mini)
 
 
-def test_missing_nested_field(mini):
-    path = mini / CASE
-    edit(path, "  group_size: 100\n", "")
-    line = line_of(path, "setting:")
-    assert f"{CASE}:{line}: missing required field 'group_size' in setting" in messages(mini)
-
-
-def test_unknown_key(mini):
-    path = mini / CASE
-    edit(path, "outcome: 解决。", "outcome: 解决。\nresult: 多余")
-    line = line_of(path, "result: 多余")
-    assert f"{CASE}:{line}: unknown key 'result'" in messages(mini)
-
-
-def test_sender_not_in_cast(mini):
-    path = mini / CASE
-    edit(path, "    from: 阿杰\n    text: 好的", "    from: 路人\n    text: 好的")
-    line = line_of(path, "from: 路人")
-    assert f"{CASE}:{line}: transcript message from '路人', who is not in the cast" in messages(mini)
-
-
-def test_too_few_notes(mini):
-    path = mini / CASE
-    edit(path, "    note:\n      text: 结束\n      rules: [AAA-01]\n", "")
-    line = line_of(path, "transcript:")
-    assert f"{CASE}:{line}: transcript has 2 annotated messages; at least 3 need a note" in messages(mini)
-
-
-def test_golden_off_its_branch(mini):
-    path = mini / CASE
-    edit(path, "        - step: s2_complaint", "        - step: s2")
-    line = line_of(path, "- step: s2", 2)
-    assert f"{CASE}:{line}: golden '跳级': expected step 's2_complaint' here (the path its actions take), found 's2'" in messages(mini)
-
-
-def test_difficulty_out_of_range(mini):
-    path = mini / CASE
-    edit(path, "difficulty: 1", "difficulty: 5")
-    line = line_of(path, "difficulty: 5")
-    assert any(m.startswith(f"{CASE}:{line}: difficulty: Input should be less than or equal to 3") for m in messages(mini))
-
-
 def test_yaml_syntax_error_line(mini):
     path = mini / CASE
     edit(path, "outcome: 解决。", "outcome: [解决。")
     line = line_of(path, "outcome: [解决。")
     assert any(m.startswith(f"{CASE}:") and "YAML syntax error" in m for m in messages(mini))
     assert any(int(m.split(":")[1]) >= line for m in messages(mini) if "YAML syntax error" in m)
-
-
-def test_duplicate_yaml_key(mini):
-    path = mini / CASE
-    edit(path, "outcome: 解决。", "outcome: 解决。\noutcome: 又写了一次")
-    line = line_of(path, "outcome: 又写了一次")
-    assert f"{CASE}:{line}: duplicate key 'outcome'" in messages(mini)
 
 
 def test_quiz_problems(mini):

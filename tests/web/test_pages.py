@@ -6,21 +6,16 @@ import datetime as dt
 
 import pytest
 
-from casebook.accounts import add_user
 from casebook.content.schema import ACTION_LABELS, ACTIONS, action_label
 
-
-def login(app, client, name="xiaoan", role="agent"):
-    add_user(app.extensions["casebook.db"], name, "correct-horse", role=role)
-    client.post("/login", data={"username": name, "password": "correct-horse"})
 
 
 def nav(html: str) -> str:
     return html.split('<nav class="areas"')[1].split("</nav>")[0]
 
 
-def test_header_lists_the_areas_the_user_may_use(app, client):
-    login(app, client)
+def test_header_lists_the_areas_the_user_may_use(app, client, auth):
+    auth.login(client=client)
     header = nav(client.get("/training/").get_data(as_text=True))
     for label in ("规则手册", "培训与测验", "情景演练", "搜索", "相似案例"):
         assert label in header
@@ -29,7 +24,7 @@ def test_header_lists_the_areas_the_user_may_use(app, client):
     assert header.count('aria-current="page"') == 1
     assert 'aria-current="page">情景演练' in nav(client.get("/scenarios").get_data(as_text=True))
     client.post("/logout")
-    login(app, client, "boss", role="admin")
+    auth.login("boss", role="admin", client=client)
     header = nav(client.get("/training/trainer").get_data(as_text=True))
     assert "培训师视图" in header and "账号管理" in header
     assert 'aria-current="page">培训师视图' in header and header.count('aria-current="page"') == 1
@@ -37,8 +32,8 @@ def test_header_lists_the_areas_the_user_may_use(app, client):
 
 @pytest.mark.parametrize("path,status,text", [("/no-such-page", 404, "页面不存在"), ("/scenarios/CASE-999", 404, "没有这个练习场景"),
                                               ("/training/trainer", 403, "只有培训师可以查看")])
-def test_error_pages_are_chinese(app, client, path, status, text):
-    login(app, client)
+def test_error_pages_are_chinese(app, client, path, status, text, auth):
+    auth.login(client=client)
     response = client.get(path)
     page = response.get_data(as_text=True)
     assert response.status_code == status and text in page and "Not Found" not in page and '<nav class="areas"' in page
@@ -52,11 +47,11 @@ def test_method_not_allowed_page_and_json(client):
     assert "不" in api.get_json()["message"]
 
 
-def test_api_errors_keep_a_machine_readable_code(app, client):
+def test_api_errors_keep_a_machine_readable_code(app, client, auth):
     missing = client.get("/api/does-not-exist")
     assert missing.status_code == 404 and missing.get_json()["code"] == "not_found"
     assert client.get("/api/me").get_json()["code"] == "unauthorized"
-    login(app, client)
+    auth.login(client=client)
     bad = client.post("/api/attempts", json={"kind": "nonsense"})
     body = bad.get_json()
     assert bad.status_code in (400, 422) and body["code"] == "validation_error" and body["detail"]
@@ -98,8 +93,8 @@ def test_every_action_has_a_chinese_label():
     assert action_label("classify:售后退款") == "分类为「售后退款」"
 
 
-def test_content_changes_are_served_without_a_restart(app, client, mini):
-    login(app, client)
+def test_content_changes_are_served_without_a_restart(app, client, mini, auth):
+    auth.login(client=client)
     assert client.get("/scenarios/CASE-002").status_code == 404
     source = (mini / "cases" / "001-sample.yml").read_text(encoding="utf-8")
     (mini / "cases" / "002-second.yml").write_text(source.replace("CASE-001", "CASE-002"), encoding="utf-8")

@@ -1,25 +1,18 @@
 """The scenario simulator: start, answer steps (branching), resume, report, history, grading, API."""
 from __future__ import annotations
 
-from casebook.accounts import add_user
 
-
-def login(app, client, name="xiaoan", role="agent"):
-    add_user(app.extensions["casebook.db"], name, "correct-horse", role=role)
-    client.post("/login", data={"username": name, "password": "correct-horse"})
-
-
-def test_list_and_intro(app, client):
+def test_list_and_intro(app, client, auth):
     assert "CASE-001" in client.get("/scenarios").get_data(as_text=True)
     assert client.get("/scenarios/CASE-001").status_code == 302  # sign in first
-    login(app, client)
+    auth.login(client=client)
     page = client.get("/scenarios/CASE-001").get_data(as_text=True)
     assert "开始练习" in page
     assert client.get("/scenarios/CASE-999").status_code == 404
 
 
-def test_play_resume_report_history(app, client):
-    login(app, client)
+def test_play_resume_report_history(app, client, auth):
+    auth.login(client=client)
     client.post("/scenarios/CASE-001/start")
     page = client.get("/scenarios/CASE-001").get_data(as_text=True)
     assert "广告消息" in page and 'name="csrf_token"' in page
@@ -40,13 +33,13 @@ def test_play_resume_report_history(app, client):
     assert "你撤回了这条消息" in report and "你警告了 阿杰" in report      # the replay shows the actions
     assert f"/scenarios/attempts/{attempt_id}" in client.get("/scenarios/history").get_data(as_text=True)
     client.post("/logout")
-    login(app, client, "trainer1", role="trainer")            # trainers keep the figures behind 详情
+    auth.login("trainer1", role="trainer", client=client)            # trainers keep the figures behind 详情
     report = client.get(f"/scenarios/attempts/{attempt_id}").get_data(as_text=True)
     assert "<summary>详情</summary>" in report
 
 
-def test_empty_reply_asks_first_and_removed_member_speaks_privately(app, client):
-    login(app, client)
+def test_empty_reply_asks_first_and_removed_member_speaks_privately(app, client, auth):
+    auth.login(client=client)
     client.post("/scenarios/CASE-001/start")
     page = client.get("/scenarios/CASE-001").get_data(as_text=True)
     attempt_id = int(page.split("/scenarios/attempts/")[1].split("/")[0])
@@ -62,8 +55,8 @@ def test_empty_reply_asks_first_and_removed_member_speaks_privately(app, client)
     assert "你将 阿杰 移出了群聊" in chat and "私聊你（已被移出群聊）" in chat and "凭什么踢我" in chat
 
 
-def test_branching_and_api_and_calibration(app, client):
-    login(app, client, "trainer1", role="trainer")
+def test_branching_and_api_and_calibration(app, client, auth):
+    auth.login("trainer1", role="trainer", client=client)
     started = client.post("/api/scenarios/CASE-001/attempts").get_json()
     assert started["current_step"] == "s1" and started["messages"][0]["text"] == "广告消息"
     step = client.post(f"/api/scenario-attempts/{started['id']}/turns",
@@ -83,7 +76,7 @@ def test_branching_and_api_and_calibration(app, client):
     assert "/api/scenarios" in spec["paths"] and "/api/scenario-attempts/{attempt_id}/turns" in spec["paths"]
 
 
-def test_agent_cannot_grade_or_see_others(app, client):
-    login(app, client)
+def test_agent_cannot_grade_or_see_others(app, client, auth):
+    auth.login(client=client)
     assert client.get("/api/scenarios/calibration").status_code == 403
     assert client.get("/scenarios/calibration").status_code == 403
