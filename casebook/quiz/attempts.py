@@ -18,7 +18,7 @@ from ..store.models import User, utcnow
 from ..store.training_models import Attempt, AttemptItem, Certificate
 from . import draw, review
 from .describe import describe, describe_right
-from .types import ResponseError, grade, present_keyed, to_bank
+from .types import ResponseError, grade, present_keyed, question_type, to_bank
 
 DEADLINE_GRACE = dt.timedelta(seconds=2)
 MAX_PRACTICE = 50
@@ -192,7 +192,7 @@ def _bank_response(question, key, response):
 
 def _matcher(project, question):
     """The scenario scorer's key-point matcher, for the free-text types (short answers)."""
-    if question.type != "short_answer":
+    if not question_type(question).free_text:
         return None
     from ..scoring import point_matcher
     return point_matcher(project)

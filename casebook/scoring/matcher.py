@@ -6,7 +6,8 @@ For every (key point, reply span) pair the matcher computes a few features —
             sentences ("感谢您的反馈，我们会尽快处理") are close to every key point of every case, so the
             mean similarity of the span and of the point to their nearest neighbours in a background
             pool (the key points of the other cases) is subtracted;
-  coverage  the share of the point's character bigrams present in the span (0 for English);
+  coverage  the share of the point's character bigrams present in the span, each bigram weighted by
+            its rarity among all key points (IDF), so that 尽快/您/我们 count little and 报警 a lot;
   opposite  the span's polarity differs from the point's (不能水洗 vs 可以水洗);
   numbers   a duration, time or amount the point states is not stated anywhere in the reply;
 and a logistic model over them (fitted on trainer-labelled point/sentence pairs of the tuning
@@ -16,6 +17,7 @@ most); quoted member text earns nothing.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -108,14 +110,31 @@ coverage = semantic.coverage  # share of the point's character bigrams present i
 
 
 class Background:
-    """The hubness reference: key points of all cases, embedded once per scorer."""
+    """The hubness reference: key points of all cases, embedded once per scorer; and the rarity (IDF)
+    of each character bigram among them."""
 
     def __init__(self, points_by_case: dict[str, list[str]], k: int = 10):
         self.k = k
         self.points_by_case = points_by_case
         self.all = list(dict.fromkeys(p for pts in points_by_case.values() for p in pts))
+        df: dict[str, int] = {}
+        for point in self.all:
+            for g in semantic._grams(point):
+                df[g] = df.get(g, 0) + 1
+        n = len(self.all)
+        self.idf = {g: math.log((n + 1) / (d + 1)) + 1.0 for g, d in df.items()}
+        self.default_idf = math.log(n + 1) + 1.0
         self._q = None
         self._p = None
+
+    def coverage(self, point: str, span: str) -> float:
+        """IDF-weighted share of the point's character bigrams present in the span."""
+        g = semantic._grams(point)
+        if not g:
+            return 0.0
+        have = semantic._grams(span)
+        weight = {x: self.idf.get(x, self.default_idf) for x in g}
+        return sum(w for x, w in weight.items() if x in have) / sum(weight.values())
 
     def _vectors(self):
         if self._q is None:
@@ -154,7 +173,7 @@ def pair_features(points: list[str], spans: list[Span], reply: str, case_id: str
         p_neg = text.negated(point)
         numbers = 1.0 if text.missing_quantities(point, reply) else 0.0
         for j, sp in enumerate(spans):
-            feats[i, j] = (sims[i, j], sims[i, j] - (r_p[i] + r_s[j]) / 2, coverage(point, sp.text),
+            feats[i, j] = (sims[i, j], sims[i, j] - (r_p[i] + r_s[j]) / 2, background.coverage(point, sp.text),
                            1.0 if p_neg != span_neg[j] else 0.0, numbers, english)
     return feats, sims
 

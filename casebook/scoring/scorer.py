@@ -25,10 +25,10 @@ from .matcher import MatchModel, PointMatch, PointMatcher, background_for, match
 from .rubric import FAIL, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure, Report, Settings, pick_rule
 
 #: Chosen on the tuning split (`casebook scenario tune`); see README "How valid is the score".
-SETTINGS = Settings(key_point=20, key_point_max=40, tone=15, late=25, worst_step_weight=1.0, cap_forbidden=45, cap_missing=35,
-                    cap_form=55, cap_late=65, cap_quoting=35, cap_opposite=55, cap_long=60, critical_sim=0.88,
-                    critical_margin=0.08, contra_sim=0.93, contra_coverage=0.5)
-MODEL = MatchModel(weights=(34.717, 19.945, 3.806, -1.585, -2.359, 8.464), bias=-30.96)
+SETTINGS = Settings(key_point=20, key_point_max=50, tone=10, late=25, worst_step_weight=0.25, cap_forbidden=45,
+                    cap_missing=35, cap_form=55, cap_late=65, cap_quoting=35, cap_opposite=55, cap_long=60,
+                    critical_sim=0.88, critical_margin=0.08, contra_sim=0.86, contra_coverage=0.5)
+MODEL = MatchModel(weights=(31.128, 17.575, 4.89, -1.32, -2.177, 8.361), bias=-27.74)
 
 SANCTIONS = {"delete_message", "warn_member", "mute_member", "remove_member"}
 #: Whose words an agent must not repeat when the step asks to remove or sanction them.

@@ -21,6 +21,7 @@ class ShortAnswerType(QuestionType):
     to every point earn nothing (hubness-corrected similarity)."""
     name, label, model = "short_answer", "简答题", ShortAnswer
     xapi_interaction = "long-fill-in"
+    free_text = True
     MAX_CHARS = 2000
 
     @classmethod
