@@ -357,6 +357,7 @@ ValidationKind = Literal[
     "excellent", "excellent_reworded", "excellent_english", "concise_complete", "missing_key_point",
     "wrong_action", "generic_template", "subtly_unacceptable", "opposite", "quotes_offender",
     "keyword_stuffing", "late_but_good", "mediocre", "safe_near_miss", "other",
+    "dispute",  # an agent's dispute a trainer resolved (files with `round: disputes`)
 ]
 Verdict = Literal["pass", "fail"]
 
@@ -374,7 +375,7 @@ class ValidationStep(GoldenStep):
 
 
 class ValidationTranscript(Strict):
-    id: Annotated[str, StringConstraints(pattern=r"^CASE-\d{3}-[A-Z]+\d{2,3}$")]
+    id: Annotated[str, StringConstraints(pattern=r"^CASE-\d{3}-[A-Z]+\d{2,6}$")]
     kind: ValidationKind
     grade: Annotated[float, Field(ge=0, le=100)]
     critical: bool = False
@@ -392,8 +393,9 @@ class ValidationFile(Strict):
     """cases/validation/CASE-NNN.yml: transcripts graded by a trainer who has not seen the scorer."""
     case: CaseId
     grader: Text
-    #: 1: written before the scorer was tuned; 2: written after tuning, reported as a column of its own.
-    round: Annotated[int, Field(ge=1, le=9)] = 1
+    #: 1: written before the scorer was tuned; 2: written after tuning, reported as a column of its own;
+    #: "disputes": agents' disputes resolved by a trainer (not blind: reported on their own, never tuned on).
+    round: Annotated[int, Field(ge=1, le=9)] | Literal["disputes"] = 1
     transcripts: Annotated[list[ValidationTranscript], Field(min_length=1)]
 
 

@@ -129,7 +129,7 @@ def grade(session, attempt: ScenarioAttempt, grader_id: int, grades: dict[int, s
     if report is None:
         raise PracticeError("练习尚未完成，不能评分", 409)
     criteria = report["criteria"]
-    existing = {g.criterion: g for g in attempt.grades}
+    existing = {g.criterion: g for g in attempt.grades if g.grader_id == grader_id}  # one row per trainer
     count = 0
     for index, status in grades.items():
         if status not in STATUSES:
@@ -139,9 +139,10 @@ def grade(session, attempt: ScenarioAttempt, grader_id: int, grades: dict[int, s
         row = existing.get(index)
         if row is None:
             session.add(ScenarioGrade(attempt_id=attempt.id, grader_id=grader_id, criterion=index,
-                                      kind=criteria[index]["kind"], status=status))
+                                      kind=criteria[index]["kind"], status=status,
+                                      auto_status=criteria[index]["status"]))
         else:
-            row.status, row.grader_id, row.created_at = status, grader_id, utcnow()
+            row.status, row.created_at = status, utcnow()
         count += 1
     return count
 

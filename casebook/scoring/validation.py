@@ -24,6 +24,8 @@ HELD_OUT_SHARE = 30  # percent of transcripts held out, chosen by hash
 #: written after the settings were chosen and are reported in a column of their own, never tuned on.
 TUNED_ROUNDS = (1, 2, 3)
 RUBRIC_HINT = " (`casebook scenario validate --items` lists every transcript)"
+#: The round of files that hold agents' disputes resolved by trainers (cases/validation/*.disputes.yml).
+DISPUTES = "disputes"
 
 #: The bar the held-out part must clear (issue #11). `casebook lint` fails below it.
 THRESHOLDS = {
@@ -56,7 +58,7 @@ class Item:
     verdicts: list[tuple[str, dict]]  # (step id, trainer verdicts)
     path: str = ""
     line: int = 0
-    round: int = 1
+    round: int | str = 1  # 1, 2, … or DISPUTES
     score: float | None = None
     auto_critical: bool = False
     report: Report | None = None
@@ -270,7 +272,11 @@ def validate_project(project, score_fn, problems: ProblemList | None = None) -> 
         "tuning": figures([i for i in tuned if i.split == "tuning"]),
         "held-out": figures([i for i in tuned if i.split == "heldout"]),
     }
-    for n in sorted({i.round for i in items} - set(TUNED_ROUNDS)):
+    blind = [i for i in items if i.round != DISPUTES]
+    for n in sorted({i.round for i in blind} - set(TUNED_ROUNDS)):
         parts[f"round {n} (written after tuning)"] = figures([i for i in items if i.round == n])
-    parts["all"] = figures(items)
+    parts["all"] = figures(blind)
+    disputes = [i for i in items if i.round == DISPUTES]
+    if disputes:  # trainer-corrected, not blind: a group of its own, outside "all" and never tuned on
+        parts["disputes (trainer-corrected, not blind)"] = figures(disputes)
     return items, parts

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, update
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -50,9 +50,10 @@ class ScenarioTurn(Base):
 
 
 class ScenarioGrade(Base):
-    """A trainer's grade of one criterion of a finished attempt (for calibration)."""
+    """A trainer's grade of one criterion of a finished attempt (for calibration). Several trainers
+    may grade the same attempt: one row per (attempt, criterion, trainer) (revision 0006_disputes)."""
     __tablename__ = "scenario_grades"
-    __table_args__ = (UniqueConstraint("attempt_id", "criterion", name="uq_scenario_grade"),)
+    __table_args__ = (UniqueConstraint("attempt_id", "criterion", "grader_id", name="uq_scenario_grade_grader"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("scenario_attempts.id", ondelete="CASCADE"), index=True)
@@ -60,6 +61,9 @@ class ScenarioGrade(Base):
     criterion: Mapped[int] = mapped_column(Integer)  # index into the attempt's report criteria
     kind: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(8))  # pass | fail | na
+    auto_status: Mapped[str | None] = mapped_column(String(8), nullable=True)  # the scorer's, when graded
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)  # required when it differs from the scorer
+    blind: Mapped[bool] = mapped_column(Boolean, default=False)       # graded without seeing the scorer's verdict
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     attempt: Mapped[ScenarioAttempt] = relationship(back_populates="grades")

@@ -81,12 +81,15 @@ def domain_error(error: Exception) -> tuple[int, str | None, str | None]:
     from ..quiz.attempts import AttemptError
     from ..scoring.practice import PracticeError
     from ..scoring.scorer import TranscriptError
+    from ..trust.errors import TrustError
     if isinstance(error, AttemptError):
         return error.status, error.reason, error.code
     if isinstance(error, PracticeError):
         return error.status, str(error), None
     if isinstance(error, TranscriptError):
         return 422, str(error), None
+    if isinstance(error, TrustError):
+        return error.status, str(error), None
     if isinstance(error, accounts.AccountError):
         status, code = account_status(error)
         return status, account_reason(error), code
@@ -142,11 +145,12 @@ def init_app(app) -> None:
     from ..quiz.attempts import AttemptError
     from ..scoring.practice import PracticeError
     from ..scoring.scorer import TranscriptError
+    from ..trust.errors import TrustError
 
     def engine_error(error):
         status, message, code = domain_error(error)
         return error_response(status, message, code)
-    for kind in (AttemptError, PracticeError, TranscriptError, accounts.AccountError):
+    for kind in (AttemptError, PracticeError, TranscriptError, TrustError, accounts.AccountError):
         app.register_error_handler(kind, engine_error)
 
     @app.errorhandler(HTTPException)

@@ -11,6 +11,7 @@ AREAS: list[tuple[str, str, str, str | None]] = [
     ("情景演练", "/scenarios", "scenarios.index", None),
     ("搜索", "/search", "search.page", None),
     ("相似案例", "/similar", "/similar", None),
+    ("申诉", "/disputes", "trust.index", "agent"),
     ("培训师视图", "/training/trainer", "training.trainer_view", "trainer"),
     ("账号管理", "/admin/", "admin.users", "admin"),
 ]

@@ -25,6 +25,8 @@ from .access import role_required
 from .home import Section
 from .scenarios_common import ALREADY_ANSWERED, case_or_404, choices, rule_link, scenario_cases, scorer
 from .scenarios_common import visible_attempt
+from .trust_common import attempt_view, blind_default
+from ..scoring.rubric import KINDS
 
 bp = APIBlueprint("scenarios", __name__, enable_openapi=False)
 SECTION = Section("情景演练", "scenarios.index", "在模拟群聊中处理真实情境，按质检评分表打分，每一分都有规则依据。")
@@ -283,18 +285,41 @@ def report(attempt_id):
         data = practice.report_of(attempt)
         if data is None:
             return redirect(url_for("scenarios.play", case_id=case.id))
-        grades = {g.criterion: g.status for g in attempt.grades}
+        trust = attempt_view(session, attempt)
+        grades = {g.criterion: g.status for g in attempt.grades if g.grader_id == current_user.id}
+        trainer = current_user.can("trainer")
+        calib = calibration_context(session, attempt, data, trust) if trainer else None
         user = session.get(User, attempt.user_id)
         turns = [{"step": t.step, "actions": json.loads(t.actions), "reply": t.reply, "visibility": t.visibility,
                   "minutes": t.minutes, "seconds": t.real_seconds} for t in attempt.turns]
         by_id = {s.id: s for s in case.scenario.steps}
         items, _removed = chat_items(case, [by_id[t["step"]] for t in turns if t["step"] in by_id],
                                      [t for t in turns if t["step"] in by_id])
-        view = report_view(data, [t["step"] for t in turns])
+        shown = {**data, "criteria": trust["criteria"], "score": trust["score"], "caps": trust["caps"]}
+        if trust["changed"]:   # the scorer's comment was written for the score before the disputes
+            shown["comment"] = "自动评语（改判前）：" + data.get("comment", "")
+        view = report_view(shown, [t["step"] for t in turns])
         return render_template("scenarios/report.html", case=case, attempt=attempt, report=data, view=view,
                                grades=grades, items=items, user=user, rule_link=rule_link, status_zh=STATUS_ZH,
                                agent_name=next((m.name for m in case.cast if m.role == "agent"), ""),
-                               trainer=current_user.can("trainer"), can_grade=current_user.can("trainer"))
+                               trainer=trainer, can_grade=trainer, trust=trust, calib=calib,
+                               owner=attempt.user_id == current_user.id, kinds_zh=KINDS)
+
+
+def calibration_context(session, attempt, report: dict, trust: dict) -> dict:
+    """What the trainer's grading form needs: blind or not, this trainer's grades, the others'."""
+    from ..trust import calibration as calib
+    mine = calib.graded_by(attempt, current_user.id)
+    blind_arg = request.args.get("blind")
+    blind = blind_default() if blind_arg is None else blind_arg == "1"
+    names = {u.id: (u.display_name or u.username) for u in session.scalars(select(User))}
+    return {"mine": {i: {"status": g.status, "comment": g.comment or ""} for i, g in mine.items()},
+            "graded": bool(mine), "blind": blind and not mine,
+            "others": calib.others(attempt, current_user.id, names) if mine else {},
+            "graders": len({g.grader_id for g in attempt.grades}),
+            "neutral": {i: {"label": re.sub(r"^执行\s*", "", humanize(c.get("label", ""))), "said": c.get("said") or "",
+                            "kind": KINDS.get(c.get("kind"), "其他评分项")}
+                        for i, c in enumerate(report.get("criteria") or [])}}
 
 
 @bp.post("/scenarios/attempts/<int:attempt_id>/grade")
@@ -326,14 +351,6 @@ def history():
         rows = [{"attempt": a, "user": u, "graded": len(a.grades)} for a, u in session.execute(query.limit(500))]
     titles = {c.id: c.title for c in scenario_cases()}
     return render_template("scenarios/history.html", rows=rows, titles=titles, everyone=everyone)
-
-
-@bp.get("/scenarios/calibration")
-@role_required("trainer")
-def calibration():
-    with db().session() as session:
-        data = practice.calibration(session)
-    return render_template("scenarios/calibration.html", data=data)
 
 
 @bp.post("/scenarios/<case_id>/settings")

@@ -93,7 +93,13 @@ def start_exam():
 def attempt(attempt_id):
     data = svc.view(db(), project(), attempt_id, current_user.id, current_user.role)
     template = "training/result.html" if data["submitted"] else "training/attempt.html"
-    return render_template(template, a=data, labels=TYPE_LABELS, mine=data["user_id"] == current_user.id)
+    disputes = {}
+    if data["submitted"]:
+        from ..trust.disputes import for_quiz_attempt
+        with db().session() as session:
+            disputes = for_quiz_attempt(session, attempt_id)
+    return render_template(template, a=data, labels=TYPE_LABELS, mine=data["user_id"] == current_user.id,
+                           disputes=disputes)
 
 
 def response_from_form(question, presented: dict, form, prefix: str = "") -> dict | None:

@@ -115,3 +115,22 @@ def test_short_answer_graded_by_the_scorers_matcher_with_evidence(repo_matcher):
     assert grade(q, {"text": ""}, repo_matcher).score == 0
     with pytest.raises(ValueError):   # free text is never graded without the matcher
         grade(q, {"text": "撤回广告"})
+
+
+def test_every_type_makes_a_sample_response_its_grader_accepts(repo_matcher):
+    """sample_response (what `casebook bench load` sends) fits every question type's presented view."""
+    import random
+
+    from casebook.content import load_project
+    from casebook.content.question_types import QUESTION_TYPES
+    from tests.conftest import REPO
+    project = load_project(REPO)
+    seen = set()
+    for located in project.questions.values():
+        question = located.obj
+        qtype = QUESTION_TYPES[question.type]
+        view, key = qtype.present_keyed(question, random.Random(1))
+        response = qtype.sample_response(view, random.Random(2))
+        qtype.grade(question, qtype.to_bank(question, key, response), repo_matcher)    # raises ResponseError when it does not fit
+        seen.add(question.type)
+    assert seen == set(QUESTION_TYPES)

@@ -84,7 +84,7 @@ def _prepare(page, base: str) -> list[str]:
     page.click("#start")                                    # an attempt in progress: the chat page
     page.wait_for_selector("#answer")
     return ["/", "/training/", done, open_attempt, "/training/trainer", "/scenarios", "/scenarios/CASE-001",
-            report, "/scenarios/history", "/scenarios/calibration", "/scenarios/statistics", "/scenarios/statistics/CASE-001", "/search", "/search?q=广告",
+            report, "/scenarios/history", "/scenarios/calibration", "/disputes", "/scenarios/statistics", "/scenarios/statistics/CASE-001", "/search", "/search?q=广告",
             "/admin/users", "/api/docs", "/no-such-page", "/docs/", "/docs/rules/aaa/", "/docs/flow/",
             "/docs/cases/", "/login"]
 

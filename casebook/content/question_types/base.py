@@ -102,6 +102,12 @@ class QuestionType:
         raise NotImplementedError
 
     @classmethod
+    def sample_response(cls, view: dict, rng: random.Random) -> dict:
+        """A well-formed client response to a presented view (its opaque ids), right or wrong: what
+        `casebook bench load` sends for an agent who answers."""
+        return {}
+
+    @classmethod
     def right_answer(cls, question) -> dict:
         """The right answer, as a response would carry it (for review pages)."""
         raise NotImplementedError  # pragma: no cover

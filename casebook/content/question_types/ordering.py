@@ -44,6 +44,12 @@ class OrderingType(QuestionType):
         return {"order": [_lookup(_part(key, "items"), v, "item") for v in raw]}
 
     @classmethod
+    def sample_response(cls, view, rng):
+        order = [item["id"] for item in view["items"]]
+        rng.shuffle(order)
+        return {"order": order}
+
+    @classmethod
     def grade(cls, question, response, matcher=None):
         raw = _require(response, "order")
         n = len(question.items)

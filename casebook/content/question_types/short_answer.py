@@ -25,6 +25,11 @@ class ShortAnswerType(QuestionType):
     MAX_CHARS = 2000
 
     @classmethod
+    def sample_response(cls, view, rng):
+        return {"text": rng.choice(["我会先安抚顾客情绪，确认问题后按规定处理，并说明后续跟进时间。",
+                                     "先私聊了解情况，再按群规处理，最后在群里同步结果。"])}
+
+    @classmethod
     def grade(cls, question, response, matcher=None):
         text = _require(response, "text")
         if not isinstance(text, str):

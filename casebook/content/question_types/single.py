@@ -28,6 +28,10 @@ class SingleChoiceType(OptionsType):
     red_line = True
 
     @classmethod
+    def sample_response(cls, view, rng):
+        return {"choice": rng.choice(view["options"])["id"]}
+
+    @classmethod
     def grade(cls, question, response, matcher=None):
         choice = _index(_require(response, "choice"), len(question.options), "choice")
         option = question.options[choice]

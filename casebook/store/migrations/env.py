@@ -6,6 +6,7 @@ from casebook.store.models import Base
 import casebook.store.search_models  # noqa: F401,E402 - search tables in the metadata
 import casebook.store.training_models  # noqa: F401 - register the training tables
 import casebook.store.scenario_models  # noqa: F401,E402 - scenario practice tables
+import casebook.store.trust_models  # noqa: F401,E402 - disputes
 
 config = context.config
 target_metadata = Base.metadata

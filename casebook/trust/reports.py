@@ -1,0 +1,27 @@
+"""A stored scenario report as the agent and trainers see it after disputes and gates."""
+from __future__ import annotations
+
+import json
+
+from ..scoring.rubric import FAIL, NA
+from .rescore import rescore, without_kinds
+
+#: An attempt passes (for certification decisions) at this score, as trainers grade (cases/README.md).
+PASS_MARK = 70.0
+
+
+def report_of(attempt) -> dict | None:
+    return json.loads(attempt.report_json) if attempt.report_json else None
+
+
+def effective(report: dict, overrides: dict[int, str], closed: set[str] | frozenset = frozenset()) -> dict:
+    """The report with accepted disputes applied, and the certification decision with the criterion
+    kinds whose gate is closed left out (their criteria count as not applicable, unless a trainer
+    corrected them: a human verdict stands)."""
+    now = rescore(report, overrides)
+    decision = rescore(report, without_kinds(report, set(closed), overrides)) if closed else now
+    review = sorted({c["kind"] for c in report.get("criteria") or [] if c.get("kind") in closed and c.get("status") != NA})
+    return {"score": now["score"], "auto_score": report.get("score"), "criteria": now["criteria"], "caps": now["caps"],
+            "changed": now["changed"], "decision_score": decision["score"],
+            "passed": decision["score"] >= PASS_MARK, "needs_review": review,
+            "failed": [i for i, c in enumerate(now["criteria"]) if c["status"] == FAIL]}
