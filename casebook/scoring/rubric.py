@@ -55,6 +55,26 @@ class Settings:
     contra_coverage: float = 0.5
 
 
+def step_score(losses: list[tuple[str, float]], st: Settings) -> float:
+    """A step's score from its failed criteria's (kind, deduction): key points lose at most
+    `key_point_max` together. Shared by the scorer and by rescoring (trust/rescore.py)."""
+    points = sum(d for kind, d in losses if kind == "key_points")
+    other = sum(d for kind, d in losses if kind != "key_points")
+    return max(0.0, 100.0 - other - min(points, st.key_point_max))
+
+
+def transcript_score(step_scores: list[float], caps: list[float], st: Settings) -> tuple[float, float]:
+    """(score, raw): the mean and the worst step blended, then every cap applied (caps compound:
+    two caps of 50 allow 25, not 50)."""
+    mean = sum(step_scores) / len(step_scores) if step_scores else 100.0
+    worst = min(step_scores) if step_scores else 100.0
+    raw = round((1 - st.worst_step_weight) * mean + st.worst_step_weight * worst, 1)
+    combined = 100.0
+    for cap in caps:
+        combined *= cap / 100.0
+    return min(raw, combined), raw
+
+
 #: Step-level weights of criteria shown in the report (the deductions above decide the score).
 WEIGHTS: dict[str, float] = {
     "required_actions": 1,

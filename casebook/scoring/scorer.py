@@ -22,7 +22,8 @@ from ..content.checks import next_step
 from . import form, semantic, text, tone
 from .critical import Critical, MeaningDetector, by_pattern
 from .matcher import MatchModel, PointMatch, PointMatcher, background_for, match
-from .rubric import FAIL, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure, Report, Settings, pick_rule
+from .rubric import (FAIL, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure, Report, Settings, pick_rule,
+                     step_score, transcript_score)
 
 #: Chosen on the tuning split (`casebook scenario tune`); see README "How valid is the score".
 SETTINGS = Settings(key_point=20, key_point_max=50, tone=10, late=25, worst_step_weight=0.25, cap_forbidden=45,
@@ -350,17 +351,8 @@ class Scorer:
                 spec = self.rubric.critical.get(c.kind)
                 failures.append(CriticalFailure(sid, c.reason, c.evidence,
                                                 pick_rule(list(spec.rules) if spec else [], rules), c.how))
-            points_lost = sum(c.deduction for c in criteria[start:] if c.kind == "key_points")
-            lost = sum(c.deduction for c in criteria[start:] if c.kind != "key_points") + min(points_lost, st.key_point_max)
-            step_scores.append(max(0.0, 100.0 - lost))
-        mean = sum(step_scores) / len(step_scores) if step_scores else 100.0
-        worst = min(step_scores) if step_scores else 100.0
-        raw = round((1 - st.worst_step_weight) * mean + st.worst_step_weight * worst, 1)
-        # serious failures compound: two caps of 50 allow 25, not 50
-        combined = 100.0
-        for cap in caps:
-            combined *= cap.cap / 100.0
-        score = min(raw, combined)
+            step_scores.append(step_score([(c.kind, c.deduction) for c in criteria[start:]], st))
+        score, raw = transcript_score(step_scores, [cap.cap for cap in caps], st)
         if failures:
             score = st.critical_score
         report = Report(case.id, round(score, 1), 100.0, criteria, failures, path=[f.step.id for f in facts_list],
