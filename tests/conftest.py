@@ -17,6 +17,32 @@ def pytest_configure(config):
     from casebook import accounts
     accounts.configure_hashing(int(os.environ["CASEBOOK_PASSWORD_HASH_TIME_COST"]),
                                int(os.environ["CASEBOOK_PASSWORD_HASH_MEMORY_KIB"]))
+    if config.pluginmanager.hasplugin("xdist") and not hasattr(config, "workerinput"):
+        config.pluginmanager.register(_CollectStores(), "casebook-stores")
+
+
+# A summary line saying which stores the persistence tests ran on ("stores: sqlite, postgresql"),
+# also when the suite runs in several processes (pytest-xdist: each worker reports its stores).
+
+class _CollectStores:
+    """On the xdist controller: the stores each worker used."""
+
+    def pytest_testnodedown(self, node, error):
+        from tests.stores import STORES_RAN
+        STORES_RAN.update(getattr(node, "workeroutput", {}).get("stores", []))
+
+
+def pytest_sessionfinish(session):
+    from tests.stores import STORES_RAN
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["stores"] = sorted(STORES_RAN)
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.stores import STORES_RAN
+    if STORES_RAN:
+        terminalreporter.write_line("stores: " + ", ".join(sorted(STORES_RAN, key=["sqlite", "postgresql"].index)))
 
 REPO = Path(__file__).resolve().parents[1]
 MINI = Path(__file__).with_name("fixtures") / "mini"

@@ -192,3 +192,45 @@ def test_the_readme_layout_names_every_package_and_top_level_module():
     names += [p.name + "/" for p in (package / "content").iterdir() if (p / "__init__.py").is_file()]
     missing = sorted(n for n in names if n not in layout)
     assert missing == [], f"README.md's layout section does not mention {missing}"
+
+
+def _inline_role_checks(source: str) -> list[int]:
+    """`if not current_user.can(...)` (alone, not an ownership test) followed by a refusal."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.If) and isinstance(node.test, ast.UnaryOp) and isinstance(node.test.op, ast.Not):
+            call = node.test.operand
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "can":
+                found.append(node.lineno)
+    return found
+
+
+def test_role_checks_are_declared_not_written_out():
+    assert _inline_role_checks("if not current_user.can('trainer'):\n    abort(403)\n") == [1]
+    assert _inline_role_checks("if a.user_id != me and not current_user.can('trainer'):\n    abort(403)\n") == []
+    found = []
+    for path in sorted((REPO / "casebook" / "web").glob("*.py")):
+        if path.name == "access.py":
+            continue
+        found += [f"{path.relative_to(REPO)}:{line}" for line in _inline_role_checks(path.read_text(encoding="utf-8"))]
+    assert found == [], "use @role_required(...) (casebook/web/access.py):\n" + "\n".join(found)
+
+
+def test_every_import_inside_the_package_resolves():
+    """Also the deferred ones (inside functions), which only fail when that code runs."""
+    missing = []
+    for path in sorted((REPO / "casebook").rglob("*.py")):
+        parts = list(path.relative_to(REPO).with_suffix("").parts)
+        package = parts[:-1]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = package[:len(package) - (node.level - 1)]
+                target = base + (node.module.split(".") if node.module else [])
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("casebook"):
+                target = node.module.split(".")
+            else:
+                continue
+            where = REPO.joinpath(*target)
+            if not (where.with_suffix(".py").is_file() or (where / "__init__.py").is_file()):
+                missing.append(f"{path.relative_to(REPO)}:{node.lineno}: {'.'.join(target)}")
+    assert missing == []

@@ -1,4 +1,4 @@
-"""Benchmark commands: casebook bench search | bench scoring | bench trust. They print figures (never pass/fail)."""
+"""Benchmark commands: casebook bench search | bench scoring | bench trust | bench insight. They print figures (never pass/fail)."""
 from __future__ import annotations
 
 import json
@@ -91,7 +91,25 @@ def bench_scoring(root, runs):
                f"max {max(warm) * 1000:.0f} ms")
 
 
+@click.command("insight")
+@root_option
+@click.option("--agents", default=200, show_default=True, type=click.IntRange(1, 100000), help="Agents in the cohort.")
+@click.option("--quizzes", default=20, show_default=True, type=click.IntRange(1, 1000),
+              help="Practice quizzes (10 questions each) per agent.")
+@click.option("--scenarios", default=6, show_default=True, type=click.IntRange(1, 1000),
+              help="Scenario attempts per agent.")
+@click.option("--runs", default=5, show_default=True, type=click.IntRange(1, 100))
+def bench_insight(root, agents, quizzes, scenarios, runs):
+    """Time the trainer dashboard, one scenario's statistics and one agent's xAPI export on a
+    synthetic cohort in a throwaway SQLite store."""
+    from ..bench import insight as benchmod
+    project = load_project(root)
+    figures = benchmod.run(project, agents, quizzes, scenarios, runs, log=lambda m: click.echo(m, err=True))
+    click.echo(benchmod.format_results(figures))
+
+
 bench.add_command(bench_search, "search")
+bench.add_command(bench_insight, "insight")
 bench.add_command(bench_scoring, "scoring")
 
 

@@ -143,24 +143,27 @@ def criterion_pass_rates(session) -> dict:
 
 
 def agreement_over_time(session, tz) -> dict:
-    """Per day a trainer graded: criteria graded, the share where the trainer agreed with the
-    automatic verdict, and Cohen's kappa of that day's grades."""
-    reports: dict[int, list] = {}
+    """Per day a trainer graded: criteria graded (every trainer's grade counts), the share where the
+    trainer agreed with the automatic verdict, and Cohen's kappa of that day's grades."""
     by_day: dict[str, tuple[list, list]] = {}
     grades = session.execute(select(ScenarioGrade.attempt_id, ScenarioGrade.criterion, ScenarioGrade.status,
-                                    ScenarioGrade.created_at).order_by(ScenarioGrade.created_at)).all()
-    for attempt_id, index, status, created in grades:
-        if attempt_id not in reports:
-            attempt = session.get(ScenarioAttempt, attempt_id)
-            try:
-                reports[attempt_id] = json.loads(attempt.report_json)["criteria"] if attempt and attempt.report_json else []
-            except (ValueError, KeyError):
-                reports[attempt_id] = []
-        criteria = reports[attempt_id]
+                                    ScenarioGrade.created_at, ScenarioGrade.auto_status)
+                             .order_by(ScenarioGrade.created_at)).all()
+    reports: dict[int, list] = {}
+    graded = select(ScenarioGrade.attempt_id).distinct().scalar_subquery()
+    for attempt_id, text in session.execute(select(ScenarioAttempt.id, ScenarioAttempt.report_json)
+                                            .where(ScenarioAttempt.id.in_(graded))):
+        try:
+            reports[attempt_id] = json.loads(text)["criteria"] if text else []
+        except (ValueError, KeyError, TypeError):
+            reports[attempt_id] = []
+    for attempt_id, index, status, created, auto_status in grades:
+        criteria = reports.get(attempt_id, [])
         if not 0 <= index < len(criteria):
             continue
         auto, human = by_day.setdefault(_day(created, tz), ([], []))
-        auto.append(criteria[index]["status"])
+        # the scorer's verdict as the trainer saw it when grading (older grades: the stored report's)
+        auto.append(auto_status or criteria[index]["status"])
         human.append(status)
     rows = []
     for day in sorted(by_day):
@@ -172,19 +175,32 @@ def agreement_over_time(session, tz) -> dict:
             "columns": ["日期", "人工评分项数", "一致率 %", "Cohen's kappa"], "rows": rows}
 
 
+def _with_session(db, build):
+    def run(*args):
+        with db.session() as session:
+            return build(session, *args)
+    return run
+
+
+def _builders(db, project, tz, min_responses: int) -> dict:
+    return {
+        "progress": lambda: _with_session(db, progress_over_time)(tz),
+        "mastery": lambda: mastery(db, project),
+        "scores": lambda: _with_session(db, score_distributions)(),
+        "items": lambda: item_scatter(db, project, min_responses),
+        "criteria": lambda: _with_session(db, criterion_pass_rates)(),
+        "agreement": lambda: _with_session(db, agreement_over_time)(tz),
+    }
+
+
 def dashboard(db, project, tz, min_responses: int = MIN_RESPONSES) -> dict[str, dict]:
     """Every chart's table, by chart id (CHARTS order)."""
-    with db.session() as session:
-        progress = progress_over_time(session, tz)
-        scores = score_distributions(session)
-        criteria = criterion_pass_rates(session)
-        agreement = agreement_over_time(session, tz)
-    return {"progress": progress, "mastery": mastery(db, project), "scores": scores,
-            "items": item_scatter(db, project, min_responses), "criteria": criteria, "agreement": agreement}
+    builders = _builders(db, project, tz, min_responses)
+    return {chart_id: builders[chart_id]() for chart_id in CHARTS}
 
 
 def chart_table(db, project, tz, chart_id: str, min_responses: int = MIN_RESPONSES) -> dict | None:
     """One chart's table (for its CSV), or None for an unknown id."""
     if chart_id not in CHARTS:
         return None
-    return dashboard(db, project, tz, min_responses)[chart_id]
+    return _builders(db, project, tz, min_responses)[chart_id]()

@@ -18,6 +18,8 @@ from ..scoring.validation import PASS_MARK
 from ..store.models import User
 from ..store.scenario_models import ScenarioAttempt
 from ..store.training_models import Attempt, Certificate
+from ..trust import disputes
+from ..trust.reports import effective
 
 #: A scenario attempt counts as passed from this score on (the validation set's pass mark).
 SCENARIO_PASS_MARK = PASS_MARK
@@ -74,6 +76,9 @@ def _scenario_attempts(session, project, user_id: int) -> list[dict]:
             report = json.loads(attempt.report_json) if attempt.report_json else None
         except ValueError:
             report = None
+        overrides = disputes.accepted_overrides(session, attempt.id) if report else {}
+        if overrides:       # accepted disputes: the criteria as the trainer corrected them
+            report = {**report, "criteria": effective(report, overrides)["criteria"]}
         criteria = (report or {}).get("criteria") or []
         items = []
         for turn in attempt.turns:
@@ -119,9 +124,21 @@ def record(db, project, user_id: int) -> dict:
                         for c in session.scalars(select(Certificate).where(Certificate.user_id == user_id)
                                                  .order_by(Certificate.id))]
         scenarios = _scenario_attempts(session, project, user_id)
+        contested = [_dispute(d) for d in reversed(disputes.listing(session, "all", user_id=user_id))]
     attempts = _quiz_attempts(db, project, user_id, person["role"]) + scenarios
     attempts.sort(key=lambda a: (a["started_at"] or "", a["kind"], a["id"]))
-    return {"user": person, "attempts": attempts, "certificates": certificates, "disputes": []}
+    return {"user": person, "attempts": attempts, "certificates": certificates, "disputes": contested}
+
+
+def _dispute(d: dict) -> dict:
+    """A dispute as the record lists it (listing() gives datetimes and the trust module's names)."""
+    scenario = d["source"] == "scenario"
+    return {"id": d["id"], "attempt_id": d["scenario_attempt_id"] if scenario else d["quiz_attempt_id"],
+            "activity": d["case"] if scenario else d["question_id"], "item": humanize_actions(d["label"]),
+            "item_type": kind_label(d["kind"]) if scenario else "简答题要点", "created_at": _iso(d["created_at"]),
+            "resolved_at": _iso(d["resolved_at"]), "comment": d["comment"], "status": d["state"],
+            "status_label": d["state_zh"], "resolution": d["resolution"] or "", "score_before": d["score_before"],
+            "score_after": d["score_after"]}
 
 
 CSV_COLUMNS = ["username", "display_name", "record", "attempt_id", "activity", "item", "item_type", "started_at",
@@ -157,8 +174,9 @@ def csv_rows(rec: dict) -> list[dict]:
                      "item_type": "", "started_at": c["issued_at"], "finished_at": "", "response": "",
                      "score": c["score"], "passed": "是", "status": "已颁发"})
     for d in rec["disputes"]:
-        rows.append({**who, "record": "申诉", "attempt_id": d.get("attempt_id", ""), "activity": d.get("activity", ""),
-                     "item": d.get("item", ""), "item_type": d.get("item_type", ""), "started_at": d.get("created_at", ""),
-                     "finished_at": d.get("resolved_at", "") or "", "response": d.get("comment", ""), "score": "",
-                     "passed": "", "status": d.get("status_label", d.get("status", ""))})
+        outcome = d["status_label"] + (f"：{d['resolution']}" if d["resolution"] else "")
+        rows.append({**who, "record": "申诉", "attempt_id": d["attempt_id"] or "", "activity": d["activity"] or "",
+                     "item": d["item"], "item_type": d["item_type"], "started_at": d["created_at"],
+                     "finished_at": d["resolved_at"] or "", "response": d["comment"],
+                     "score": d["score_after"] if d["score_after"] is not None else "", "passed": "", "status": outcome})
     return rows

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 
 from ..correlation import pearson  # noqa: F401 (also used by callers of this module)
 
@@ -34,15 +35,20 @@ def item_statistics(rows: list[dict[str, float]], min_responses: int = MIN_RESPO
     """rows: attempt -> {question_id: score}. Returns one dict per question, sorted by ID.
     `negative_discrimination` is set only from `min_responses` responses on; `enough_responses` says
     whether the question has that many."""
-    questions = sorted({q for row in rows for q in row})
-    result = []
-    for q in questions:
-        scores, rests = [], []
-        for row in rows:
-            if row.get(q) is None:
+    # one pass over the answers: each question's scores and, beside each, the rest of its attempt
+    # (the attempt's total minus this answer, rounded so that float noise never fakes a variance)
+    by_question: dict[str, tuple[list[float], list[float]]] = {}
+    for row in rows:
+        total = math.fsum(v for v in row.values() if v is not None)
+        for q, v in row.items():
+            if v is None:
                 continue
-            scores.append(row[q])
-            rests.append(sum(v for k, v in row.items() if k != q and v is not None))
+            scores, rests = by_question.setdefault(q, ([], []))
+            scores.append(v)
+            rests.append(round(total - v, 9))
+    result = []
+    for q in sorted(by_question):
+        scores, rests = by_question[q]
         r = pearson(scores, rests)
         result.append({"question_id": q, "attempts": len(scores),
                        "facility": round(100 * _mean(scores), 2) if scores else None,

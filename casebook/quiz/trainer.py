@@ -1,7 +1,7 @@
 """What trainers see: per-agent progress, item statistics, certificates. Plain SQLAlchemy."""
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from sqlalchemy import select
 
@@ -35,13 +35,19 @@ def agent_progress(db, project) -> list[dict]:
     bank = defaultdict(int)
     for q in project.questions.values():
         bank[q.obj.chapter] += 1
+    started = Counter(a.user_id for a in attempts)
+    submitted = Counter(a.user_id for a in attempts if a.submitted_at is not None)
+    latest: dict[int, object] = {}
+    for c in certs:
+        if c.user_id not in latest or c.issued_at > latest[c.user_id].issued_at:
+            latest[c.user_id] = c
     out = []
     for user in users:
-        cert = max((c for c in certs if c.user_id == user.id), key=lambda c: c.issued_at, default=None)
+        cert = latest.get(user.id)
         out.append({
             "user_id": user.id, "username": user.username, "display_name": user.display_name,
-            "attempts": sum(1 for a in attempts if a.user_id == user.id),
-            "submitted": sum(1 for a in attempts if a.user_id == user.id and a.submitted_at is not None),
+            "attempts": started[user.id],
+            "submitted": submitted[user.id],
             "certified": cert is not None,
             "certified_at": cert.issued_at.isoformat() + "Z" if cert else None,
             "chapters": {code: {"seen": len(seen[user.id][code]), "bank": bank[code],

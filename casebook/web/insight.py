@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from ..insight import records, xapi
 from ..insight import scenarios as scenario_stats
 from ..quiz.stats import to_csv
+from .access import role_required
 from . import charts
 from .extensions import db
 from .scenarios_common import case_or_404, project, scenario_cases
@@ -19,11 +20,6 @@ from .training_common import csv_response as _csv
 from .training_common import min_responses
 
 bp = APIBlueprint("insight", __name__, enable_openapi=False)
-
-
-def _trainer_only():
-    if not current_user.can("trainer"):
-        abort(403, description="只有培训师可以查看")
 
 
 def record_for(user_id: int) -> dict:
@@ -67,18 +63,16 @@ def record_xapi(user_id):
 
 
 @bp.get("/scenarios/statistics")
-@login_required
+@role_required("trainer", "只有培训师可以查看")
 def scenario_statistics():
-    _trainer_only()
     with db().session() as session:
         rows = scenario_stats.overview(session, scenario_cases())
     return render_template("scenarios/statistics.html", rows=rows)
 
 
 @bp.get("/scenarios/statistics/<case_id>")
-@login_required
+@role_required("trainer", "只有培训师可以查看")
 def scenario_case_statistics(case_id):
-    _trainer_only()
     case = case_or_404(case_id)
     with db().session() as session:
         stats = scenario_stats.case_statistics(session, case, min_responses())
@@ -93,9 +87,8 @@ def scenario_case_statistics(case_id):
 
 
 @bp.get("/scenarios/statistics/<case_id>.csv")
-@login_required
+@role_required("trainer", "只有培训师可以查看")
 def scenario_case_statistics_csv(case_id):
-    _trainer_only()
     case = case_or_404(case_id)
     with db().session() as session:
         stats = scenario_stats.case_statistics(session, case, min_responses())

@@ -8,10 +8,11 @@ from flask import current_app
 
 from ..insight import dashboard, xapi
 from ..insight import scenarios as scenario_stats
+from .access import role_required
 from .extensions import db
 from .insight import home_page, record_for, records_csv_response
 from .scenarios_common import case_or_404, project
-from .training_common import me, min_responses, require
+from .training_common import me, min_responses
 
 bp = APIBlueprint("insight_api", __name__, url_prefix="/api", tag="Insight")
 
@@ -43,8 +44,8 @@ class ScenarioStatsOut(Schema):
 @bp.get("/stats/dashboard")
 @bp.output(DashboardOut)
 @bp.doc(summary="The trainer dashboard's charts, each as a table (trainers)", responses=[401, 403])
+@role_required("trainer", "没有权限")
 def dashboard_data():
-    require("trainer")
     tables = dashboard.dashboard(db(), project(), current_app.config["CASEBOOK_TZ"], min_responses())
     return {"min_responses": min_responses(),
             "charts": [{key: tables[cid][key] for key in ("id", "title", "columns", "rows")} for cid in dashboard.CHARTS]}
@@ -54,8 +55,8 @@ def dashboard_data():
 @bp.output(ScenarioStatsOut)
 @bp.doc(summary="Statistics of one scenario per step and criterion: facility, discrimination, branches, "
                 "points lost, flags (trainers)", responses=[401, 403, 404])
+@role_required("trainer", "没有权限")
 def scenario_statistics(case_id):
-    require("trainer")
     case = case_or_404(case_id)
     with db().session() as session:
         stats = scenario_stats.case_statistics(session, case, min_responses())

@@ -8,10 +8,12 @@ from apiflask import APIBlueprint
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..insight import dashboard
 from ..scoring.rubric import KINDS
 from ..store.scenario_models import ScenarioAttempt
 from ..trust import calibration, disputes, validation_export
 from ..trust.errors import TrustError
+from . import charts
 from .access import login_required, role_required
 from .extensions import db
 from .labels import type_label
@@ -167,4 +169,6 @@ def calibration_page():
     with db().session() as session:
         data = stats(session)
         queue = calibration.queue(session, current_user.id)
-    return render_template("trust/calibration.html", data=data, queue=queue)
+    trend = dashboard.chart_table(db(), project(), current_app.config["CASEBOOK_TZ"], "agreement")
+    return render_template("trust/calibration.html", data=data, queue=queue, trend=trend,
+                           trend_options=charts.options_for("agreement", trend))

@@ -97,3 +97,26 @@ def test_the_validator_rejects_broken_statements(seeded):
     assert "a cmi5 allowed statement must not carry the cmi5 category" in xapi_rules.problems(answered)
     assert xapi_rules.sequence_problems(statements[1:])           # the first attempt's initialized is missing
     assert xapi_rules.sequence_problems(statements + statements[:1])   # a repeated id, two initialized
+
+
+def test_disputes_are_in_the_record_and_an_accepted_one_corrects_the_criterion(seeded):
+    """Runs last in this module: it changes agent3's scenario attempt."""
+    from casebook.store.scenario_models import ScenarioAttempt
+    from casebook.trust import disputes
+    app, ids = seeded
+    db = app.extensions["casebook.db"]
+    with db.session() as session:
+        attempt = session.query(ScenarioAttempt).filter_by(user_id=ids["agent3"]).one()
+        # criterion 2 is s1's key point, failed by the scorer; the agent contests it, the trainer agrees
+        opened = disputes.open_scenario(session, attempt, ids["agent3"], 2, "我说了群内禁止广告")
+        disputes.resolve(session, opened.id, ids["coach"], accept=True, reason="回复里说了")
+    rec, statements = _statements(app, ids["agent3"])
+    assert [(d["item"], d["status_label"], d["comment"]) for d in rec["disputes"]] == [("说明群内禁止广告", "已采纳", "我说了群内禁止广告")]
+    scenario = next(a for a in rec["attempts"] if a["kind"] == "scenario")
+    assert scenario["criteria"][2]["status"] == "pass"                # as the trainer corrected it
+    rows = records.csv_rows(rec)
+    dispute_row = next(r for r in rows if r["record"] == "申诉")
+    assert dispute_row["status"] == "已采纳：回复里说了" and dispute_row["item_type"] == "要点传达"
+    for s in statements:
+        assert xapi_rules.problems(s) == [], s
+    assert xapi_rules.sequence_problems(statements) == []

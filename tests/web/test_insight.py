@@ -150,3 +150,9 @@ def test_the_minimum_number_of_responses_is_a_setting(seeded):
         assert coach.get("/api/stats/dashboard").get_json()["min_responses"] == 4
     finally:
         app.config["STATS_MIN_RESPONSES"] = 20
+
+
+def test_calibration_page_has_the_agreement_chart(seeded):
+    app, _ids = seeded
+    page = client_for(app, "coach").get("/scenarios/calibration").get_data(as_text=True)
+    assert 'id="chart-agreement"' in page and "data-chart='" in page and "/static/charts.js" in page
