@@ -33,10 +33,15 @@ run: build
 lint: install
 	$(BIN)/casebook lint
 
-# The training tests need Debian's postgresql (a throwaway server) and chromium (headless browser).
+# The training tests need Debian's postgresql (a throwaway server) and chromium (headless browser);
+# the several-server tests Debian's redis-server (a throwaway server too).
 test-system-deps:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq postgresql; }
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
+	@command -v redis-server >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq redis-server; }
+
+# Two processes (pytest-xdist), a test file per process at a time (module fixtures built once).
+PYTEST_ARGS ?= -n 2 --dist loadfile --durations=30
 
 test: $(TEST_STAMP) test-system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -15,6 +15,7 @@ from pydantic import AliasChoices, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PREFIX = "CASEBOOK_"
+SECRET_FIELDS = {"secret_key", "pseudonym_key"}     # never echoed in an error message
 
 
 def _default_cache_dir() -> Path:
@@ -41,6 +42,11 @@ class Settings(BaseSettings):
     session_idle_minutes: int = Field(120, gt=0)
     session_max_hours: int = Field(12, gt=0)
     redis_url: Optional[str] = None
+    # several servers (issue 16)
+    secret_key: Optional[str] = Field(None, min_length=16, description="session-signing key shared by every server")
+    workers: int = Field(1, ge=1, le=64)
+    proxies: int = Field(0, ge=0, le=5)
+    search_poll_seconds: float = Field(1.0, gt=0, le=60)
     search_rate_limit_anon: str = "20 per minute"
     search_rate_limit: str = "120 per minute"
     similar_rate_limit: str = "30 per minute"
@@ -66,11 +72,6 @@ class Settings(BaseSettings):
         """The search index's embedding cache: CASEBOOK_EMBEDDING_CACHE, else in CASEBOOK_CACHE_DIR."""
         return self.embedding_cache or self.cache_dir / "search-embeddings.sqlite"
 
-    @property
-    def scoring_cache_file(self) -> Path | None:
-        """The scorer's embedding cache (None: CASEBOOK_NO_EMBED_CACHE turns it off)."""
-        return None if self.no_embed_cache else self.cache_dir / "scoring-embeddings.sqlite"
-
     @classmethod
     def variables(cls) -> dict[str, str]:
         """Field name -> the environment variable that sets it."""
@@ -92,5 +93,6 @@ def load_settings(**overrides) -> Settings:
         for error in exc.errors():
             field = str(error["loc"][0]) if error["loc"] else ""
             name = variables.get(field, field)
-            lines.append(f"{name}: {error['msg']} (got {error.get('input')!r})")
+            shown = "(hidden)" if field in SECRET_FIELDS else repr(error.get("input"))
+            lines.append(f"{name}: {error['msg']} (got {shown})")
         raise SettingsError("; ".join(lines)) from None

@@ -234,3 +234,9 @@ def test_every_import_inside_the_package_resolves():
             if not (where.with_suffix(".py").is_file() or (where / "__init__.py").is_file()):
                 missing.append(f"{path.relative_to(REPO)}:{node.lineno}: {'.'.join(target)}")
     assert missing == []
+
+
+def test_every_question_type_has_its_form_fields_template():
+    from casebook.content.question_types import QUESTION_TYPES
+    folder = REPO / "casebook" / "web" / "templates" / "training" / "question_types"
+    assert sorted(p.stem for p in folder.glob("*.html")) == sorted(QUESTION_TYPES)

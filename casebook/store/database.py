@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+MIGRATION_LOCK = 0x0CA5EB00C   # PostgreSQL advisory lock key held while migrating
 
 
 def default_url(instance: Path) -> str:
@@ -37,6 +38,11 @@ class Database:
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._on_dispose: list = []
+
+    def on_dispose(self, callback) -> None:
+        """Call callback() when this handle is disposed (e.g. stop a thread that reads through it)."""
+        self._on_dispose.append(callback)
 
     @property
     def dialect(self) -> str:
@@ -51,6 +57,9 @@ class Database:
         config.set_main_option("script_location", str(MIGRATIONS))
         config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
         with self.engine.begin() as connection:
+            if self.dialect == "postgresql":
+                # several servers starting at once: one migrates, the others wait and find it done
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
             config.attributes["connection"] = connection
             command.upgrade(config, "heads")  # feature areas add independent branches off 0001
 
@@ -68,6 +77,9 @@ class Database:
             session.close()
 
     def dispose(self) -> None:
+        callbacks, self._on_dispose = self._on_dispose, []
+        for callback in callbacks:
+            callback()
         self.engine.dispose()
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, Text
+from sqlalchemy import Boolean, Date, DateTime, Float, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .models import Base, utcnow
@@ -58,3 +58,55 @@ class SearchEvent(Base):
     source: Mapped[str] = mapped_column(String(16), default="")
     opened_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     opened_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+# ---------------------------------------------------------------- the search index in the database
+# The database is the search index's source of truth (multi_0001_search_store): every app process
+# keeps its faiss and BM25 structures in memory as a cache of these rows and brings itself up to
+# date when the generation in search_index_state changes (casebook/search/live.py).
+
+class SearchEmbedding(Base):
+    """A passage vector: one row per (embedder, content hash), shared by every document and build."""
+    __tablename__ = "search_embeddings"
+
+    embedder: Mapped[str] = mapped_column(String(120), primary_key=True)
+    hash: Mapped[str] = mapped_column(String(32), primary_key=True)
+    dim: Mapped[int] = mapped_column(Integer)
+    vec: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SearchTokens(Base):
+    """Keyword tokens of a text: one row per (tokenizer version, content hash)."""
+    __tablename__ = "search_tokens"
+
+    tokenizer: Mapped[str] = mapped_column(String(64), primary_key=True)
+    hash: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tokens: Mapped[str] = mapped_column(Text)
+
+
+class SearchDocument(Base):
+    """An indexed document (rule, case, question, resolution) as of the generation that last
+    changed it; a removed document stays as a tombstone (deleted) so other servers drop it."""
+    __tablename__ = "search_documents"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    ordinal: Mapped[int] = mapped_column(Integer)             # position in the build order
+    kind: Mapped[str] = mapped_column(String(16))
+    passage_hash: Mapped[str] = mapped_column(String(32))     # -> search_embeddings.hash
+    keyword_hash: Mapped[str] = mapped_column(String(32))     # -> search_tokens.hash
+    data: Mapped[str] = mapped_column(Text)                   # the Document as JSON
+    generation: Mapped[int] = mapped_column(Integer, index=True)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SearchIndexState(Base):
+    """One row (id 1): the index generation, bumped by every change, and what it was built with."""
+    __tablename__ = "search_index_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, default=0)
+    embedder: Mapped[str] = mapped_column(String(120), default="")
+    embedder_spec: Mapped[str] = mapped_column(String(500), default="")
+    tokenizer: Mapped[str] = mapped_column(String(64), default="")
+    tokenizer_config: Mapped[str] = mapped_column(Text, default="{}")
+    built_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -22,7 +22,21 @@ BLUEPRINTS += ["casebook.web.insight", "casebook.web.insight_api"]
 BLUEPRINTS += ["casebook.web.trust", "casebook.web.trust_api"]
 
 
+class ConfigError(SystemExit):
+    """A setting is missing or wrong: the server refuses to start, with the reason."""
+
+
+def _is_shared(config) -> bool:
+    """Several processes or servers share this store: PostgreSQL with several workers
+    (CASEBOOK_WORKERS, set by `casebook serve --workers N`) or a shared Redis."""
+    url = config.get("DATABASE_URL") or ""
+    if not url.startswith("postgresql"):
+        return False
+    return int(config.get("CASEBOOK_WORKERS") or 1) > 1 or bool(config.get("CASEBOOK_REDIS_URL"))
+
+
 def _secret_key(instance: Path) -> str:
+    """The session-signing key of a single server: generated once per instance folder."""
     path = instance / "secret_key"
     if path.is_file():
         return path.read_text().strip()
@@ -63,11 +77,20 @@ def create_app(root: str | Path | None = None, config: dict | None = None,
         SESSION_ABSOLUTE_MINUTES=settings.session_max_hours * 60,
         # shared by every process when Redis is configured (several servers behind one address)
         RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
+        RATELIMIT_KEY_PREFIX="casebook",                  # one Redis may serve other applications too
+        # Redis unreachable: count in this process's memory meanwhile rather than answer 500
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
         JSON_AS_ASCII=False,
         CASEBOOK_TIMEZONE=settings.timezone,
         SEARCH_EMBEDDER=settings.embedder,                     # for an index built on first use
         SEARCH_CACHE_FILE=str(settings.search_cache_file),
         PSEUDONYM_KEY=settings.pseudonym_key,
+        CASEBOOK_REDIS_URL=settings.redis_url,
+        CASEBOOK_WORKERS=settings.workers,
+        # reverse proxies (nginx) in front whose X-Forwarded-For/-Proto are trusted: 0 = none
+        CASEBOOK_PROXIES=settings.proxies,
+        # how often a process checks the search index generation when PostgreSQL cannot notify it
+        SEARCH_POLL_SECONDS=settings.search_poll_seconds,
         # responses a question or scenario criterion needs before a discrimination flag (Moodle's rule)
         STATS_MIN_RESPONSES=settings.stats_min_responses,
         # agreement gates: a criterion kind with kappa below GATE_MIN_KAPPA on GATE_MIN_N graded criteria
@@ -75,13 +98,25 @@ def create_app(root: str | Path | None = None, config: dict | None = None,
         GATE_MIN_N=settings.gate_min_n,
         CALIBRATION_BLIND=settings.calibration_blind,
     )
+    if settings.secret_key:
+        app.config["SECRET_KEY"] = settings.secret_key
     if config:
         app.config.update(config)
     app.extensions["casebook.settings"] = settings
     from .. import accounts
     accounts.configure_hashing(settings.password_hash_time_cost, settings.password_hash_memory_kib)
     if not app.config.get("SECRET_KEY"):
+        if _is_shared(app.config):
+            raise ConfigError(
+                "CASEBOOK_SECRET_KEY is not set: with several workers or servers on PostgreSQL every "
+                "process must sign sessions with the same key (generate one with "
+                "`python -c 'import secrets; print(secrets.token_hex(32))'` and set it on every server)")
         app.config["SECRET_KEY"] = _secret_key(instance)
+    if app.config["CASEBOOK_PROXIES"] > 0:
+        # behind a load balancer the client's address (rate limits) is in X-Forwarded-For
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        proxies = app.config["CASEBOOK_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     from . import inputs
     inputs.init_app(app)          # before the blueprints: their <int:...> routes use the bounded converter
     extensions.init_app(app)

@@ -87,25 +87,51 @@ def _root() -> Path:
 
 
 _build_lock = threading.Lock()
+_live_lock = threading.Lock()
+
+
+def live_index():
+    """This app's in-memory copy of the search index in the database (search/live.py), created
+    on first use so that every worker process (gunicorn forks) gets its own watcher."""
+    live = current_app.extensions.get("casebook.search_live")
+    if live is None:
+        with _live_lock:
+            live = current_app.extensions.get("casebook.search_live")
+            if live is None:
+                from ..search.live import LiveIndex
+                live = LiveIndex(db(), poll_seconds=current_app.config.get("SEARCH_POLL_SECONDS", 1.0))
+                current_app.extensions["casebook.search_live"] = live
+    return live
+
+
+def _from_database() -> Searcher | None:
+    index = live_index().current()
+    if index is None:
+        return None
+    return Searcher.for_index(index, _root())
 
 
 def _open_searcher() -> Searcher:
-    """The searcher of the app's content root. A missing index is built once, on first use
-    (`casebook build` normally builds it first), unless SEARCH_AUTO_INDEX is False."""
-    try:
-        return Searcher.for_root(_root())
-    except IndexMissing:
-        if not current_app.config.get("SEARCH_AUTO_INDEX", True):
-            raise
+    """The searcher of the app: the index in its database (every server sees every change). A
+    database without an index is given one on first use (`casebook build` normally publishes
+    it), unless SEARCH_AUTO_INDEX is False."""
+    searcher = _from_database()
+    if searcher is not None:
+        return searcher
+    if not current_app.config.get("SEARCH_AUTO_INDEX", True):
+        raise IndexMissing("no search index in the database: run `casebook search index`")
     with _build_lock:
-        try:
-            return Searcher.for_root(_root())
-        except IndexMissing:
+        searcher = _from_database()
+        if searcher is None:
             from ..search.index import build_index
             current_app.logger.info("no search index: building it")
             build_index(_root(), db(), embedder_spec=current_app.config["SEARCH_EMBEDDER"],
                         cache_file=Path(current_app.config["SEARCH_CACHE_FILE"]), show_progress=False)
-            return Searcher.for_root(_root())
+            live_index().refresh()
+            searcher = _from_database()
+        if searcher is None:
+            raise IndexMissing("no search index in the database: run `casebook search index`")
+        return searcher
 
 
 def _searcher() -> Searcher:

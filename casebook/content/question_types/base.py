@@ -76,6 +76,7 @@ class QuestionType:
     red_line = False   # may be a must-pass exam question (needs an exact, objective answer)
     one_correct = False  # exactly one right option (item-writing checks: the longest option cue)
     xapi_interaction = "other"  # its xAPI cmi.interaction type (exported training records)
+    free_text = False  # graded by meaning: `grade` needs the project's key-point matcher
 
     @classmethod
     def base_view(cls, question) -> dict:
@@ -97,8 +98,14 @@ class QuestionType:
         return response
 
     @classmethod
-    def grade(cls, question, response) -> Grade:  # pragma: no cover - abstract
+    def grade(cls, question, response, matcher=None) -> Grade:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    @classmethod
+    def sample_response(cls, view: dict, rng: random.Random) -> dict:
+        """A well-formed client response to a presented view (its opaque ids), right or wrong: what
+        `casebook bench load` sends for an agent who answers."""
+        return {}
 
     @classmethod
     def right_answer(cls, question) -> dict:

@@ -49,7 +49,13 @@ class MatchingType(QuestionType):
                             for k, v in raw.items()}}
 
     @classmethod
-    def grade(cls, question, response):
+    def sample_response(cls, view, rng):
+        rights = [right["id"] for right in view["rights"]]
+        rng.shuffle(rights)
+        return {"matches": {left["id"]: right for left, right in zip(view["lefts"], rights)}}
+
+    @classmethod
+    def grade(cls, question, response, matcher=None):
         raw = _require(response, "matches")
         n = len(question.pairs)
         if not isinstance(raw, dict):

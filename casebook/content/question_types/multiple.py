@@ -27,7 +27,12 @@ class MultipleChoiceType(OptionsType):
     red_line = True
 
     @classmethod
-    def grade(cls, question, response):
+    def sample_response(cls, view, rng):
+        picked = [o["id"] for o in view["options"] if rng.random() < 0.5]
+        return {"choices": picked or [view["options"][0]["id"]]}
+
+    @classmethod
+    def grade(cls, question, response, matcher=None):
         raw = _require(response, "choices")
         if not isinstance(raw, list):
             raise ResponseError("choices must be a list of indexes")

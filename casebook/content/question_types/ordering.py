@@ -44,7 +44,13 @@ class OrderingType(QuestionType):
         return {"order": [_lookup(_part(key, "items"), v, "item") for v in raw]}
 
     @classmethod
-    def grade(cls, question, response):
+    def sample_response(cls, view, rng):
+        order = [item["id"] for item in view["items"]]
+        rng.shuffle(order)
+        return {"order": order}
+
+    @classmethod
+    def grade(cls, question, response, matcher=None):
         raw = _require(response, "order")
         n = len(question.items)
         if not isinstance(raw, list) or len(raw) != n:

@@ -28,7 +28,11 @@ class SingleChoiceType(OptionsType):
     red_line = True
 
     @classmethod
-    def grade(cls, question, response):
+    def sample_response(cls, view, rng):
+        return {"choice": rng.choice(view["options"])["id"]}
+
+    @classmethod
+    def grade(cls, question, response, matcher=None):
         choice = _index(_require(response, "choice"), len(question.options), "choice")
         option = question.options[choice]
         feedback = [option.feedback] if option.feedback else []

@@ -22,7 +22,11 @@ class TrueFalseType(QuestionType):
         return {**cls.base_view(question), "options": [{"value": True, "text": "正确"}, {"value": False, "text": "错误"}]}, {}
 
     @classmethod
-    def grade(cls, question, response):
+    def sample_response(cls, view, rng):
+        return {"answer": rng.random() < 0.5}
+
+    @classmethod
+    def grade(cls, question, response, matcher=None):
         answer = _require(response, "answer")
         if isinstance(answer, str) and answer.lower() in ("true", "false"):
             answer = answer.lower() == "true"
