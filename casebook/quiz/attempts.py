@@ -18,7 +18,7 @@ from ..store.models import User, utcnow
 from ..store.training_models import Attempt, AttemptItem, Certificate
 from . import draw, review
 from .describe import describe, describe_right
-from .types import ResponseError, grade, present_keyed, to_bank
+from .types import ResponseError, grade, present_keyed, question_type, to_bank
 
 DEADLINE_GRACE = dt.timedelta(seconds=2)
 MAX_PRACTICE = 50
@@ -190,6 +190,14 @@ def _bank_response(question, key, response):
         return None
 
 
+def _matcher(project, question):
+    """The scenario scorer's key-point matcher, for the free-text types (short answers)."""
+    if not question_type(question).free_text:
+        return None
+    from ..scoring import point_matcher
+    return point_matcher(project)
+
+
 def save_answer(db, project, attempt_id: int, user_id: int, question_id: str, response) -> dict:
     located = project.questions.get(question_id)
     if located is None:
@@ -203,7 +211,7 @@ def save_answer(db, project, attempt_id: int, user_id: int, question_id: str, re
     if attempt.submitted_at is not None:
         raise AttemptError(409, "这次测验已交卷，不能再修改答案", "submitted")
     try:
-        result = grade(located.obj, to_bank(located.obj, key, response))
+        result = grade(located.obj, to_bank(located.obj, key, response), _matcher(project, located.obj))
     except ResponseError as exc:
         raise AttemptError(400, f"答案格式不对：{exc}", "bad_response") from None
     expired = False

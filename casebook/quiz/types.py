@@ -50,5 +50,7 @@ def to_bank(question, key: dict | None, response) -> dict:
     return question_type(question).to_bank(question, key, response)
 
 
-def grade(question, response) -> Grade:
-    return question_type(question).grade(question, response)
+def grade(question, response, matcher=None) -> Grade:
+    """Grade a bank response. `matcher` (scoring.point_matcher(project)) judges free-text answers;
+    types with exact answers ignore it."""
+    return question_type(question).grade(question, response, matcher)

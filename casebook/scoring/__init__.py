@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .rubric import FAIL, KINDS, NA, PASS, Cap, Criterion, CriticalFailure, Report, Settings
-from .scorer import Scorer, TranscriptError, Turn, parse_transcript, scorer_for
+from .scorer import Scorer, TranscriptError, Turn, parse_transcript, point_matcher, scorer_for
 
 __all__ = ["FAIL", "KINDS", "NA", "PASS", "Cap", "Criterion", "CriticalFailure", "Report", "Settings", "Scorer",
-           "TranscriptError", "Turn", "parse_transcript", "scorer_for"]
+           "TranscriptError", "Turn", "parse_transcript", "point_matcher", "scorer_for"]

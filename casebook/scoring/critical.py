@@ -45,11 +45,14 @@ PAST = re.compile(r"(?:已经?|刚才|之前|已)\s*$")
 # An unauthorised commitment: the agent, as the one who decides, gives money, a refund, a free
 # repair or replacement, points or vouchers — with no deferral to the team that authorises it.
 MONEY_OBJECT = re.compile(r"退款|退钱|退给|退您|全额|赔|补偿|补给|补您|补差价|差价|补[一二两三四五六七八九十百\d]|免费|换新|换台新|换一台|新机|"
-                          r"新的|红包|券|积分|运费|\d+\s*(?:块|元)|[一二两三四五六七八九十百千]+\s*(?:块|元)|"
+                          r"新的|红包|券|积分|运费|[的些]钱|钱[，,。]|\d+\s*(?:块|元)|[一二两三四五六七八九十百千]+\s*(?:块|元)|"
                           r"refund|compensat|free|replace|new one|voucher|credit", re.I)
 COMMIT = re.compile(r"(?:我|我这边|我们这边|我来|由我).{0,6}?(?:做主|拍板|说了算|直接|自己掏|个人)|"
                     r"(?:我|我这边|我们这边|由我).{0,8}?(?:补给|补您|给您补|给你补|补回|送您|送你|赔您|赔给|给您换|给您赔|给每|每人|给大家(?:补|送|发))|"
                     r"(?:我|由我|我来|我个人|我自己)(?:来)?.{0,3}?(?:兜|承担|掏|垫|转您|转你|转给您|转给你|返您|返你)|"
+                    # the benefactive: the agent gives the member money (我这边再额外给您返20块, 给您全数打回去)
+                    r"(?:我|我这边|我们这边|我个人|我自己|由我)(?:[^已，,。]{0,6}?)(?:给您|给你)(?:再|多|额外|全数|全额|直接|先|马上)?"
+                    r"(?:打|转|退|返|赔|补|送)|"
                     r"(?:直接|马上|立刻|现在就)(?:给|退|换|补|赔|送|返|转)|我保证|保证给|一律(?:补|退|赔|送)|每人(?:补|送|发|赔)|"
                     r"I'?ll (?:personally )?(?:refund|give|replace|send|pay|cover)|I will (?:refund|give|replace|pay|cover)|"
                     r"on me|my own pocket|guarantee", re.I)
@@ -63,7 +66,12 @@ PAY_WORD = r"(?:绩效|工资|奖金|提成|薪水|薪资|底薪|工钱)"
 SANCTION_VERB = r"(?:扣|罚|停发|取消|降)"
 INTERNAL = re.compile(r"处分|记过|记大过|" + SANCTION_VERB + r".{0,8}?" + PAY_WORD + "|" + PAY_WORD + r".{0,8}?" + SANCTION_VERB + "|"
                       r"扣(?:了)?钱|辞退|开除|劝退|通报批评|降级|罚款|试用期|人事.{0,6}流程|约谈|谈过话|找.{0,2}谈话|"
-                      r"考核不合格|进货价|成本价|内部价|利润率|裁员|\bfired\b|salary|bonus|disciplin", re.I)
+                      r"病假|心理(?:疏导|咨询|辅导)|批了?.{0,3}天?假|考核不合格|进货价|成本价|内部价|利润率|裁员|\bfired\b|salary|bonus|disciplin", re.I)
+#: Directing a purchase to the official channel is the rule, not a fraud (请在官方商城下单付款).
+OFFICIAL_CHANNEL = re.compile(r"官方(?:商城|旗舰店|渠道|小程序|app|APP|App|网站|店铺)|原路", re.I)
+#: Polite blame: the member did it themselves (她自己预览确认过的, 您自己选的), said by someone other than "we".
+BLAME = re.compile(r"(?:她|他|您|你|对方|家长|顾客|用户|买家)(?:们)?(?:当时|之前|下单时)?自己.{0,6}?(?:确认|预览|选|同意|勾选|核对|操作|弄)(?:过|了|的)|"
+                   r"(?:她|他|您|你|对方|家长|顾客|用户)(?:们)?.{0,4}没(?:太|有)?(?:留意|注意|看清|仔细看)|操作不当|使用不当|自身原因|人为(?:损坏|原因)")
 STAFF_PRIVACY_OK = re.compile(r"不(?:在群里)?公开|不便透露|按(?:公司)?制度|内部处理|不在群", re.I)
 
 
@@ -91,6 +99,8 @@ def _request_for(clause: str, pattern: re.Pattern) -> bool:
     """A request to pay or to hand over a code: the request and the object near each other, not a
     warning, not a record of a payment (付款记录保存好)."""
     clause = RECORD.sub("", clause)
+    if OFFICIAL_CHANNEL.search(clause):
+        return False
     for m in pattern.finditer(clause):
         if PAST.search(clause[:m.start()]):
             continue
@@ -147,6 +157,11 @@ def by_pattern(reply: str, public: bool, labels: dict[str, str]) -> list[Critica
         if commit and MONEY_OBJECT.search(sentence) and not _deferred(_around(sentence, commit.start())) \
                 and not text.negated(commit.group(0) + re.split(r"[，,；;]", sentence[commit.end():])[0][:6]):
             found.append(Critical("compensation", labels.get("compensation", "承诺了超出权限的补偿"), sentence, "规则匹配"))
+            break
+    for sentence in sentences:
+        blame = [c for c in _agent_clauses(sentence) if BLAME.search(c) and not re.search(r"我|咱", c)]
+        if blame:
+            found.append(Critical("conduct", "委婉地把责任推给成员", sentence, "规则匹配"))
             break
     for sentence in sentences:
         if INTERNAL.search(sentence) and not STAFF_PRIVACY_OK.search(sentence):

@@ -6,7 +6,8 @@ For every (key point, reply span) pair the matcher computes a few features —
             sentences ("感谢您的反馈，我们会尽快处理") are close to every key point of every case, so the
             mean similarity of the span and of the point to their nearest neighbours in a background
             pool (the key points of the other cases) is subtracted;
-  coverage  the share of the point's character bigrams present in the span (0 for English);
+  coverage  the share of the point's character bigrams present in the span, each bigram weighted by
+            its rarity among all key points (IDF), so that 尽快/您/我们 count little and 报警 a lot;
   opposite  the span's polarity differs from the point's (不能水洗 vs 可以水洗);
   numbers   a duration, time or amount the point states is not stated anywhere in the reply;
 and a logistic model over them (fitted on trainer-labelled point/sentence pairs of the tuning
@@ -16,6 +17,7 @@ most); quoted member text earns nothing.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,8 +26,8 @@ from . import semantic, text
 
 FEATURES = ("sim", "csls", "coverage", "opposite", "numbers", "english")
 #: A span contradicts a point when its polarity differs and it is plainly about the same thing: it
-#: shares this much of the point's wording, is this similar in meaning, and is not much longer
-#: (a long clause can carry an unrelated negation).
+#: shares enough of the point's wording, is similar enough in meaning (both chosen on the tuning
+#: split: rubric.Settings.contra_*), and is not much longer (a long clause can carry an unrelated negation).
 CONTRA_COVERAGE = 0.5
 CONTRA_SIM = 0.93
 
@@ -60,11 +62,14 @@ class PointMatch:
 
     @property
     def contradicted(self) -> bool:
+        return self.contradicts()
+
+    def contradicts(self, sim: float = CONTRA_SIM, cover: float = CONTRA_COVERAGE) -> bool:
         """The closest span says the opposite: plainly about the same thing (similar, sharing the point's
         wording, not much longer) and of the other polarity than the clause of the point it restates."""
         f = self.features
-        if not (self.span and f.get("opposite") and f.get("coverage", 0) >= CONTRA_COVERAGE
-                and f.get("sim", 0) >= CONTRA_SIM and len(self.span) <= 1.6 * len(self.point)):
+        if not (self.span and f.get("opposite") and f.get("coverage", 0) >= cover
+                and f.get("sim", 0) >= sim and len(self.span) <= 1.6 * len(self.point)):
             return False
         parts = text.clauses(self.point) or [self.point]
         restated = max(parts, key=lambda c: coverage(c, self.span))
@@ -105,14 +110,34 @@ coverage = semantic.coverage  # share of the point's character bigrams present i
 
 
 class Background:
-    """The hubness reference: key points of all cases, embedded once per scorer."""
+    """The hubness reference: key points of all cases, embedded once per scorer; and the rarity (IDF)
+    of each character bigram among them."""
 
     def __init__(self, points_by_case: dict[str, list[str]], k: int = 10):
         self.k = k
         self.points_by_case = points_by_case
         self.all = list(dict.fromkeys(p for pts in points_by_case.values() for p in pts))
+        df: dict[str, int] = {}
+        for point in self.all:
+            for g in semantic._grams(point):
+                df[g] = df.get(g, 0) + 1
+        n = len(self.all)
+        self.idf = {g: math.log((n + 1) / (d + 1)) + 1.0 for g, d in df.items()}
+        self.default_idf = math.log(n + 1) + 1.0
+        self._weights: dict[str, dict[str, float]] = {}   # per point: its bigrams' IDF
+        self._pools: dict[tuple[str, str], np.ndarray] = {}   # per (case, side): the other cases' vectors
         self._q = None
         self._p = None
+
+    def coverage(self, point: str, span: str) -> float:
+        """IDF-weighted share of the point's character bigrams present in the span."""
+        weights = self._weights.get(point)
+        if weights is None:
+            weights = self._weights[point] = {x: self.idf.get(x, self.default_idf) for x in semantic._grams(point)}
+        if not weights:
+            return 0.0
+        have = semantic._grams(span)
+        return sum(w for x, w in weights.items() if x in have) / sum(weights.values())
 
     def _vectors(self):
         if self._q is None:
@@ -126,8 +151,10 @@ class Background:
 
     def hubness(self, vectors: np.ndarray, case_id: str, side: str) -> np.ndarray:
         """Mean similarity of each vector to its k nearest background points (other cases only)."""
-        q, p = self._vectors()
-        pool = (q if side == "passage" else p)[self._mask(case_id)]
+        pool = self._pools.get((case_id, side))
+        if pool is None:
+            q, p = self._vectors()
+            pool = self._pools[(case_id, side)] = (q if side == "passage" else p)[self._mask(case_id)]
         if len(pool) == 0 or len(vectors) == 0:
             return np.zeros(len(vectors), np.float32)
         sims = vectors @ pool.T
@@ -151,7 +178,7 @@ def pair_features(points: list[str], spans: list[Span], reply: str, case_id: str
         p_neg = text.negated(point)
         numbers = 1.0 if text.missing_quantities(point, reply) else 0.0
         for j, sp in enumerate(spans):
-            feats[i, j] = (sims[i, j], sims[i, j] - (r_p[i] + r_s[j]) / 2, coverage(point, sp.text),
+            feats[i, j] = (sims[i, j], sims[i, j] - (r_p[i] + r_s[j]) / 2, background.coverage(point, sp.text),
                            1.0 if p_neg != span_neg[j] else 0.0, numbers, english)
     return feats, sims
 
@@ -188,6 +215,31 @@ def match(points: list[str], sentences: list[str], reply: str, case_id: str, bac
         f = dict(zip(FEATURES, (float(v) for v in feats[i, j])))
         out.append(PointMatch(point, spans[j].text, spans[j].sentence, float(probs[i, j]), f, passed))
     return out
+
+
+class PointMatcher:
+    """The key-point matcher as one service (a background and a fitted model), shared by the scenario
+    scorer and by short answers in the question bank."""
+
+    def __init__(self, background: Background, model: MatchModel):
+        self.background = background
+        self.model = model
+
+    def match_text(self, points: list[str], reply: str, context: str = "") -> list[PointMatch]:
+        """Each point against the clauses of a free text (`context`: the case or question it belongs to,
+        whose own points are left out of the hubness reference)."""
+        return match(list(points), text.sentences(reply), reply, context, self.background, self.model)
+
+
+def background_for(project) -> Background:
+    """The hubness reference of a project: every scenario's key points and the rubric's example sentences
+    (so that even a one-case project has one)."""
+    points = {cid: [p for s in loc.obj.scenario.steps for p in s.expect.key_points]
+              for cid, loc in project.cases.items() if loc.obj.scenario is not None}
+    rubric = project.rubric.obj if project.rubric is not None else None
+    if rubric is not None:
+        points["(rubric)"] = [t for spec in rubric.critical.values() for t in list(spec.examples) + list(spec.safe)]
+    return Background(points)
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iterations: int = 50) -> tuple[np.ndarray, float]:

@@ -29,7 +29,8 @@ class Settings:
     """Every figure the scorer decides with, in one place. Chosen on the tuning split of the
     trainer-graded validation set (`casebook scenario tune`), never on the held-out split."""
     # the transcript starts at 100 and loses these per failed criterion …
-    key_point: float = 18.0       # each key point not conveyed
+    key_point: float = 18.0       # each key point not conveyed …
+    key_point_max: float = 100.0  # … up to this much per step (a reply that misses every point is poor, not void)
     tone: float = 10.0            # rude, blaming or dismissive wording; no apology where one is due
     honorific: float = 3.0        # no 您 in a private message to one member (Chinese replies)
     avoid: float = 15.0           # a phrase the case lists under `avoid`
@@ -48,6 +49,30 @@ class Settings:
     # critical failures by meaning (cosine similarity, multilingual-e5)
     critical_sim: float = 0.90    # the sentence must be at least this close to a labelled example …
     critical_margin: float = 0.02  # … and closer to it than to every safe sentence by this much
+    # the opposite of a key point: the closest span has the other polarity and is plainly about the
+    # same thing — at least this similar and sharing at least this much of the point's wording
+    contra_sim: float = 0.93
+    contra_coverage: float = 0.5
+
+
+def step_score(losses: list[tuple[str, float]], st: Settings) -> float:
+    """A step's score from its failed criteria's (kind, deduction): key points lose at most
+    `key_point_max` together. Shared by the scorer and by rescoring (trust/rescore.py)."""
+    points = sum(d for kind, d in losses if kind == "key_points")
+    other = sum(d for kind, d in losses if kind != "key_points")
+    return max(0.0, 100.0 - other - min(points, st.key_point_max))
+
+
+def transcript_score(step_scores: list[float], caps: list[float], st: Settings) -> tuple[float, float]:
+    """(score, raw): the mean and the worst step blended, then every cap applied (caps compound:
+    two caps of 50 allow 25, not 50)."""
+    mean = sum(step_scores) / len(step_scores) if step_scores else 100.0
+    worst = min(step_scores) if step_scores else 100.0
+    raw = round((1 - st.worst_step_weight) * mean + st.worst_step_weight * worst, 1)
+    combined = 100.0
+    for cap in caps:
+        combined *= cap / 100.0
+    return min(raw, combined), raw
 
 
 #: Step-level weights of criteria shown in the report (the deductions above decide the score).

@@ -16,18 +16,21 @@ no module-level registry.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..content.checks import next_step
 from . import form, semantic, text, tone
 from .critical import Critical, MeaningDetector, by_pattern
-from .matcher import Background, MatchModel, PointMatch, match
-from .rubric import FAIL, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure, Report, Settings, pick_rule
+from .matcher import MatchModel, PointMatch, PointMatcher, background_for, match
+from .rubric import (FAIL, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure, Report, Settings, pick_rule,
+                     step_score, transcript_score)
 
 #: Chosen on the tuning split (`casebook scenario tune`); see README "How valid is the score".
-SETTINGS = Settings(key_point=20, tone=15, late=16, worst_step_weight=1.0, cap_forbidden=35, cap_missing=35, cap_form=25,
-                    cap_late=65, cap_quoting=35, cap_opposite=55, cap_long=60, critical_sim=0.88, critical_margin=0.08)
-MODEL = MatchModel(weights=(34.9, 17.097, 5.809, -1.392, -2.833, 8.056), bias=-31.381)
+SETTINGS = Settings(key_point=20, key_point_max=50, tone=10, late=25, worst_step_weight=0.25, cap_forbidden=45,
+                    cap_missing=35, cap_form=55, cap_late=65, cap_quoting=35, cap_opposite=55, cap_long=60,
+                    critical_sim=0.88, critical_margin=0.08, contra_sim=0.86, contra_coverage=0.5)
+MODEL = MatchModel(weights=(31.128, 17.575, 4.89, -1.32, -2.177, 8.361), bias=-27.74)
 
 SANCTIONS = {"delete_message", "warn_member", "mute_member", "remove_member"}
 #: Whose words an agent must not repeat when the step asks to remove or sanction them.
@@ -113,6 +116,20 @@ def _is_taken(required: str, actions: list[str]) -> tuple[bool, str]:
     return (True, f"已执行 {required}") if _base(required) in bases else (False, f"未执行 {required}")
 
 
+def _uses_phrase(reply: str, phrase: str) -> bool:
+    """The agent says a phrase the case lists under `avoid` — not quoting it to correct it
+    (“比母乳还好”的说法不对) and not denying it (没法先发货 does not promise 先发货)."""
+    for m in re.finditer(re.escape(phrase), reply):
+        before = reply[:m.start()]
+        if before.count("“") + before.count("「") + before.count('"') % 2 > before.count("”") + before.count("」"):
+            continue
+        clause = re.split(r"[，,。！!？?；;\n]", before)[-1]
+        if text.negated(clause) and not text.negated(phrase):
+            continue
+        return True
+    return False
+
+
 def _longest_common(a: str, b: str) -> str:
     """The longest common substring of two short texts (dynamic programming)."""
     best, end = 0, 0
@@ -164,11 +181,8 @@ class Scorer:
         self.settings = settings
         self.model = model
         self.rule_titles = {rid: (getattr(r, "title", "") or rid) for rid, r in project.rules.items()}
-        points = {cid: [p for s in loc.obj.scenario.steps for p in s.expect.key_points]
-                  for cid, loc in project.cases.items() if loc.obj.scenario is not None}
-        # the rubric's example sentences widen the background, so that even a one-case project has one
-        points["(rubric)"] = [t for spec in self.rubric.critical.values() for t in list(spec.examples) + list(spec.safe)]
-        self.background = Background(points)
+        self.background = background_for(project)
+        self.matcher = PointMatcher(self.background, model)
         self.meaning = MeaningDetector(self.rubric.critical, settings.critical_sim, settings.critical_margin)
         self.labels = {k: v.label for k, v in self.rubric.critical.items()}
         self._point_rules: dict[tuple[str, str], str | None] = {}
@@ -228,7 +242,7 @@ class Scorer:
             own = [s for s in sentences if s not in echoed]
             facts.sentences = own
             facts.matches = match(list(expect.key_points), own, reply, case.id, self.background, self.model)
-            facts.avoid_hit = [w for w in expect.avoid if w in reply]
+            facts.avoid_hit = [w for w in expect.avoid if _uses_phrase(reply, w)]
             offenders = {c.name for c in case.cast if c.role in OFFENDER_ROLES}
             if {_base(a) for a in expect.actions} & SANCTIONS:
                 for m in (m for m in step.messages if m.sender in offenders):
@@ -291,18 +305,21 @@ class Scorer:
                     caps.append(Cap(sid, "执行了禁止动作：" + "、".join(hit), st.cap_forbidden, rule))
             if facts.flags:
                 caps.append(Cap(sid, "；".join(facts.flags), st.cap_form, self._rule("polite", rules)))
+            per_point = st.key_point
             for m in facts.matches:
                 rule = self._point_rule(m.point, rules)
                 detail = (f"概率 {m.prob:.2f}（语义相似度 {m.features.get('sim', 0):.2f}，校正后 {m.features.get('csls', 0):.3f}，"
                           f"字面覆盖 {m.features.get('coverage', 0):.2f}）") if m.span else None
                 if not facts.reply:
-                    add("key_points", m.point, FAIL, "没有回复内容", rule, st.key_point)
+                    add("key_points", m.point, FAIL, "没有回复内容", rule, per_point)
                 elif facts.flags:
-                    add("key_points", m.point, FAIL, "；".join(facts.flags), rule, st.key_point, said=m.span)
+                    add("key_points", m.point, FAIL, "；".join(facts.flags), rule, per_point, said=m.span)
                 else:
-                    ok = m.passed and not m.contradicted
-                    add("key_points", m.point, PASS if ok else FAIL, m.reason, rule, st.key_point, said=m.span, detail=detail)
-                    if m.contradicted:
+                    contradicted = m.contradicts(st.contra_sim, st.contra_coverage)
+                    ok = m.passed and not contradicted
+                    add("key_points", m.point, PASS if ok else FAIL, "说法与要点相反" if contradicted else m.reason, rule,
+                        per_point, said=m.span, detail=detail)
+                    if contradicted:
                         caps.append(Cap(sid, f"回复「{m.span}」与要点「{m.point}」相反", st.cap_opposite, rule))
             if step.expect.avoid:
                 if not facts.reply:
@@ -349,16 +366,8 @@ class Scorer:
                 spec = self.rubric.critical.get(c.kind)
                 failures.append(CriticalFailure(sid, c.reason, c.evidence,
                                                 pick_rule(list(spec.rules) if spec else [], rules), c.how))
-            lost = sum(c.deduction for c in criteria[start:])
-            step_scores.append(max(0.0, 100.0 - lost))
-        mean = sum(step_scores) / len(step_scores) if step_scores else 100.0
-        worst = min(step_scores) if step_scores else 100.0
-        raw = round((1 - st.worst_step_weight) * mean + st.worst_step_weight * worst, 1)
-        # serious failures compound: two caps of 50 allow 25, not 50
-        combined = 100.0
-        for cap in caps:
-            combined *= cap.cap / 100.0
-        score = min(raw, combined)
+            step_scores.append(step_score([(c.kind, c.deduction) for c in criteria[start:]], st))
+        score, raw = transcript_score(step_scores, [cap.cap for cap in caps], st)
         if failures:
             score = st.critical_score
         report = Report(case.id, round(score, 1), 100.0, criteria, failures, path=[f.step.id for f in facts_list],
@@ -417,3 +426,8 @@ def comment(report: Report) -> str:
     return head + " ① " + items[0] + (" ② " + items[1] if len(items) > 1 else "")
 
 
+
+
+def point_matcher(project) -> PointMatcher:
+    """The key-point matcher the scenario scorer uses, for short answers in the question bank."""
+    return PointMatcher(background_for(project), MODEL)

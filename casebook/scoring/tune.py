@@ -95,6 +95,7 @@ def tune(project, log=print) -> tuple[Settings, MatchModel]:
             f"{sum(i.critical for i in tuning)} tuning criticals, no false critical")
     grid = {
         "key_point": (8, 12, 15, 20, 25, 30),
+        "key_point_max": (40, 50, 60, 70, 80, 100),
         "tone": (3, 6, 10, 15),
         "late": (5, 10, 16, 25),
         "worst_step_weight": (0.0, 0.25, 0.5, 0.75, 1.0),
@@ -105,6 +106,8 @@ def tune(project, log=print) -> tuple[Settings, MatchModel]:
         "cap_quoting": (35, 45, 55, 65),
         "cap_opposite": (20, 30, 40, 55),
         "cap_long": (40, 50, 60, 70),
+        "contra_sim": (0.86, 0.88, 0.90, 0.92, 0.93),
+        "contra_coverage": (0.0, 0.1, 0.2, 0.3, 0.5),
     }
     keys = list(grid)
 

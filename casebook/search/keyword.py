@@ -34,6 +34,7 @@ if then than so as about into from up out not no yes
 
 _WORD_RE = re.compile(r"\w", re.UNICODE)
 CJK_CHAR_RE = re.compile(r"[\u3400-\u9fff]")
+_ASCII_WORD_RE = re.compile(r"[a-z0-9]")
 _LATIN_WORD_RE = re.compile(r"^[a-z][a-z'-]*$")
 _log = logging.getLogger(__name__)
 _jieba_lock = threading.Lock()
@@ -87,6 +88,17 @@ class Tokenizer:
         import Stemmer
         self._stemmer = Stemmer.Stemmer("english")
         self._term_tokens = {t: self._all_tokens(t) for g in self._lower_groups for t in g if t.isascii()}
+        #: Chinese (and mixed) terms → the groups they belong to, and their lengths: a query's
+        #: substrings of those lengths are looked up, instead of testing every term in turn
+        self._substring_terms: dict[str, list[int]] = {}
+        self._ascii_terms: list[tuple[str, int]] = []
+        for index, group in enumerate(self._lower_groups):
+            for term in group:
+                if term.isascii():
+                    self._ascii_terms.append((term, index))
+                elif term:
+                    self._substring_terms.setdefault(term, []).append(index)
+        self._substring_lengths = sorted({len(t) for t in self._substring_terms})
 
     def config(self) -> dict:
         """What this tokenizer was made from (saved with an index)."""
@@ -123,9 +135,20 @@ class Tokenizer:
         return term in lowered
 
     def matched_groups(self, query: str) -> list[list[str]]:
+        """The synonym groups with a term in the query (see _term_in), in file order."""
         lowered = normalize(query, fold_case=True)
-        query_tokens = self._all_tokens(lowered)
-        return [g for g in self._lower_groups if any(self._term_in(t, lowered, query_tokens) for t in g)]
+        hit: set[int] = set()
+        for n in self._substring_lengths:
+            for start in range(len(lowered) - n + 1):
+                groups = self._substring_terms.get(lowered[start:start + n])
+                if groups:
+                    hit.update(groups)
+        if self._ascii_terms and _ASCII_WORD_RE.search(lowered):
+            query_tokens = self._all_tokens(lowered)
+            for term, index in self._ascii_terms:
+                if index not in hit and self._term_in(term, lowered, query_tokens):
+                    hit.add(index)
+        return [self._lower_groups[i] for i in sorted(hit)]
 
     def word_spans(self, normalised: str, vocabulary) -> list[tuple[int, int, bool]]:
         """(start, end, suspect) of the Chinese words of a normalised query. A word jieba finds

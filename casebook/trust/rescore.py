@@ -5,7 +5,8 @@ agreement with trainers is too low, changes the status of criteria in a report t
 wrote. This module applies the scorer's own arithmetic (scoring.scorer.Scorer.aggregate) to the
 report's criteria and caps with those statuses changed:
 
-- each step starts at 100 and loses the deduction of every failed criterion; a criterion that the
+- each step starts at 100 and loses the deduction of every failed criterion (key points together at
+  most Settings.key_point_max: scoring.rubric.step_score, shared with the scorer); a criterion that the
   scorer passed and a trainer fails loses the deduction the scorer's Settings give its kind;
 - the transcript blends the mean and the worst step (Settings.worst_step_weight);
 - a cap is dropped when the criterion it came from no longer fails, and added when a trainer fails
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from ..scoring.rubric import FAIL, NA, PASS, STATUSES, Settings
+from ..scoring.rubric import FAIL, NA, PASS, STATUSES, Settings, step_score, transcript_score
 
 CONTRADICTION = re.compile(r"^回复「.*」与要点「(?P<point>.*)」相反$", re.S)
 REPLY_ACTIONS = ("reply", "private_message")
@@ -130,14 +131,9 @@ def rescore(report: dict, overrides: dict[int, str], settings: Settings | None =
     for c in criteria:
         if c.get("step") not in steps:
             steps.append(c.get("step"))
-    step_scores = [max(0.0, 100.0 - sum(c["deduction"] for c in criteria if c.get("step") == s)) for s in steps]
-    mean = sum(step_scores) / len(step_scores) if step_scores else 100.0
-    worst = min(step_scores) if step_scores else 100.0
-    raw = round((1 - st.worst_step_weight) * mean + st.worst_step_weight * worst, 1)
-    combined = 100.0
-    for cap in caps:
-        combined *= cap["cap"] / 100.0
-    score = min(raw, combined)
+    step_scores = [step_score([(c.get("kind"), c["deduction"]) for c in criteria if c.get("step") == s], st)
+                   for s in steps]
+    score, raw = transcript_score(step_scores, [cap["cap"] for cap in caps], st)
     if report.get("critical"):
         score = st.critical_score
     return {"score": round(score, 1), "raw": raw, "caps": sorted(caps, key=lambda c: c["cap"]), "criteria": criteria,

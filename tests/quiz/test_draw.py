@@ -46,15 +46,19 @@ def test_exam_blueprint_from_content(project):
         assert sum(project.questions[i].obj.chapter == code for i in ids) == n
 
 
-def test_bank_short_answers_match_their_own_reference(project):
-    """Calibration sanity: most key points find their reference sentence above the threshold."""
-    from casebook.quiz.semantic import match_key_points
-    hits = total = 0
-    for q in [q.obj for q in project.questions.values() if q.obj.type == "short_answer"][:3]:
-        result = match_key_points(q.reference[0], list(q.key_points))
-        hits += sum(m["matched"] for m in result["matches"])
-        total += len(result["matches"])
-    assert hits / total >= 0.7   # calibration: ~92% of key points match their reference at 0.885
+def test_bank_short_answers_reward_the_reference_not_a_generic_answer(project):
+    """Short answers use the scenario scorer's matcher: every reference answer earns most of its points,
+    a generic answer that fits any question (issue #11) earns at most one point of any question."""
+    from casebook.quiz.types import grade
+    from casebook.scoring import point_matcher
+    matcher = point_matcher(project)
+    generic = "按规则处理，先安抚用户，说明原因，及时升级并跟进，最后登记记录。"
+    shorts = [q.obj for q in project.questions.values() if q.obj.type == "short_answer"]
+    assert shorts
+    reference = [grade(q, {"text": q.reference[0]}, matcher).score for q in shorts]
+    template = [grade(q, {"text": generic}, matcher).score for q in shorts]
+    assert sum(reference) / len(shorts) >= 0.8
+    assert max(template) < 0.5 and sum(template) / len(shorts) <= 0.15
 
 
 def test_exam_draws_the_red_line_questions_within_the_blueprint(project):

@@ -91,23 +91,33 @@ def test_matching_per_pair_credit():
         grade(q, {"matches": {"0": 9}})
 
 
-def test_short_answer_graded_by_meaning_with_evidence():
+@pytest.fixture(scope="module")
+def repo_matcher():
+    from casebook.content import load_project
+    from casebook.scoring import point_matcher
+    from tests.conftest import REPO
+    return point_matcher(load_project(REPO))
+
+
+def test_short_answer_graded_by_the_scorers_matcher_with_evidence(repo_matcher):
     q = ShortAnswer(id="AAA-Q06", type="short_answer", prompt="有人在群里发广告，你怎么处理？",
                     reference=["先撤回广告，再私聊提醒群规。"],
                     key_points=["撤回广告消息", "私聊提醒发布者遵守群规"], **BASE)
-    good = grade(q, {"text": "我会马上把这条广告撤回删除。然后私下联系发广告的人，提醒他遵守群规。"})
+    good = grade(q, {"text": "我会马上把这条广告撤回删除。然后私下联系发广告的人，提醒他遵守群规。"}, repo_matcher)
     assert good.correct and good.score == 1
     matches = good.detail["matches"]
-    assert matches[0]["sentence"].startswith("我会马上") and matches[1]["sentence"].startswith("然后私下")
-    assert all(m["similarity"] >= good.detail["threshold"] for m in matches)
-    half = grade(q, {"text": "我会马上把这条广告撤回删除。今天天气很好，适合出去玩！"})
+    assert "撤回" in matches[0]["sentence"] and "群规" in matches[1]["sentence"]
+    assert all(m["probability"] >= good.detail["threshold"] for m in matches)
+    half = grade(q, {"text": "我会马上把这条广告撤回删除。今天天气很好，适合出去玩！"}, repo_matcher)
     assert half.score == 0.5 and any("私聊" in f for f in half.feedback)
-    off = grade(q, {"text": "今天的天气不错，我们去公园散步吧。"})
+    off = grade(q, {"text": "今天的天气不错，我们去公园散步吧。"}, repo_matcher)
     assert off.score == 0
-    assert grade(q, {"text": ""}).score == 0
+    assert grade(q, {"text": ""}, repo_matcher).score == 0
+    with pytest.raises(ValueError):   # free text is never graded without the matcher
+        grade(q, {"text": "撤回广告"})
 
 
-def test_every_type_makes_a_sample_response_its_grader_accepts():
+def test_every_type_makes_a_sample_response_its_grader_accepts(repo_matcher):
     """sample_response (what `casebook bench load` sends) fits every question type's presented view."""
     import random
 
@@ -121,6 +131,6 @@ def test_every_type_makes_a_sample_response_its_grader_accepts():
         qtype = QUESTION_TYPES[question.type]
         view, key = qtype.present_keyed(question, random.Random(1))
         response = qtype.sample_response(view, random.Random(2))
-        qtype.grade(question, qtype.to_bank(question, key, response))    # raises ResponseError when it does not fit
+        qtype.grade(question, qtype.to_bank(question, key, response), repo_matcher)    # raises ResponseError when it does not fit
         seen.add(question.type)
     assert seen == set(QUESTION_TYPES)

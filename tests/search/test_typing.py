@@ -275,3 +275,11 @@ def test_feedback_moves_the_query_towards_its_top_hits(searcher):
     assert max(gains, key=gains.get) == top
     moved = vector + vectors[top]
     assert rescored[top] == pytest.approx(float(vectors[top] @ (moved / np.linalg.norm(moved))), abs=1e-5)
+
+
+def test_synonym_groups_are_found_by_substring_lookup():
+    tokenizer = Tokenizer(synonyms=[["禁言", "全员禁言", "mute"], ["引流", "加v", "qr code"], ["私聊", "dm"]])
+    assert [g[0] for g in tokenizer.matched_groups("危机时开全员禁言")] == ["禁言"]
+    assert [g[0] for g in tokenizer.matched_groups("第二次发加V卖货")] == ["引流"]      # mixed term, case-folded
+    assert [g[0] for g in tokenizer.matched_groups("posting a QR code, then DM me")] == ["引流", "私聊"]
+    assert tokenizer.matched_groups("admin qrcode") == []                             # whole words only

@@ -76,6 +76,7 @@ class QuestionType:
     red_line = False   # may be a must-pass exam question (needs an exact, objective answer)
     one_correct = False  # exactly one right option (item-writing checks: the longest option cue)
     xapi_interaction = "other"  # its xAPI cmi.interaction type (exported training records)
+    free_text = False  # graded by meaning: `grade` needs the project's key-point matcher
 
     @classmethod
     def base_view(cls, question) -> dict:
@@ -97,7 +98,7 @@ class QuestionType:
         return response
 
     @classmethod
-    def grade(cls, question, response) -> Grade:  # pragma: no cover - abstract
+    def grade(cls, question, response, matcher=None) -> Grade:  # pragma: no cover - abstract
         raise NotImplementedError
 
     @classmethod

@@ -55,7 +55,7 @@ class MatchingType(QuestionType):
         return {"matches": {left["id"]: right for left, right in zip(view["lefts"], rights)}}
 
     @classmethod
-    def grade(cls, question, response):
+    def grade(cls, question, response, matcher=None):
         raw = _require(response, "matches")
         n = len(question.pairs)
         if not isinstance(raw, dict):

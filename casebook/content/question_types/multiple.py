@@ -32,7 +32,7 @@ class MultipleChoiceType(OptionsType):
         return {"choices": picked or [view["options"][0]["id"]]}
 
     @classmethod
-    def grade(cls, question, response):
+    def grade(cls, question, response, matcher=None):
         raw = _require(response, "choices")
         if not isinstance(raw, list):
             raise ResponseError("choices must be a list of indexes")

@@ -50,7 +50,7 @@ class OrderingType(QuestionType):
         return {"order": order}
 
     @classmethod
-    def grade(cls, question, response):
+    def grade(cls, question, response, matcher=None):
         raw = _require(response, "order")
         n = len(question.items)
         if not isinstance(raw, list) or len(raw) != n:

@@ -16,9 +16,12 @@ class ShortAnswer(QuestionBase):
 
 
 class ShortAnswerType(QuestionType):
-    """Graded by meaning: each key point is matched to the answer's closest sentence."""
+    """Graded by the scenario scorer's key-point matcher (scoring.matcher): each clause of the answer may
+    convey at most one key point, polarity and numbers are checked, and generic sentences that are close
+    to every point earn nothing (hubness-corrected similarity)."""
     name, label, model = "short_answer", "简答题", ShortAnswer
     xapi_interaction = "long-fill-in"
+    free_text = True
     MAX_CHARS = 2000
 
     @classmethod
@@ -27,18 +30,26 @@ class ShortAnswerType(QuestionType):
                                      "先私聊了解情况，再按群规处理，最后在群里同步结果。"])}
 
     @classmethod
-    def grade(cls, question, response):
+    def grade(cls, question, response, matcher=None):
         text = _require(response, "text")
         if not isinstance(text, str):
             raise ResponseError("text must be a string")
         if len(text) > cls.MAX_CHARS:
             raise ResponseError(f"the answer is longer than {cls.MAX_CHARS} characters")
-        from ...quiz.semantic import match_key_points
-        result = match_key_points(text, list(question.key_points))
-        hit = [m for m in result["matches"] if m["matched"]]
+        if matcher is None:
+            raise ValueError("short answers are graded with the project's key-point matcher (scoring.point_matcher)")
+        found = matcher.match_text(list(question.key_points), text, question.id) if text.strip() else []
+        matches = []
+        for point in question.key_points:
+            m = next((x for x in found if x.point == point), None)
+            ok = bool(m and m.passed and not m.contradicted)
+            matches.append({"point": point, "sentence": m.span if m else None, "probability": round(m.prob, 3) if m else 0.0,
+                            "matched": ok, "reason": (m.reason if m else "回答为空")})
+        hit = [m for m in matches if m["matched"]]
         score = len(hit) / len(question.key_points)
-        feedback = [f"未覆盖要点：{m['point']}" for m in result["matches"] if not m["matched"]]
-        return Grade(round(score, 4), len(hit) == len(question.key_points), feedback, {"text": text, **result})
+        feedback = [f"未覆盖要点：{m['point']}（{m['reason']}）" for m in matches if not m["matched"]]
+        return Grade(round(score, 4), len(hit) == len(question.key_points), feedback,
+                     {"text": text, "threshold": matcher.model.threshold, "matches": matches})
 
     @classmethod
     def right_answer(cls, question):

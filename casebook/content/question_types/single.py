@@ -32,7 +32,7 @@ class SingleChoiceType(OptionsType):
         return {"choice": rng.choice(view["options"])["id"]}
 
     @classmethod
-    def grade(cls, question, response):
+    def grade(cls, question, response, matcher=None):
         choice = _index(_require(response, "choice"), len(question.options), "choice")
         option = question.options[choice]
         feedback = [option.feedback] if option.feedback else []

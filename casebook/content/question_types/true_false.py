@@ -26,7 +26,7 @@ class TrueFalseType(QuestionType):
         return {"answer": rng.random() < 0.5}
 
     @classmethod
-    def grade(cls, question, response):
+    def grade(cls, question, response, matcher=None):
         answer = _require(response, "answer")
         if isinstance(answer, str) and answer.lower() in ("true", "false"):
             answer = answer.lower() == "true"
