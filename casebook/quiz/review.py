@@ -33,7 +33,9 @@ def record(session, user_id: int, question_id: str, score: float, when: dt.datet
     if card_row is None:
         if score >= 1:
             return None  # only missed questions enter review
-        card = Card()
+        # an explicit id: fsrs otherwise sleeps 1 ms per new card to keep its clock-based ids
+        # unique, inside this write transaction (a submit creates up to one card per question)
+        card = Card(card_id=int(_aware(when).timestamp() * 1000))
         card_row = ReviewCard(user_id=user_id, question_id=question_id, reviews=0, lapses=0)
         session.add(card_row)
     else:

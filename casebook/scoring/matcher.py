@@ -124,17 +124,20 @@ class Background:
         n = len(self.all)
         self.idf = {g: math.log((n + 1) / (d + 1)) + 1.0 for g, d in df.items()}
         self.default_idf = math.log(n + 1) + 1.0
+        self._weights: dict[str, dict[str, float]] = {}   # per point: its bigrams' IDF
+        self._pools: dict[tuple[str, str], np.ndarray] = {}   # per (case, side): the other cases' vectors
         self._q = None
         self._p = None
 
     def coverage(self, point: str, span: str) -> float:
         """IDF-weighted share of the point's character bigrams present in the span."""
-        g = semantic._grams(point)
-        if not g:
+        weights = self._weights.get(point)
+        if weights is None:
+            weights = self._weights[point] = {x: self.idf.get(x, self.default_idf) for x in semantic._grams(point)}
+        if not weights:
             return 0.0
         have = semantic._grams(span)
-        weight = {x: self.idf.get(x, self.default_idf) for x in g}
-        return sum(w for x, w in weight.items() if x in have) / sum(weight.values())
+        return sum(w for x, w in weights.items() if x in have) / sum(weights.values())
 
     def _vectors(self):
         if self._q is None:
@@ -148,8 +151,10 @@ class Background:
 
     def hubness(self, vectors: np.ndarray, case_id: str, side: str) -> np.ndarray:
         """Mean similarity of each vector to its k nearest background points (other cases only)."""
-        q, p = self._vectors()
-        pool = (q if side == "passage" else p)[self._mask(case_id)]
+        pool = self._pools.get((case_id, side))
+        if pool is None:
+            q, p = self._vectors()
+            pool = self._pools[(case_id, side)] = (q if side == "passage" else p)[self._mask(case_id)]
         if len(pool) == 0 or len(vectors) == 0:
             return np.zeros(len(vectors), np.float32)
         sims = vectors @ pool.T

@@ -16,6 +16,7 @@ no module-level registry.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..content.checks import next_step
@@ -113,6 +114,20 @@ def _is_taken(required: str, actions: list[str]) -> tuple[bool, str]:
             return False, f"执行了 {'、'.join(others)}，应为 {required}"
         return False, f"未执行 {required}"
     return (True, f"已执行 {required}") if _base(required) in bases else (False, f"未执行 {required}")
+
+
+def _uses_phrase(reply: str, phrase: str) -> bool:
+    """The agent says a phrase the case lists under `avoid` — not quoting it to correct it
+    (“比母乳还好”的说法不对) and not denying it (没法先发货 does not promise 先发货)."""
+    for m in re.finditer(re.escape(phrase), reply):
+        before = reply[:m.start()]
+        if before.count("“") + before.count("「") + before.count('"') % 2 > before.count("”") + before.count("」"):
+            continue
+        clause = re.split(r"[，,。！!？?；;\n]", before)[-1]
+        if text.negated(clause) and not text.negated(phrase):
+            continue
+        return True
+    return False
 
 
 def _longest_common(a: str, b: str) -> str:
@@ -227,7 +242,7 @@ class Scorer:
             own = [s for s in sentences if s not in echoed]
             facts.sentences = own
             facts.matches = match(list(expect.key_points), own, reply, case.id, self.background, self.model)
-            facts.avoid_hit = [w for w in expect.avoid if w in reply]
+            facts.avoid_hit = [w for w in expect.avoid if _uses_phrase(reply, w)]
             offenders = {c.name for c in case.cast if c.role in OFFENDER_ROLES}
             if {_base(a) for a in expect.actions} & SANCTIONS:
                 for m in (m for m in step.messages if m.sender in offenders):

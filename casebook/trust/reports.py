@@ -19,9 +19,12 @@ def effective(report: dict, overrides: dict[int, str], closed: set[str] | frozen
     kinds whose gate is closed left out (their criteria count as not applicable, unless a trainer
     corrected them: a human verdict stands)."""
     now = rescore(report, overrides)
-    decision = rescore(report, without_kinds(report, set(closed), overrides)) if closed else now
+    # with nothing overridden the scorer's own stored score stands (never a re-derivation of it)
+    score = now["score"] if now["changed"] else report.get("score", now["score"])
     review = sorted({c["kind"] for c in report.get("criteria") or [] if c.get("kind") in closed and c.get("status") != NA})
-    return {"score": now["score"], "auto_score": report.get("score"), "criteria": now["criteria"], "caps": now["caps"],
-            "changed": now["changed"], "decision_score": decision["score"],
-            "passed": decision["score"] >= PASS_MARK, "needs_review": review,
+    decision = rescore(report, without_kinds(report, set(closed), overrides))["score"] if review else score
+    return {"score": score, "auto_score": report.get("score"), "criteria": now["criteria"],
+            "caps": now["caps"] if now["changed"] else list(report.get("caps") or []),
+            "changed": now["changed"], "decision_score": decision,
+            "passed": decision >= PASS_MARK, "needs_review": review,
             "failed": [i for i, c in enumerate(now["criteria"]) if c["status"] == FAIL]}

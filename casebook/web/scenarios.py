@@ -19,12 +19,12 @@ from ..content.schema import ACTION_LABELS, action_label, humanize_actions, time
 from ..store.models import utcnow
 from ..scoring import practice
 from ..store.models import User
-from ..store.scenario_models import ScenarioAttempt, claim_step
+from ..store.scenario_models import claim_step
 from .extensions import db
 from .access import role_required
 from .home import Section
 from .scenarios_common import ALREADY_ANSWERED, case_or_404, choices, rule_link, scenario_cases, scorer
-from .scenarios_common import visible_attempt
+from .scenarios_common import attempt_history, progress_by_case, visible_attempt
 from .trust_common import attempt_view, blind_default
 from ..scoring.rubric import KINDS
 
@@ -112,15 +112,7 @@ def report_view(report: dict, step_order: list[str]) -> dict:
 
 @bp.get("/scenarios")
 def index():
-    mine = {}
-    if current_user.is_authenticated:
-        with db().session() as session:
-            for a in session.scalars(select(ScenarioAttempt).where(ScenarioAttempt.user_id == current_user.id)):
-                entry = mine.setdefault(a.case_id, {"best": None, "active": False, "count": 0})
-                entry["count"] += 1
-                entry["active"] |= a.status == "active"
-                if a.score is not None and (entry["best"] is None or a.score > entry["best"]):
-                    entry["best"] = a.score
+    mine = progress_by_case(current_user.id) if current_user.is_authenticated else {}
     return render_template("scenarios/index.html", cases=scenario_cases(), mine=mine)
 
 
@@ -344,11 +336,7 @@ def grade(attempt_id):
 @login_required
 def history():
     everyone = current_user.can("trainer") and request.args.get("mine") != "1"
-    with db().session() as session:
-        query = select(ScenarioAttempt, User).join(User, User.id == ScenarioAttempt.user_id).order_by(ScenarioAttempt.id.desc())
-        if not everyone:
-            query = query.where(ScenarioAttempt.user_id == current_user.id)
-        rows = [{"attempt": a, "user": u, "graded": len(a.grades)} for a, u in session.execute(query.limit(500))]
+    rows = attempt_history(None if everyone else current_user.id)
     titles = {c.id: c.title for c in scenario_cases()}
     return render_template("scenarios/history.html", rows=rows, titles=titles, everyone=everyone)
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 from flask import abort, current_app
 from flask_login import current_user
 
+from sqlalchemy import select
+
 from ..scoring.practice import PracticeError
+from ..store.models import User
 from ..store.scenario_models import ScenarioAttempt
-from .extensions import content
+from .extensions import content, db
 
 DEFAULT_TEAMS = ["售后组", "技术支持组", "物流组", "安全风控组", "公关组", "社群运营组(主管)"]
 DEFAULT_CATEGORIES = ["产品咨询", "使用故障", "售后退款", "物流配送", "账号安全", "投诉建议", "其他"]
@@ -48,6 +51,29 @@ def visible_attempt(session, attempt_id: int) -> ScenarioAttempt:
     if attempt.user_id != current_user.id and not current_user.can("trainer"):
         raise PracticeError("没有权限", 403)
     return attempt
+
+
+def progress_by_case(user_id: int) -> dict[str, dict]:
+    """A user's scenario attempts per case: how many, whether one is open, the best score."""
+    mine: dict[str, dict] = {}
+    with db().session() as session:
+        for a in session.scalars(select(ScenarioAttempt).where(ScenarioAttempt.user_id == user_id)):
+            entry = mine.setdefault(a.case_id, {"best": None, "active": False, "count": 0})
+            entry["count"] += 1
+            entry["active"] |= a.status == "active"
+            if a.score is not None and (entry["best"] is None or a.score > entry["best"]):
+                entry["best"] = a.score
+    return mine
+
+
+def attempt_history(user_id: int | None, limit: int = 500) -> list[dict]:
+    """The newest scenario attempts (one user's, or everyone's for None) with who made them and
+    how many criteria a trainer graded."""
+    with db().session() as session:
+        query = select(ScenarioAttempt, User).join(User, User.id == ScenarioAttempt.user_id).order_by(ScenarioAttempt.id.desc())
+        if user_id is not None:
+            query = query.where(ScenarioAttempt.user_id == user_id)
+        return [{"attempt": a, "user": u, "graded": len(a.grades)} for a, u in session.execute(query.limit(limit))]
 
 
 def choices() -> tuple[list[str], list[str]]:

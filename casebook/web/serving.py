@@ -10,12 +10,17 @@ from ..accounts import ensure_admin
 from .extensions import db
 
 
+CONNECTION_LIMIT = 1000    # open client connections per server process (waitress and gunicorn)
+
+
 def run(app, host: str, port: int, threads: int = 8) -> None:
     first_run(app, host, port)
     warm_up(app)
     click.echo(f"Casebook serving on http://{host}:{port}/  (site at /docs/)")
     from waitress import serve
-    serve(app, host=host, port=port, threads=threads, ident="casebook")
+    # connection_limit: waitress stops accepting at 100 open connections by default; 200 agents'
+    # browsers keep theirs open (keep-alive), and the 101st would wait until it timed out
+    serve(app, host=host, port=port, threads=threads, ident="casebook", connection_limit=CONNECTION_LIMIT)
 
 
 def run_workers(root, host: str, port: int, workers: int, threads: int = 8, settings=None) -> None:
@@ -39,7 +44,7 @@ def run_workers(root, host: str, port: int, workers: int, threads: int = 8, sett
         def load_config(self):
             for key, value in {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
                                "worker_class": "gthread", "timeout": 120, "graceful_timeout": 30,
-                               "keepalive": 5, "accesslog": None, "errorlog": "-", "loglevel": "warning",
+                               "keepalive": 5, "worker_connections": CONNECTION_LIMIT, "accesslog": None, "errorlog": "-", "loglevel": "warning",
                                "proc_name": "casebook"}.items():
                 self.cfg.set(key, value)
 

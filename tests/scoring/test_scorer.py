@@ -301,3 +301,14 @@ def test_scoring_is_pure(repo):
     a, b = Scorer(repo).score(case, case5()), Scorer(repo).score(case, case5())
     assert a.as_dict() == b.as_dict()
     assert all(c.rule is None or c.rule in repo.rules for c in a.criteria)
+
+
+def test_an_avoided_phrase_denied_or_quoted_is_not_used():
+    """Trainers flagged it (validation round 3): 「没法先发货」 does not promise 先发货, and quoting a claim to
+    correct it is not making it."""
+    from casebook.scoring.scorer import _uses_phrase
+    assert _uses_phrase("我们今天就先发货给您", "先发货")
+    assert not _uses_phrase("平板没法先发货哦，要等家长确认", "先发货")
+    assert not _uses_phrase("有人说“比母乳还好”，这个说法不对", "比母乳还好")
+    assert _uses_phrase("我们这款比母乳还好", "比母乳还好")
+    assert _uses_phrase("这个做不了", "这个做不了")   # an avoided phrase that is itself negative still counts

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from urllib.parse import urlparse
 
-from tests.web.browser import browser, serving, sign_in
+from tests.web.browser import browser, serving, sign_in, wait_until
 
 USERS = (("xiaoan", "agent", "小安"), ("coach", "trainer", "王培训"))
 SIZES = {"wide": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
@@ -16,9 +16,9 @@ SIZES = {"wide": {"width": 1366, "height": 900}, "phone": {"width": 390, "height
 def shoot(page, folder: Path, name: str) -> None:
     for label, size in SIZES.items():
         page.set_viewport_size(size)
+        # nothing wider than the screen (charts follow a resize a moment later: poll, do not time)
+        wait_until(page, lambda: page.evaluate("document.documentElement.scrollWidth") <= size["width"] + 1, 120)
         page.screenshot(path=str(folder / f"{name}-{label}.png"), full_page=True)
-        # nothing wider than the screen
-        assert page.evaluate("document.documentElement.scrollWidth") <= size["width"] + 1, (name, label)
     page.set_viewport_size(SIZES["wide"])
 
 
