@@ -11,6 +11,9 @@ import pytest
 # still verify the same way; only the time to make one changes.
 os.environ.setdefault("CASEBOOK_PASSWORD_HASH_TIME_COST", "1")
 os.environ.setdefault("CASEBOOK_PASSWORD_HASH_MEMORY_KIB", "64")
+# The embedding engine's OpenMP threads sleep when idle (read when the engine loads, after this):
+# several test processes embedding at once would otherwise spin against each other on 2 cores.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
 def pytest_configure(config):
