@@ -236,7 +236,9 @@ def test_every_import_inside_the_package_resolves():
     assert missing == []
 
 
-def test_every_question_type_has_its_form_fields_template():
+def test_every_question_type_brings_its_own_form_fields():
+    """A type's form fields live in its module (no template file per type elsewhere)."""
     from casebook.content.question_types import QUESTION_TYPES
-    folder = REPO / "casebook" / "web" / "templates" / "training" / "question_types"
-    assert sorted(p.stem for p in folder.glob("*.html")) == sorted(QUESTION_TYPES)
+    for name, cls in QUESTION_TYPES.items():
+        assert "{{ f }}" in cls.form_fields, f"{name} has no form fields of its own"
+    assert not (REPO / "casebook" / "web" / "templates" / "training" / "question_types").exists()

@@ -6,7 +6,8 @@ answer is saved through the JSON API the moment it is given."""
 from __future__ import annotations
 
 from apiflask import APIBlueprint
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..content.question_types import QUESTION_TYPE_LABELS, QUESTION_TYPES
@@ -102,6 +103,16 @@ def attempt(attempt_id):
                            disputes=disputes)
 
 
+@bp.app_template_global()
+def question_fields(q: dict, r: dict, f: str):
+    """One question's form fields on the quiz page, from its type's own `form_fields` (autoescaped;
+    each type's template is compiled once per app)."""
+    compiled = current_app.extensions.setdefault("casebook.question_fields", {})
+    if q["type"] not in compiled:
+        compiled[q["type"]] = current_app.jinja_env.from_string(QUESTION_TYPES[q["type"]].form_fields)
+    return Markup(compiled[q["type"]].render(q=q, r=r, f=f))
+
+
 def response_from_form(question, presented: dict, form, prefix: str = "") -> dict | None:
     """Turn one question's form fields (named ``prefix + field``) into the response the API takes
     (the attempt's opaque ids, as `presented` shows them); None when the question was left unanswered.
@@ -118,25 +129,38 @@ def field_prefix(question_id: str) -> str:
 @bp.post("/attempts/<int:attempt_id>/answers/<string(maxlength=16):question_id>")
 @login_required
 def save_answer(attempt_id, question_id):
-    """One question's answer (un-prefixed field names; kept for simple clients)."""
+    """One question's answer from its form fields (un-prefixed names), read by the question type's
+    own `from_form`. The quiz page's script posts here as the answer is given (Accept:
+    application/json: a JSON reply), so the script knows no question type; simple clients get a
+    redirect back to the question."""
+    wants_json = request.accept_mimetypes.best == "application/json"
     located = project().questions.get(question_id)
     if located is None:
+        if wants_json:
+            return jsonify(code="not_found", message="没有这道题"), 404
         abort(404, description="没有这道题")
     try:
         shown = svc.presented(db(), attempt_id, question_id)
-    except svc.AttemptError as exc:
-        abort(exc.status, description=exc.reason)
-    response = response_from_form(located.obj, shown, request.form) or {}
-    if isinstance(response.get("order"), str):
-        flash(response["order"], "error")
-    else:
-        try:
-            svc.save_answer(db(), project(), attempt_id, current_user.id, question_id, response)
+        response = response_from_form(located.obj, shown, request.form)
+        if response is None:
+            if wants_json:
+                return jsonify(code="unanswered", message="这道题还没有作答"), 400
+            response = {}
+        if isinstance(response.get("order"), str):
+            if wants_json:
+                return jsonify(code="bad_response", message=response["order"]), 400
+            flash(response["order"], "error")
+        else:
+            saved = svc.save_answer(db(), project(), attempt_id, current_user.id, question_id, response)
+            if wants_json:
+                return jsonify(saved)
             flash(f"第 {question_id} 题答案已保存。", "info")
-        except svc.AttemptError as exc:
-            if exc.status in (403, 404) and exc.code in ("forbidden", "not_found"):
-                abort(exc.status, description=exc.reason)
-            _flash_error(exc)
+    except svc.AttemptError as exc:
+        if wants_json:
+            return jsonify(code=exc.code, message=exc.reason), exc.status
+        if exc.status in (403, 404) and exc.code in ("forbidden", "not_found"):
+            abort(exc.status, description=exc.reason)
+        _flash_error(exc)
     return redirect(url_for(".attempt", attempt_id=attempt_id) + f"#q-{question_id}")
 
 

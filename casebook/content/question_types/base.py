@@ -77,6 +77,7 @@ class QuestionType:
     one_correct = False  # exactly one right option (item-writing checks: the longest option cue)
     xapi_interaction = "other"  # its xAPI cmi.interaction type (exported training records)
     free_text = False  # graded by meaning: `grade` needs the project's key-point matcher
+    form_fields = ""   # its form fields on the quiz page (Jinja source; see web/training.question_fields)
 
     @classmethod
     def base_view(cls, question) -> dict:

@@ -26,6 +26,12 @@ class MatchingType(QuestionType):
     """Per-pair credit: each left side matched to a right side with its own pair's text scores 1/n
     (graded by value, so a right-hand text that repeats is right for every left side it belongs to)."""
     name, label, model = "matching", "配对题", Matching
+    #: its form fields on the quiz page (Jinja; q: the presented view, r: the saved response, f: the field prefix)
+    form_fields = """{% set m = r.matches or {} %}
+{% for l in q.lefts %}<label class="opt match"><span>{{ l.text }} →</span>
+  <select name="{{ f }}match_{{ l.id }}" data-left="{{ l.id }}"><option value="">请选择</option>
+    {% for rt in q.rights %}<option value="{{ rt.id }}" {% if m.get(l.id) is not none and m.get(l.id)|string == rt.id %}selected{% endif %}>{{ rt.text }}</option>{% endfor %}
+  </select></label>{% endfor %}"""
     xapi_interaction = "matching"
 
     @classmethod

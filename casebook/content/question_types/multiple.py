@@ -23,6 +23,9 @@ class MultipleChoice(QuestionBase):
 class MultipleChoiceType(OptionsType):
     """Partial credit: (right picks - wrong picks) / number of correct options, floored at 0."""
     name, label, model = "multiple", "多选题", MultipleChoice
+    #: its form fields on the quiz page (Jinja; q: the presented view, r: the saved response, f: the field prefix)
+    form_fields = """{% set picked = (r.choices or [])|map('string')|list %}
+{% for o in q.options %}<label class="opt"><input type="checkbox" name="{{ f }}choices" value="{{ o.id }}" {% if o.id in picked %}checked{% endif %}> {{ o.text }}</label>{% endfor %}"""
     xapi_interaction = "choice"
     red_line = True
 

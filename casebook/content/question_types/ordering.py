@@ -25,6 +25,13 @@ class OrderingType(QuestionType):
     """Partial credit by pairs: the share of item pairs the agent put in the right relative order
     (Kendall-style), so one misplaced step costs a little, a reversed list scores 0."""
     name, label, model = "ordering", "排序题", Ordering
+    #: its form fields on the quiz page (Jinja; q: the presented view, r: the saved response, f: the field prefix)
+    form_fields = """<p><small>为每个步骤选择顺序号（1 = 第一步），每个序号只用一次。</small></p>
+{% set order = r.order or [] %}
+{% for it in q['items'] %}{% set current = (order.index(it.id) + 1) if it.id in order else 0 %}
+<label class="opt"><select name="{{ f }}pos_{{ it.id }}" data-item="{{ it.id }}"><option value="">—</option>
+  {% for n in range(1, q['items']|length + 1) %}<option value="{{ n }}" {% if n == current %}selected{% endif %}>{{ n }}</option>{% endfor %}
+</select> {{ it.text }}</label>{% endfor %}"""
     xapi_interaction = "sequencing"
 
     @classmethod

@@ -20,6 +20,8 @@ class ShortAnswerType(QuestionType):
     convey at most one key point, polarity and numbers are checked, and generic sentences that are close
     to every point earn nothing (hubness-corrected similarity)."""
     name, label, model = "short_answer", "简答题", ShortAnswer
+    #: its form fields on the quiz page (Jinja; q: the presented view, r: the saved response, f: the field prefix)
+    form_fields = """<textarea name="{{ f }}text" rows="5" maxlength="2000" aria-label="你的回答">{{ r.text or '' }}</textarea>"""
     xapi_interaction = "long-fill-in"
     free_text = True
     MAX_CHARS = 2000

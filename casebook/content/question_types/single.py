@@ -23,6 +23,8 @@ class SingleChoice(QuestionBase):
 
 class SingleChoiceType(OptionsType):
     name, label, model = "single", "单选题", SingleChoice
+    #: its form fields on the quiz page (Jinja; q: the presented view, r: the saved response, f: the field prefix)
+    form_fields = """{% for o in q.options %}<label class="opt"><input type="radio" name="{{ f }}choice" value="{{ o.id }}" {% if r.choice is defined and r.choice|string == o.id %}checked{% endif %}> {{ o.text }}</label>{% endfor %}"""
     xapi_interaction = "choice"
     one_correct = True
     red_line = True

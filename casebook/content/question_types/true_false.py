@@ -14,6 +14,10 @@ class TrueFalse(QuestionBase):
 
 class TrueFalseType(QuestionType):
     name, label, model = "true_false", "判断题", TrueFalse
+    #: its form fields on the quiz page (Jinja; q: the presented view, r: the saved response, f: the field prefix)
+    form_fields = """{% set tf = r.answer|string|lower if r.answer is defined else '' %}
+{% for o in (q.options or [{'value': true, 'text': '正确'}, {'value': false, 'text': '错误'}]) %}{% set v = o.value|string|lower %}
+<label class="opt"><input type="radio" name="{{ f }}answer" value="{{ v }}" {% if tf == v %}checked{% endif %}> {{ o.text }}</label>{% endfor %}"""
     xapi_interaction = "true-false"
     red_line = True
 

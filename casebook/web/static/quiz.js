@@ -1,5 +1,6 @@
-/* Quiz and exam pages: every answer is saved the moment it is given (PUT to the JSON API with the
-   X-CSRFToken header), a navigator shows answered / unanswered / flagged questions, submitting asks
+/* Quiz and exam pages: every answer is saved the moment it is given (the question's own form fields
+   posted to the page's one-answer route with the X-CSRFToken header; the server's question type reads
+   them, so this script knows no question type), a navigator shows answered / unanswered / flagged questions, submitting asks
    first when questions are unanswered, and the exam counts down and submits itself at the deadline.
    Without this script the page still works: every button of the one form saves all answers.
    Identifiers come from the values the server rendered into the page, never from positions. */
@@ -9,18 +10,12 @@
   if (!form || form.dataset.readonly === "1") { return; }
   var tokenMeta = document.querySelector('meta[name="csrf-token"]');
   var csrf = tokenMeta ? tokenMeta.content : "";
-  var apiTemplate = form.dataset.api;
+  var saveTemplate = form.dataset.save;   // the page's one-answer route (form fields in, JSON out)
   var questions = Array.prototype.slice.call(form.querySelectorAll("li.question"));
   var chains = {};        // question id -> promise of its latest save (saves run in order)
   var submitting = false;
   var flagKey = "casebook-flags-" + form.dataset.attempt;
 
-  function byName(li, suffix) {
-    var qid = li.dataset.question;
-    return Array.prototype.slice.call(li.querySelectorAll("[name]")).filter(function (el) {
-      return el.name === qid + "." + suffix;
-    });
-  }
   function fields(li, prefix) {
     var qid = li.dataset.question + ".";
     return Array.prototype.slice.call(li.querySelectorAll("select, input, textarea")).filter(function (el) {
@@ -28,44 +23,21 @@
     });
   }
 
-  /* The response the API expects, {} when unanswered, or {error: "..."} when incomplete. */
-  function response(li) {
-    var type = li.dataset.type;
-    if (type === "single") {
-      var one = byName(li, "choice").filter(function (el) { return el.checked; })[0];
-      return one ? {choice: one.value} : {};
-    }
-    if (type === "multiple") {
-      var picks = byName(li, "choices").filter(function (el) { return el.checked; }).map(function (el) { return el.value; });
-      return picks.length ? {choices: picks} : {};
-    }
-    if (type === "true_false") {
-      var tf = byName(li, "answer").filter(function (el) { return el.checked; })[0];
-      return tf ? {answer: tf.value === "true"} : {};
-    }
-    if (type === "ordering") {
-      var selects = fields(li, "pos_");
-      var ranked = selects.filter(function (s) { return s.value !== ""; });
-      if (!ranked.length) { return {}; }
-      if (ranked.length < selects.length) { return {error: "请为每个步骤选择序号"}; }
-      var seen = {};
-      for (var i = 0; i < selects.length; i++) {
-        if (seen[selects[i].value]) { return {error: "每个序号只能用一次"}; }
-        seen[selects[i].value] = true;
-      }
-      var order = selects.slice().sort(function (a, b) { return Number(a.value) - Number(b.value); })
-        .map(function (s) { return s.dataset.item; });
-      return {order: order};
-    }
-    if (type === "matching") {
-      var matches = {}, any = false;
-      fields(li, "match_").forEach(function (s) {
-        if (s.value !== "") { matches[s.dataset.left] = s.value; any = true; }
-      });
-      return any ? {matches: matches} : {};
-    }
-    var text = byName(li, "text")[0];
-    return text && text.value.trim() ? {text: text.value} : {};
+  /* The question's form fields, without their "QID." prefix, as the server's question type reads
+     them (its from_form); null when nothing is answered yet. The script knows no question type. */
+  function formData(li) {
+    var prefix = li.dataset.question + ".";
+    var data = new FormData(), any = false;
+    fields(li, "").forEach(function (el) {
+      if ((el.type === "radio" || el.type === "checkbox") && !el.checked) { return; }
+      var value = el.value;
+      if (el.tagName === "TEXTAREA" || el.type === "text") {
+        if (!value.trim()) { return; }
+      } else if (value === "") { return; }
+      data.append(el.name.slice(prefix.length), value);
+      any = true;
+    });
+    return any ? data : null;
   }
 
   function state(li, text, kind) {
@@ -108,16 +80,15 @@
 
   function save(li) {
     var qid = li.dataset.question;
-    var body = response(li);
-    if (body.error) { state(li, "未保存：" + body.error, "error"); return chains[qid] || Promise.resolve(); }
-    if (!Object.keys(body).length) { return chains[qid] || Promise.resolve(); }
+    var body = formData(li);
+    if (!body) { return chains[qid] || Promise.resolve(); }
     state(li, "保存中…", "pending");
     var previous = chains[qid] || Promise.resolve();
     var next = previous.then(function () {
-      return fetch(apiTemplate.replace("QID", encodeURIComponent(qid)), {
-        method: "PUT", credentials: "same-origin",
-        headers: {"Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json"},
-        body: JSON.stringify({response: body})
+      return fetch(saveTemplate.replace("QID", encodeURIComponent(qid)), {
+        method: "POST", credentials: "same-origin",
+        headers: {"X-CSRFToken": csrf, "Accept": "application/json"},
+        body: body
       }).then(function (r) {
         return r.json().catch(function () { return {}; }).then(function (data) {
           if (r.ok) {
