@@ -136,6 +136,16 @@ def _expired(attempt: Attempt, now) -> bool:
     return attempt.deadline is not None and now > attempt.deadline + DEADLINE_GRACE
 
 
+def decide_exam(attempt: Attempt, items: list[AttemptItem]) -> None:
+    """The exam's pass decision from its items' scores: the pass mark, and every must-pass (red-line)
+    question answered right. Used when the exam is submitted and when a dispute changes a score."""
+    red = set((attempt.spec or {}).get("red_line") or [])
+    missed = [i.question_id for i in sorted(items, key=lambda i: i.position)
+              if i.question_id in red and (i.score or 0.0) < 1.0]
+    attempt.spec = {**(attempt.spec or {}), "red_line_failed": missed}
+    attempt.passed = attempt.score >= (attempt.pass_mark or 0.8) and not missed
+
+
 def _finalise(session, project, attempt: Attempt, now, auto: bool) -> None:
     items = list(session.scalars(select(AttemptItem).where(AttemptItem.attempt_id == attempt.id)))
     total = sum(i.score or 0.0 for i in items)
@@ -144,11 +154,7 @@ def _finalise(session, project, attempt: Attempt, now, auto: bool) -> None:
     attempt.score = round(total / len(items), 4) if items else 0.0
     attempt.open_lock = None
     if attempt.kind == "exam":
-        red = set((attempt.spec or {}).get("red_line") or [])
-        missed = [i.question_id for i in sorted(items, key=lambda i: i.position)
-                  if i.question_id in red and (i.score or 0.0) < 1.0]
-        attempt.spec = {**(attempt.spec or {}), "red_line_failed": missed}
-        attempt.passed = attempt.score >= (attempt.pass_mark or 0.8) and not missed
+        decide_exam(attempt, items)
         if attempt.passed:
             session.add(Certificate(user_id=attempt.user_id, attempt_id=attempt.id, score=attempt.score, issued_at=now))
     for item in items:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..quiz.attempts import decide_exam
 from ..scoring.rubric import FAIL, PASS
 from ..store.models import User, utcnow
 from ..store.scenario_models import ScenarioAttempt
@@ -148,11 +149,7 @@ def _accept_quiz(session, dispute: Dispute, now) -> tuple[float | None, float | 
     items = list(session.scalars(select(AttemptItem).where(AttemptItem.attempt_id == attempt.id)))
     attempt.score = round(sum(i.score or 0.0 for i in items) / len(items), 4) if items else 0.0
     if attempt.kind == "exam":
-        red = set((attempt.spec or {}).get("red_line") or [])
-        missed = [i.question_id for i in sorted(items, key=lambda i: i.position)
-                  if i.question_id in red and (i.score or 0.0) < 1.0]
-        attempt.spec = {**(attempt.spec or {}), "red_line_failed": missed}
-        attempt.passed = attempt.score >= (attempt.pass_mark or 0.8) and not missed
+        decide_exam(attempt, items)
         has = session.scalar(select(Certificate).where(Certificate.attempt_id == attempt.id))
         if attempt.passed and has is None:
             session.add(Certificate(user_id=attempt.user_id, attempt_id=attempt.id, score=attempt.score, issued_at=now))
