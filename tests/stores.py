@@ -88,32 +88,16 @@ def store_url(request, tmp_path):
 def redis_server():
     """redis://127.0.0.1:<port>/0 of a fresh Redis started from Debian's `redis-server` (no
     persistence), stopped after the session. Failing to start is a test failure, never a skip."""
-    binary = shutil.which("redis-server") or ("/usr/bin/redis-server" if os.path.exists("/usr/bin/redis-server") else None)
-    if binary is None:
-        pytest.fail("redis-server is not installed: run `make test` or apt-get install -y redis-server", pytrace=False)
+    from casebook.bench.load import LoadError, start_redis
     data = tempfile.mkdtemp(prefix="casebook-redis-")
-    port = _free_port()
-    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                                "--dir", data, "--protected-mode", "yes", "--logfile", f"{data}/log"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    import redis
-    client = redis.Redis(host="127.0.0.1", port=port)
-    import time
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.exceptions.ConnectionError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                log = open(f"{data}/log").read() if os.path.exists(f"{data}/log") else ""
-                process.kill()
-                pytest.fail(f"redis-server did not start (exit {process.poll()}): {log}", pytrace=False)
-            time.sleep(0.05)
     try:
-        yield f"redis://127.0.0.1:{port}/0"
+        process, url = start_redis(data)
+    except LoadError as exc:
+        shutil.rmtree(data, ignore_errors=True)
+        pytest.fail(f"{exc} — run `make test` or apt-get install -y redis-server", pytrace=False)
+    try:
+        yield url
     finally:
-        client.close()
         process.terminate()
         try:
             process.wait(timeout=10)

@@ -89,26 +89,39 @@ def _postgres(stack: Stack) -> None:
     stack.database_url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/casebook_load"
 
 
-def _redis(stack: Stack) -> None:
+def start_redis(folder: str | Path) -> tuple[subprocess.Popen, str]:
+    """Debian's redis-server on a free local port (no persistence, its log in folder/redis.log):
+    (process, redis URL). LoadError, with the log, when it cannot start. Used by `casebook bench load`
+    and by the test suite's Redis fixture."""
     binary = shutil.which("redis-server") or "/usr/bin/redis-server"
     if not os.path.exists(binary):
         raise LoadError("redis-server is not installed: apt-get install -y redis-server")
     port = _free_port()
+    logfile = Path(folder) / "redis.log"
     process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                                "--dir", str(stack.folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    stack._stops.append(lambda: (process.terminate(), process.wait(timeout=10)))
+                                "--dir", str(folder), "--protected-mode", "yes", "--logfile", str(logfile)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     import redis
     client = redis.Redis(host="127.0.0.1", port=port)
     deadline = time.monotonic() + 30
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.exceptions.ConnectionError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise LoadError("redis-server did not start")
-            time.sleep(0.05)
-    stack.redis_url = f"redis://127.0.0.1:{port}/0"
+    try:
+        while True:
+            try:
+                client.ping()
+                return process, f"redis://127.0.0.1:{port}/0"
+            except redis.exceptions.ConnectionError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    process.kill()
+                    log = logfile.read_text(errors="replace") if logfile.exists() else ""
+                    raise LoadError(f"redis-server did not start (exit {process.poll()}): {log}")
+                time.sleep(0.05)
+    finally:
+        client.close()
+
+
+def _redis(stack: Stack) -> None:
+    process, stack.redis_url = start_redis(stack.folder)
+    stack._stops.append(lambda: (process.terminate(), process.wait(timeout=10)))
 
 
 def _server(stack: Stack, root: Path, env: dict, threads: int, log: Callable[[str], None]) -> str:
