@@ -218,17 +218,30 @@ def match(points: list[str], sentences: list[str], reply: str, case_id: str, bac
 
 
 class PointMatcher:
-    """The key-point matcher as one service (a background and a fitted model), shared by the scenario
-    scorer and by short answers in the question bank."""
+    """The key-point matcher as one service (a background, a fitted model and the contradiction
+    thresholds), shared by the scenario scorer and by short answers in the question bank."""
 
-    def __init__(self, background: Background, model: MatchModel):
+    def __init__(self, background: Background, model: MatchModel, contra_sim: float = CONTRA_SIM,
+                 contra_coverage: float = CONTRA_COVERAGE):
         self.background = background
         self.model = model
+        self.contra_sim = contra_sim
+        self.contra_coverage = contra_coverage
+
+    def match(self, points: list[str], sentences: list[str], reply: str, context: str = "") -> list[PointMatch]:
+        """Each point against the clauses of the given sentences (`context`: the case or question the
+        points belong to, whose own points are left out of the hubness reference)."""
+        return match(list(points), sentences, reply, context, self.background, self.model)
 
     def match_text(self, points: list[str], reply: str, context: str = "") -> list[PointMatch]:
-        """Each point against the clauses of a free text (`context`: the case or question it belongs to,
-        whose own points are left out of the hubness reference)."""
-        return match(list(points), text.sentences(reply), reply, context, self.background, self.model)
+        """Each point against the sentences of a free text."""
+        return self.match(points, text.sentences(reply), reply, context)
+
+    def verdict(self, m: PointMatch) -> tuple[bool, bool]:
+        """(conveyed, contradicted): a point is conveyed when the model passes it and the reply does
+        not say its opposite."""
+        contradicted = m.contradicts(self.contra_sim, self.contra_coverage)
+        return m.passed and not contradicted, contradicted
 
 
 def background_for(project) -> Background:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from ..content.checks import next_step
 from . import form, semantic, text, tone
 from .critical import Critical, MeaningDetector, by_pattern
-from .matcher import MatchModel, PointMatch, PointMatcher, background_for, match
+from .matcher import MatchModel, PointMatch, PointMatcher, background_for
 from .rubric import (FAIL, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure, Report, Settings, pick_rule,
                      step_score, transcript_score)
 
@@ -182,7 +182,7 @@ class Scorer:
         self.model = model
         self.rule_titles = {rid: (getattr(r, "title", "") or rid) for rid, r in project.rules.items()}
         self.background = background_for(project)
-        self.matcher = PointMatcher(self.background, model)
+        self.matcher = PointMatcher(self.background, model, settings.contra_sim, settings.contra_coverage)
         self.meaning = MeaningDetector(self.rubric.critical, settings.critical_sim, settings.critical_margin)
         self.labels = {k: v.label for k, v in self.rubric.critical.items()}
         self._point_rules: dict[tuple[str, str], str | None] = {}
@@ -191,6 +191,7 @@ class Scorer:
         other = object.__new__(Scorer)
         other.__dict__.update(self.__dict__)
         other.settings = settings
+        other.matcher = PointMatcher(self.background, self.model, settings.contra_sim, settings.contra_coverage)
         other.meaning = MeaningDetector(self.rubric.critical, settings.critical_sim, settings.critical_margin)
         other.meaning._vectors = self.meaning._vectors
         return other
@@ -241,7 +242,7 @@ class Scorer:
             echoed = form.echoed_sentences(sentences, messages)
             own = [s for s in sentences if s not in echoed]
             facts.sentences = own
-            facts.matches = match(list(expect.key_points), own, reply, case.id, self.background, self.model)
+            facts.matches = self.matcher.match(list(expect.key_points), own, reply, case.id)
             facts.avoid_hit = [w for w in expect.avoid if _uses_phrase(reply, w)]
             offenders = {c.name for c in case.cast if c.role in OFFENDER_ROLES}
             if {_base(a) for a in expect.actions} & SANCTIONS:
@@ -305,20 +306,18 @@ class Scorer:
                     caps.append(Cap(sid, "执行了禁止动作：" + "、".join(hit), st.cap_forbidden, rule))
             if facts.flags:
                 caps.append(Cap(sid, "；".join(facts.flags), st.cap_form, self._rule("polite", rules)))
-            per_point = st.key_point
             for m in facts.matches:
                 rule = self._point_rule(m.point, rules)
                 detail = (f"概率 {m.prob:.2f}（语义相似度 {m.features.get('sim', 0):.2f}，校正后 {m.features.get('csls', 0):.3f}，"
                           f"字面覆盖 {m.features.get('coverage', 0):.2f}）") if m.span else None
                 if not facts.reply:
-                    add("key_points", m.point, FAIL, "没有回复内容", rule, per_point)
+                    add("key_points", m.point, FAIL, "没有回复内容", rule, st.key_point)
                 elif facts.flags:
-                    add("key_points", m.point, FAIL, "；".join(facts.flags), rule, per_point, said=m.span)
+                    add("key_points", m.point, FAIL, "；".join(facts.flags), rule, st.key_point, said=m.span)
                 else:
-                    contradicted = m.contradicts(st.contra_sim, st.contra_coverage)
-                    ok = m.passed and not contradicted
+                    ok, contradicted = self.matcher.verdict(m)
                     add("key_points", m.point, PASS if ok else FAIL, "说法与要点相反" if contradicted else m.reason, rule,
-                        per_point, said=m.span, detail=detail)
+                        st.key_point, said=m.span, detail=detail)
                     if contradicted:
                         caps.append(Cap(sid, f"回复「{m.span}」与要点「{m.point}」相反", st.cap_opposite, rule))
             if step.expect.avoid:
@@ -430,4 +429,4 @@ def comment(report: Report) -> str:
 
 def point_matcher(project) -> PointMatcher:
     """The key-point matcher the scenario scorer uses, for short answers in the question bank."""
-    return PointMatcher(background_for(project), MODEL)
+    return PointMatcher(background_for(project), MODEL, SETTINGS.contra_sim, SETTINGS.contra_coverage)

@@ -44,9 +44,10 @@ class ShortAnswerType(QuestionType):
         matches = []
         for point in question.key_points:
             m = next((x for x in found if x.point == point), None)
-            ok = bool(m and m.passed and not m.contradicted)
+            ok, contradicted = matcher.verdict(m) if m else (False, False)
+            reason = "说法与要点相反" if contradicted else (m.reason if m else "回答为空")
             matches.append({"point": point, "sentence": m.span if m else None, "probability": round(m.prob, 3) if m else 0.0,
-                            "matched": ok, "reason": (m.reason if m else "回答为空")})
+                            "matched": ok, "reason": reason})
         hit = [m for m in matches if m["matched"]]
         score = len(hit) / len(question.key_points)
         feedback = [f"未覆盖要点：{m['point']}（{m['reason']}）" for m in matches if not m["matched"]]
