@@ -10,7 +10,8 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, StringConstraints, Tag,
+                      field_validator, model_validator)
 
 RULE_ID_RE = re.compile(r"^[A-Z]{2,5}-\d{2}$")
 CHAPTER_RE = re.compile(r"^[A-Z]{2,5}$")
@@ -207,11 +208,59 @@ class Mistake(Strict):
     rule: RuleId
 
 
+class KeyPoint(Strict):
+    """A key point with labelled example wordings for the scorer: `accept` are replies a trainer
+    credits as conveying it, `reject` are near-misses (the opposite, a vague or wrong-number version)
+    that a trainer does not credit."""
+    point: Text
+    accept: list[Text] = []
+    reject: list[Text] = []
+
+    @model_validator(mode="after")
+    def _distinct(self):
+        if self.point in self.accept or self.point in self.reject:
+            raise ValueError("an example repeats the key point itself")
+        both = sorted(set(self.accept) & set(self.reject))
+        if both:
+            raise ValueError(f"a wording is both accepted and rejected: {both[0]!r}")
+        return self
+
+
+#: A key point is written as a plain string or as a mapping {point, accept, reject}.
+KeyPointEntry = Annotated[
+    Annotated[Text, Tag("text")] | Annotated[KeyPoint, Tag("mapping")],
+    Discriminator(lambda v: "mapping" if isinstance(v, (dict, KeyPoint)) else "text"),
+]
+
+
 class Expect(Strict):
     actions: list[Action] = []
     forbid: list[Action] = []
-    key_points: list[Text] = []
+    #: After validation the key points are plain strings; their example wordings are in `examples`.
+    key_points: list[KeyPointEntry] = []
     avoid: list[Text] = []
+    _examples: dict = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _split_examples(self):
+        points: list[str] = []
+        for entry in self.key_points:
+            if isinstance(entry, KeyPoint):
+                points.append(entry.point)
+                if entry.accept or entry.reject:
+                    self._examples[entry.point] = entry
+            else:
+                points.append(entry)
+        if len(set(points)) != len(points):
+            dup = next(p for p in points if points.count(p) > 1)
+            raise ValueError(f"key point listed twice: {dup!r}")
+        self.key_points = points
+        return self
+
+    @property
+    def examples(self) -> dict[str, KeyPoint]:
+        """The labelled example wordings by key point (only points that have some)."""
+        return dict(self._examples)
 
 
 class Branch(Strict):

@@ -12,6 +12,10 @@ from .question_types import QUESTION_TYPES
 M = TypeVar("M", bound=BaseModel)
 
 
+#: Names pydantic puts into an error's location for union members and validators.
+_UNION_TAGS = ("str", "list[Branch]", "tagged-union", "function-after[_check(), str]", "text", "mapping")
+
+
 def _clean_loc(loc: tuple, data: Any) -> tuple:
     """Drop the union tags pydantic inserts into locations (e.g. the question type)."""
     out: list = []
@@ -25,11 +29,12 @@ def _clean_loc(loc: tuple, data: Any) -> tuple:
             node = node[part]
         elif isinstance(part, str) and isinstance(node, dict):
             # union member name, a validator tag, or a missing/unknown key
-            if part in QUESTION_TYPES or part in ("str", "list[Branch]", "tagged-union",
-                                                  "function-after[_check(), str]"):
+            if part in QUESTION_TYPES or part in _UNION_TAGS:
                 continue
             out.append(part)
             node = None
+        elif part in _UNION_TAGS:
+            continue
         else:
             out.append(part)
             node = None

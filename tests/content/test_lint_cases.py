@@ -46,6 +46,15 @@ EDITS = [
      "golden '跳级': expected step 's2_complaint' here (the path its actions take), found 's2'", "whole"),
     ("difficulty_out_of_range", "difficulty: 1", "difficulty: 5", "difficulty: 5",
      "difficulty: Input should be less than or equal to 3", "start"),
+    ("key_point_example_repeats_point", "key_points: [说明群内禁止广告]",
+     "key_points:\n          - point: 说明群内禁止广告\n            accept: [群里不能发广告, 说明群内禁止广告]",
+     "- point: 说明群内禁止广告", "scenario.steps[0].expect.key_points[0]: an example repeats the key point itself", "whole"),
+    ("key_point_wording_both_ways", "key_points: [说明群内禁止广告]",
+     "key_points:\n          - point: 说明群内禁止广告\n            accept: [群里不能发广告]\n            reject: [群里不能发广告]",
+     "- point: 说明群内禁止广告", "scenario.steps[0].expect.key_points[0]: a wording is both accepted and rejected", "start"),
+    ("key_point_unknown_key", "key_points: [说明群内禁止广告]",
+     "key_points:\n          - point: 说明群内禁止广告\n            acept: [群里不能发广告]", "acept:",
+     "unknown key 'acept' in scenario.steps[0].expect.key_points[0]", "whole"),
     ("duplicate_yaml_key", "outcome: 解决。", "outcome: 解决。\noutcome: 又写了一次", "outcome: 又写了一次",
      "duplicate key 'outcome'", "whole"),
 ]
@@ -157,3 +166,18 @@ def test_removed_member_speaking_is_a_warning(mini):
     assert not [p for p in problems.errors if p.code == "removed-speaks"]          # a warning, not an error
     edit(path, "          text: 凭什么踢我\n", "          text: 凭什么踢我\n          private: true\n")
     assert not [m for m in messages(mini) if "after being removed" in m]
+
+
+def test_key_points_with_examples_load_as_plain_points(mini):
+    """The mapping form of a key point validates; the point stays a plain string and its examples are
+    kept beside it for the scorer."""
+    path = mini / CASE
+    edit(path, "key_points: [说明群内禁止广告]",
+         "key_points:\n          - point: 说明群内禁止广告\n            accept: [群里不能发广告哦]\n"
+         "            reject: [广告可以发在群里]")
+    project = load_project(mini, today=dt.date(2026, 11, 23))
+    assert not [p for p in project.problems if p.severity == "error"]
+    expect = project.cases["CASE-001"].obj.scenario.steps[0].expect
+    assert expect.key_points == ["说明群内禁止广告"]
+    assert expect.examples["说明群内禁止广告"].accept == ["群里不能发广告哦"]
+    assert expect.examples["说明群内禁止广告"].reject == ["广告可以发在群里"]
