@@ -259,6 +259,7 @@ TUNING_SPACE: dict[str, tuple] = {
     "question_passages": (False, True),
     "prf_weight": (0.0, 0.3, 0.5, 1.0),
     "prf_docs": (3, 5, 8),
+    "linked_weight": (0.0, 0.3, 1.0),
 }
 
 

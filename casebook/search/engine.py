@@ -176,11 +176,42 @@ class Searcher:
             if len(normalize(query)) >= fusion.long_query_chars and fusion.cited_rule_weight:
                 ranked = self._bring_up_cited_rules(ranked, fusion, mask)
         pinned = self.id_positions(query, mask)
+        if pinned and mode == "hybrid" and fusion.linked_weight:
+            ranked = self._bring_up_linked(ranked, pinned, fusion.linked_weight, mask)
         if pinned:
             top = (ranked[0][1] if ranked else 0.0) + 1.0
             head = [(p, top + (len(pinned) - i) * 1e-3) for i, p in enumerate(pinned)]
             ranked = head + [item for item in ranked if item[0] not in set(pinned)]
         return ranked
+
+    def linked_positions(self, position: int, mask: np.ndarray | None = None) -> list[int]:
+        """The items linked to an item: the rules a case or resolution cites, a rule's related
+        rules, and the cases and resolutions that cite a rule (quiz questions are left out: they
+        restate the rule). In link order, then index order."""
+        docs, index_position = self.index.docs, self.index.position
+        doc = docs[position]
+        out: list[int] = []
+        for rule_id in doc.rules:
+            p = index_position.get(rule_id)
+            if p is not None and p != position and docs[p].kind == "rule":
+                out.append(p)
+        if doc.kind == "rule":
+            out.extend(self.index.citing(doc.id))
+        return [p for p in dict.fromkeys(out)
+                if p != position and docs[p].kind != "question" and (mask is None or mask[p])]
+
+    def _bring_up_linked(self, ranked: list[tuple[int, float]], pinned: list[int], weight: float,
+                         mask: np.ndarray | None) -> list[tuple[int, float]]:
+        """A query naming an item by ID: the items linked to it get weight × the best score added
+        (their order among themselves still follows the query)."""
+        top = ranked[0][1] if ranked else 1.0
+        scores = dict(ranked)
+        for position in pinned:
+            for linked in self.linked_positions(position, mask):
+                if linked not in pinned:
+                    scores[linked] = scores.get(linked, 0.0) + weight * top
+        order = {p: i for i, (p, _) in enumerate(ranked)}
+        return sorted(scores.items(), key=lambda item: (-item[1], order.get(item[0], len(order)), item[0]))
 
     def _lift_tested_rules(self, dense: list[tuple[int, float]], mask: np.ndarray | None) -> list[tuple[int, float]]:
         """Quiz questions as passages of the rules they test: each rule gets the best similarity

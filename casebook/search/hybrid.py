@@ -46,6 +46,10 @@ class Fusion:
     #: the kinds whose links count as citations: cases and resolutions cite the rules they apply;
     #: questions the rules they test; rules their related rules
     citing_kinds: tuple[str, ...] = ("case", "resolution")
+    #: a query naming an item by ID: the items linked to it (a case's or resolution's cited
+    #: rules, a rule's related rules, the cases and resolutions citing a rule) get
+    #: linked_weight × the best fused score added, so they follow the named item; 0 = off
+    linked_weight: float = 0.0
 
     def label(self) -> str:
         extra = ""
@@ -61,6 +65,8 @@ class Fusion:
             extra += " (suspect words only)"
         if self.question_passages:
             extra += ", questions as rule passages"
+        if self.linked_weight:
+            extra += f", items linked to a named ID +{self.linked_weight:.2f}"
         if self.prf_weight:
             extra += f", prf={self.prf_weight:.2f} from top {self.prf_docs}"
         if self.method == "rrf":
@@ -83,7 +89,7 @@ class Fusion:
 DEFAULT = Fusion(method="weighted", alpha=0.4, alpha_latin=None, question_weight=0.3, depth=100,
                  synonym_weight=0.5, typo_weight=0.6, cited_rule_weight=0.3, citing_items=2, long_query_chars=0,
                  citing_kinds=("case", "resolution"), typo_suspects=True, question_passages=True,
-                 prf_weight=1.0, prf_docs=5)
+                 prf_weight=1.0, prf_docs=5, linked_weight=1.0)
 
 
 def rrf(keyword: list[tuple[int, float]], dense: list[tuple[int, float]], k: int = 60,

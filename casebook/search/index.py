@@ -299,6 +299,16 @@ class LoadedIndex:
             for tag in doc.tags:
                 positions.setdefault(tag, []).append(i)
         self.by_tag = {tag: np.array(p, dtype=np.int64) for tag, p in positions.items()}
+        #: rule ID → positions of the cases and resolutions that cite it (the reverse of their links)
+        self._citing: dict[str, list[int]] = {}
+        for i, doc in enumerate(self.docs):
+            if doc.kind in ("case", "resolution"):
+                for rule_id in dict.fromkeys(doc.rules):
+                    self._citing.setdefault(rule_id, []).append(i)
+
+    def citing(self, rule_id: str) -> list[int]:
+        """Positions of the cases and resolutions that cite a rule."""
+        return list(self._citing.get(rule_id, ()))
 
     def __len__(self) -> int:
         return len(self.docs)

@@ -9,7 +9,8 @@ that word to the keyword query with a lower weight than the words actually typed
 match always outranks a corrected one.
 
 English words not in the vocabulary are matched to vocabulary words within a small edit distance
-(1 for words of 4–6 letters, 2 for longer ones), also with a lower weight.
+(optimal string alignment: a swap of two neighbouring letters, `muet` for `mute`, is one edit;
+1 for words of 4–6 letters, 2 for longer ones), also with a lower weight.
 
 The vocabulary is built with the index (``terms.json`` in the index folder) and loaded with it.
 """
@@ -114,13 +115,13 @@ class TermIndex:
         if not self.latin:
             return []
         from rapidfuzz import process
-        from rapidfuzz.distance import Levenshtein
+        from rapidfuzz.distance import OSA
         out: list[str] = []
         for token in tokens:
             if not LATIN_RE.match(token) or len(token) < 4 or token in vocab:
                 continue
             limit = 1 if len(token) <= 6 else 2
-            for word, distance, _ in process.extract(token, self.latin, scorer=Levenshtein.distance,
+            for word, distance, _ in process.extract(token, self.latin, scorer=OSA.distance,
                                                      score_cutoff=limit, limit=MAX_CANDIDATES):
                 if word != token and word not in out:
                     out.append(word)
