@@ -154,8 +154,9 @@ class Evaluator:
 
     def _keyword(self, query: str, fusion: Fusion) -> list[tuple[int, float]]:
         from ..search.dense import top_k
-        base, synonyms, typos = self._groups[query]
-        scores = base + fusion.synonym_weight * synonyms + fusion.typo_weight * typos
+        base, synonyms, typos, initials = self._groups[query]
+        scores = (base + fusion.synonym_weight * synonyms + fusion.typo_weight * typos
+                  + fusion.initials_weight * initials)
         top = top_k(scores, min(self.DEPTH, len(scores)))
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
@@ -260,6 +261,7 @@ TUNING_SPACE: dict[str, tuple] = {
     "prf_weight": (0.0, 0.3, 0.5, 1.0),
     "prf_docs": (3, 5, 8),
     "linked_weight": (0.0, 0.3, 1.0),
+    "initials_weight": (0.0, 0.4, 0.6, 0.8, 1.0),
 }
 
 

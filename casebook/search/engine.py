@@ -126,7 +126,8 @@ class Searcher:
 
     # ------------------------------------------------------------------ rankings
     def keyword_groups(self, query: str, fusion: Fusion | None = None) -> list[tuple[list[str], float]]:
-        """The weighted term groups of a query: typed words (1.0), synonyms, typo corrections."""
+        """The weighted term groups of a query: typed words (1.0), synonyms, typo corrections,
+        words whose pinyin initials the query types (kf → 客服)."""
         fusion = fusion or self.fusion
         base, synonyms = self.tokenizer.query_terms(query)
         typed = set(base) | set(synonyms)
@@ -134,7 +135,11 @@ class Searcher:
         spans = self.tokenizer.word_spans(normalised, self.index.keyword.vocab) if fusion.typo_suspects else None
         corrections = self.index.terms.chinese_corrections(normalised, typed, spans)
         corrections += self.index.terms.latin_corrections(base, self.index.keyword.vocab)
-        return [(base, 1.0), (synonyms, fusion.synonym_weight), (corrections, fusion.typo_weight)]
+        initials = [w for w in self.index.terms.initials_expansions(normalised, self.index.keyword.vocab,
+                                                                    self.tokenizer.synonym_words())
+                    if w not in typed and w not in corrections]
+        return [(base, 1.0), (synonyms, fusion.synonym_weight), (corrections, fusion.typo_weight),
+                (initials, fusion.initials_weight)]
 
     def keyword_ranking(self, query: str, depth: int, mask: np.ndarray | None,
                         fusion: Fusion | None = None, groups=None) -> list[tuple[int, float]]:
@@ -345,11 +350,12 @@ class Searcher:
         base = groups[0][0][:MATCH_TOKENS]
         if not base:
             return 0.0
-        doc_tokens = self.index.keyword.contains(keyword[0][0], [*base, *groups[1][0], *groups[2][0]])
+        stand_in_terms = [t for terms, _w in groups[1:] for t in terms]
+        doc_tokens = self.index.keyword.contains(keyword[0][0], [*base, *stand_in_terms])
         weights = {t: self.index.keyword.idf(t) for t in base}
         total = sum(weights.values())
         matched = sum(w for t, w in weights.items() if t in doc_tokens)
-        stand_ins = [t for t in [*groups[1][0], *groups[2][0]] if t in doc_tokens]
+        stand_ins = [t for t in stand_in_terms if t in doc_tokens]
         if stand_ins:   # a synonym or correction matched: credit it like the unmatched word it replaces
             unmatched = [w for t, w in weights.items() if t not in doc_tokens]
             matched += max(unmatched, default=0.0)

@@ -29,6 +29,8 @@ class Fusion:
     #: keyword weight of synonyms of the typed words and of typo/homophone corrections (typed = 1)
     synonym_weight: float = 0.5
     typo_weight: float = 0.6
+    #: keyword weight of the words a query's pinyin initials stand for (kf → 客服; typos.TermIndex)
+    initials_weight: float = 0.6
     #: correct only windows touching a possibly misspelt word (Tokenizer.word_spans)
     typo_suspects: bool = False
     #: dense: a quiz question is a passage of the rules it tests, so a rule's similarity is the
@@ -63,6 +65,7 @@ class Fusion:
         extra += f", syn={self.synonym_weight:.2f}, typo={self.typo_weight:.2f}"
         if self.typo_suspects:
             extra += " (suspect words only)"
+        extra += f", initials={self.initials_weight:.2f}"
         if self.question_passages:
             extra += ", questions as rule passages"
         if self.linked_weight:
@@ -89,7 +92,7 @@ class Fusion:
 DEFAULT = Fusion(method="weighted", alpha=0.4, alpha_latin=None, question_weight=0.3, depth=100,
                  synonym_weight=0.5, typo_weight=0.6, cited_rule_weight=0.3, citing_items=2, long_query_chars=0,
                  citing_kinds=("case", "resolution"), typo_suspects=True, question_passages=True,
-                 prf_weight=1.0, prf_docs=5, linked_weight=1.0)
+                 initials_weight=1.0, prf_weight=1.0, prf_docs=5, linked_weight=1.0)
 
 
 def rrf(keyword: list[tuple[int, float]], dense: list[tuple[int, float]], k: int = 60,

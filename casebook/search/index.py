@@ -100,9 +100,12 @@ def build_structures(docs: Sequence[Document], vectors: np.ndarray, corpus_token
     stages = {} if stages is None else stages
     t = time.perf_counter()
     # the domain vocabulary for typo tolerance: content words (not the free text of resolutions)
-    domain_words = {tok for doc, tokens in zip(docs, corpus_tokens) if doc.kind != "resolution" for tok in tokens}
-    domain_words |= {w for w in tokenizer.domain_words()}
-    terms = TermIndex.build(domain_words)
+    frequency: Counter = Counter()
+    for doc, tokens in zip(docs, corpus_tokens):
+        if doc.kind != "resolution":
+            frequency.update(set(tokens))
+    preferred = set(tokenizer.domain_words())
+    terms = TermIndex.build(set(frequency) | preferred, frequency, preferred)
     stages["terms"] = time.perf_counter() - t
     t = time.perf_counter()
     keyword = KeywordIndex.build(corpus_tokens)

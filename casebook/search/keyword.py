@@ -99,10 +99,15 @@ class Tokenizer:
                 elif term:
                     self._substring_terms.setdefault(term, []).append(index)
         self._substring_lengths = sorted({len(t) for t in self._substring_terms})
+        self._synonym_words = frozenset(w for g in self._lower_groups for t in g for w in re.findall(r"[a-z]+", t))
 
     def config(self) -> dict:
         """What this tokenizer was made from (saved with an index)."""
         return {"userdict": [list(e) for e in self._userdict], "synonyms": self.groups}
+
+    def synonym_words(self) -> frozenset[str]:
+        """Every Latin word of the synonym terms (normalised, unstemmed): kf, gly, sop…"""
+        return self._synonym_words
 
     def domain_words(self) -> list[str]:
         """User-dictionary words and synonym terms (as tokens): part of the typo vocabulary."""

@@ -12,6 +12,11 @@ English words not in the vocabulary are matched to vocabulary words within a sma
 (optimal string alignment: a swap of two neighbouring letters, `muet` for `mute`, is one edit;
 1 for words of 4–6 letters, 2 for longer ones), also with a lower weight.
 
+Staff also type pinyin initials for domain words (kf 客服, sh 售后, tk 退款, jqr 机器人). A short
+Latin token of the query that is not a word of the content (2–4 letters) is read as initials:
+the content words with those initials, the most frequent first (MAX_INITIAL_CANDIDATES), join
+the corrections with the same lower weight.
+
 The vocabulary is built with the index (``terms.json`` in the index folder) and loaded with it.
 """
 from __future__ import annotations
@@ -20,7 +25,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 TERMS_FILE = "terms.json"
 CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]+")
@@ -30,6 +35,12 @@ WINDOWS = (2, 3, 4)
 #: Longer queries are pasted messages: typo correction would add noise there, not fix typos.
 MAX_QUERY_CJK = 40
 MAX_CANDIDATES = 3
+#: pinyin initials: Latin tokens of these lengths not in the content's vocabulary are expanded to
+#: at most this many content words (the most frequent) with those initials
+INITIALS_LENGTHS = (2, 3, 4)
+MAX_INITIAL_CANDIDATES = 1
+INITIALS_RE = re.compile(r"^[a-z]{2,4}$")
+LATIN_RUN_RE = re.compile(r"[a-z]+")
 
 _INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"))
 
@@ -63,21 +74,35 @@ class TermIndex:
     """Domain words by fuzzy pinyin key, and the English vocabulary (stemmed tokens)."""
     by_sound: dict[str, list[str]] = field(default_factory=dict)
     latin: list[str] = field(default_factory=list)
+    #: pinyin initials ("kf") → content words with them ("客服"), the most frequent first
+    by_initials: dict[str, list[str]] = field(default_factory=dict)
     known: set[str] = field(init=False, repr=False)
 
     def __post_init__(self):
         self.known = {w for group in self.by_sound.values() for w in group}
 
     @classmethod
-    def build(cls, words: Iterable[str]) -> "TermIndex":
+    def build(cls, words: Iterable[str], frequency: Mapping[str, int] | None = None,
+              preferred: Iterable[str] = ()) -> "TermIndex":
+        """frequency: each word's number of content documents; preferred: the domain words (user
+        dictionary, synonym terms). Both order the candidates of pinyin initials: domain words
+        first, then the most frequent."""
+        frequency = frequency or {}
+        preferred = set(preferred)
         by_sound: dict[str, list[str]] = {}
         latin: set[str] = set()
+        initials: dict[str, list[str]] = {}
         for word in sorted(set(words)):
             if LATIN_RE.match(word) and len(word) >= 3:
                 latin.add(word)
             elif CJK_RUN_RE.fullmatch(word) and min(WINDOWS) <= len(word) <= max(WINDOWS):
-                by_sound.setdefault(key_of(pinyin_of(word)), []).append(word)
-        return cls(by_sound, sorted(latin))
+                syllables = pinyin_of(word)
+                by_sound.setdefault(key_of(syllables), []).append(word)
+                if len(syllables) in INITIALS_LENGTHS and (frequency.get(word, 0) > 0 or word in preferred):
+                    initials.setdefault("".join(s[0] for s in syllables), []).append(word)
+        by_initials = {key: sorted(found, key=lambda w: (w not in preferred, -frequency.get(w, 0), w))[:MAX_INITIAL_CANDIDATES]
+                       for key, found in initials.items()}
+        return cls(by_sound, sorted(latin), by_initials)
 
     # -------------------------------------------------------------- queries
     def chinese_corrections(self, normalised_query: str, typed: set[str],
@@ -127,9 +152,24 @@ class TermIndex:
                     out.append(word)
         return out
 
+    def initials_expansions(self, normalised_query: str, vocab, skip: Iterable[str] = ()) -> list[str]:
+        """Content words whose pinyin initials a short Latin word of the (normalised, case-folded)
+        query is (kf → 客服): words of 2–4 letters that are not words of the content themselves
+        nor in `skip` (terms a synonym group already expands)."""
+        skip = set(skip)
+        out: list[str] = []
+        for token in LATIN_RUN_RE.findall(normalised_query):
+            if not INITIALS_RE.match(token) or token in vocab or token in skip:
+                continue
+            for word in self.by_initials.get(token, []):
+                if word not in out:
+                    out.append(word)
+        return out
+
     # -------------------------------------------------------------- storage
     def save(self, folder: Path) -> None:
-        (folder / TERMS_FILE).write_text(json.dumps({"by_sound": self.by_sound, "latin": self.latin},
+        (folder / TERMS_FILE).write_text(json.dumps({"by_sound": self.by_sound, "latin": self.latin,
+                                                    "by_initials": self.by_initials},
                                                     ensure_ascii=False), encoding="utf-8")
 
     @classmethod
@@ -138,7 +178,7 @@ class TermIndex:
         if not path.is_file():
             return cls()
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(data.get("by_sound", {}), data.get("latin", []))
+        return cls(data.get("by_sound", {}), data.get("latin", []), data.get("by_initials", {}))
 
 
 def _plausible(spans: Sequence[tuple[int, int, bool]], start: int, end: int) -> bool:
