@@ -262,6 +262,9 @@ TUNING_SPACE: dict[str, tuple] = {
     "prf_docs": (3, 5, 8),
     "linked_weight": (0.0, 0.3, 1.0),
     "initials_weight": (0.0, 0.4, 0.6, 0.8, 1.0),
+    "citing_weight": (0.0, 0.05, 0.1, 0.15, 0.2),
+    "citing_weight_latin": (None, 0.2, 0.3, 0.5),
+    "citing_rules": (1, 2, 3),
 }
 
 

@@ -180,6 +180,9 @@ class Searcher:
                 ranked = fuse(keyword, dense, fusion, query, self.index.kinds)
             if len(normalize(query)) >= fusion.long_query_chars and fusion.cited_rule_weight:
                 ranked = self._bring_up_cited_rules(ranked, fusion, mask)
+            citing_weight = fusion.citing_weight_for(normalize(query))
+            if citing_weight:
+                ranked = self._bring_up_citing_items(ranked, citing_weight, fusion.citing_rules, mask)
         pinned = self.id_positions(query, mask)
         if pinned and mode == "hybrid" and fusion.linked_weight:
             ranked = self._bring_up_linked(ranked, pinned, fusion.linked_weight, mask)
@@ -269,6 +272,26 @@ class Searcher:
                         or (mask is not None and not mask[rule_pos])):
                     continue
                 bonus[rule_pos] = max(bonus.get(rule_pos, 0.0), fusion.cited_rule_weight * score)
+        if not bonus:
+            return ranked
+        for position, extra in bonus.items():
+            scores[position] = scores.get(position, 0.0) + extra
+        order = {p: i for i, (p, _) in enumerate(ranked)}
+        return sorted(scores.items(), key=lambda item: (-item[1], order.get(item[0], len(order)), item[0]))
+
+    def _bring_up_citing_items(self, ranked: list[tuple[int, float]], weight: float, rules: int,
+                               mask: np.ndarray | None) -> list[tuple[int, float]]:
+        """The cases and resolutions that apply one of the top `citing_rules` rules get
+        weight × that rule's score (the best rule counts): a query that finds its rule
+        (by its English title and keywords) also finds the cases where the rule was applied."""
+        docs = self.index.docs
+        scores = dict(ranked)
+        bonus: dict[int, float] = {}
+        top_rules = [(p, s) for p, s in ranked if docs[p].kind == "rule"][:rules]
+        for rule_pos, score in top_rules:
+            for position in self.index.citing(docs[rule_pos].id):
+                if mask is None or mask[position]:
+                    bonus[position] = max(bonus.get(position, 0.0), weight * score)
         if not bonus:
             return ranked
         for position, extra in bonus.items():

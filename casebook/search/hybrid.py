@@ -52,6 +52,13 @@ class Fusion:
     #: rules, a rule's related rules, the cases and resolutions citing a rule) get
     #: linked_weight × the best fused score added, so they follow the named item; 0 = off
     linked_weight: float = 0.0
+    #: the cases and resolutions that cite one of the top `citing_rules` rules get
+    #: citing_weight × that rule's fused score (the best rule counts); queries without Chinese
+    #: characters use citing_weight_latin (None = the same): English reaches cases mostly through
+    #: their rules, as the content is Chinese but rules carry English titles and keywords; 0 = off
+    citing_weight: float = 0.0
+    citing_weight_latin: float | None = None
+    citing_rules: int = 2
 
     def label(self) -> str:
         extra = ""
@@ -70,6 +77,10 @@ class Fusion:
             extra += ", questions as rule passages"
         if self.linked_weight:
             extra += f", items linked to a named ID +{self.linked_weight:.2f}"
+        if self.citing_weight or self.citing_weight_latin:
+            extra += f", cases citing the top {self.citing_rules} rules +{self.citing_weight:.2f}"
+            if self.citing_weight_latin is not None:
+                extra += f" (+{self.citing_weight_latin:.2f} without Chinese)"
         if self.prf_weight:
             extra += f", prf={self.prf_weight:.2f} from top {self.prf_docs}"
         if self.method == "rrf":
@@ -80,6 +91,11 @@ class Fusion:
         if self.alpha_latin is not None and not CJK_RE.search(query or ""):
             return self.alpha_latin
         return self.alpha
+
+    def citing_weight_for(self, query: str) -> float:
+        if self.citing_weight_latin is not None and not CJK_RE.search(query or ""):
+            return self.citing_weight_latin
+        return self.citing_weight
 
     def with_(self, **changes) -> "Fusion":
         return replace(self, **changes)
@@ -92,7 +108,8 @@ class Fusion:
 DEFAULT = Fusion(method="weighted", alpha=0.4, alpha_latin=None, question_weight=0.3, depth=100,
                  synonym_weight=0.5, typo_weight=0.6, cited_rule_weight=0.3, citing_items=2, long_query_chars=0,
                  citing_kinds=("case", "resolution"), typo_suspects=True, question_passages=True,
-                 initials_weight=1.0, prf_weight=1.0, prf_docs=5, linked_weight=1.0)
+                 initials_weight=1.0, prf_weight=1.0, prf_docs=5, linked_weight=1.0,
+                 citing_weight=0.1, citing_weight_latin=0.3, citing_rules=2)
 
 
 def rrf(keyword: list[tuple[int, float]], dense: list[tuple[int, float]], k: int = 60,
