@@ -258,6 +258,7 @@ TUNING_SPACE: dict[str, tuple] = {
     "rrf_k": (10, 30, 60),
     "typo_suspects": (False, True),
     "question_passages": (False, True),
+    "english_passages": (False, True),
     "prf_weight": (0.0, 0.3, 0.5, 1.0),
     "prf_docs": (3, 5, 8),
     "linked_weight": (0.0, 0.3, 1.0),

@@ -44,6 +44,18 @@ class Document:
                                       self.text) if p)
 
     @property
+    def english_passage(self) -> str:
+        """A second, English passage of a rule (its English title and keywords), embedded apart:
+        multilingual-e5 matches an English question to English text far better than to the
+        Chinese rule (search/README.md, "English passages"). Empty for other documents."""
+        if self.kind != "rule" or not (self.title_en or self.keywords_en):
+            return ""
+        title = self.title_en
+        if title.startswith(f"{self.id} "):
+            title = title[len(self.id) + 1:]
+        return ". ".join(p for p in (title.strip(), ", ".join(self.keywords_en)) if p)
+
+    @property
     def hash(self) -> str:
         return content_hash(self.passage)
 

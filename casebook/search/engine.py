@@ -167,6 +167,8 @@ class Searcher:
         """The final best-first ranking: fused (or one) ranking, rules cited by the top cases and
         resolutions of a long query brought up, and items named by ID first. vector: the query's
         embedding (for pseudo-relevance feedback)."""
+        if mode != "keyword" and fusion.english_passages and vector is not None:
+            dense = self._lift_english_passages(dense, vector, mask)
         if mode != "keyword" and fusion.question_passages:
             dense = self._lift_tested_rules(dense, mask)
         if mode == "keyword":
@@ -221,6 +223,31 @@ class Searcher:
         order = {p: i for i, (p, _) in enumerate(ranked)}
         return sorted(scores.items(), key=lambda item: (-item[1], order.get(item[0], len(order)), item[0]))
 
+    def _lift_english_passages(self, dense: list[tuple[int, float]], vector: np.ndarray,
+                               mask: np.ndarray | None) -> list[tuple[int, float]]:
+        """Rules' English passages (LoadedIndex.english_vectors): each rule gets the best
+        similarity of its own passage and its English one; a rule outside the ranking whose
+        English passage is closer than the ranking's last item joins it."""
+        positions, vectors = self.index.english_positions, self.index.english_vectors
+        if not len(positions):
+            return dense
+        sims = vectors @ np.asarray(vector, dtype=np.float32)
+        scores = dict(dense)
+        floor = dense[-1][1] if dense else -np.inf
+        changed = False
+        for position, similarity in zip(positions.tolist(), sims.tolist()):
+            if mask is not None and not mask[position]:
+                continue
+            current = scores.get(position)
+            if (current is None and similarity > floor) or (current is not None and similarity > current):
+                scores[position] = float(similarity)
+                changed = True
+        if not changed:
+            return dense
+        order = {p: i for i, (p, _) in enumerate(dense)}
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], order.get(item[0], len(order)), item[0]))
+        return ranked[:max(len(dense), 1)]
+
     def _lift_tested_rules(self, dense: list[tuple[int, float]], mask: np.ndarray | None) -> list[tuple[int, float]]:
         """Quiz questions as passages of the rules they test: each rule gets the best similarity
         of itself and of its questions in the ranking (questions keep their own score)."""
@@ -254,6 +281,8 @@ class Searcher:
         rescored = [(int(p), float(s)) for p, s in zip(candidates, sims)]
         rescored.sort(key=lambda item: (-item[1], item[0]))
         rescored = rescored[:max(fusion.depth, len(dense))]
+        if fusion.english_passages:
+            rescored = self._lift_english_passages(rescored, moved, mask)
         return self._lift_tested_rules(rescored, mask) if fusion.question_passages else rescored
 
     def _bring_up_cited_rules(self, ranked: list[tuple[int, float]], fusion: Fusion,
@@ -284,6 +313,8 @@ class Searcher:
         """The cases and resolutions that apply one of the top `citing_rules` rules get
         weight × that rule's score (the best rule counts): a query that finds its rule
         (by its English title and keywords) also finds the cases where the rule was applied."""
+        if weight <= 0:
+            return ranked
         docs = self.index.docs
         scores = dict(ranked)
         bonus: dict[int, float] = {}

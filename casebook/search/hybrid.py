@@ -36,6 +36,9 @@ class Fusion:
     #: dense: a quiz question is a passage of the rules it tests, so a rule's similarity is the
     #: best of its own and its questions' (max-sim over the rule's passages)
     question_passages: bool = False
+    #: dense: a rule's English title and keywords are a second passage of the rule (embedded
+    #: apart), so a rule's similarity is the best of the two
+    english_passages: bool = False
     #: pseudo-relevance feedback (Rocchio) on the dense side: the query vector plus prf_weight ×
     #: the mean vector of the top prf_docs fused hits re-scores the candidates; 0 = off
     prf_weight: float = 0.0
@@ -75,6 +78,8 @@ class Fusion:
         extra += f", initials={self.initials_weight:.2f}"
         if self.question_passages:
             extra += ", questions as rule passages"
+        if self.english_passages:
+            extra += ", English rule passages"
         if self.linked_weight:
             extra += f", items linked to a named ID +{self.linked_weight:.2f}"
         if self.citing_weight or self.citing_weight_latin:
@@ -109,7 +114,7 @@ DEFAULT = Fusion(method="weighted", alpha=0.4, alpha_latin=None, question_weight
                  synonym_weight=0.5, typo_weight=0.6, cited_rule_weight=0.3, citing_items=2, long_query_chars=0,
                  citing_kinds=("case", "resolution"), typo_suspects=True, question_passages=True,
                  initials_weight=1.0, prf_weight=1.0, prf_docs=5, linked_weight=1.0,
-                 citing_weight=0.1, citing_weight_latin=0.3, citing_rules=2)
+                 citing_weight=0.1, citing_weight_latin=0.3, citing_rules=2, english_passages=True)
 
 
 def rrf(keyword: list[tuple[int, float]], dense: list[tuple[int, float]], k: int = 60,

@@ -39,6 +39,8 @@ from .keyword import KeywordIndex, Tokenizer, get_tokenizer
 from .typos import TermIndex
 
 FORMAT = 1
+#: the vectors of the rules' English passages (Document.english_passage), in document order
+ENGLISH_FILE = "english.npy"
 TOKENIZER_FILE = "tokenizer.json"   # the user dictionary and synonyms the index was built with
 CURRENT = "current"
 PROGRESS_MIN = 50   # show a progress bar when at least this many passages must be embedded
@@ -135,6 +137,10 @@ def build_documents(docs: Sequence[Document], home: Path, tokenizer: Tokenizer, 
     t = time.perf_counter()
     stats: dict = {}
     vectors = cache.embed(embedder, [d.passage for d in docs], progress=progress, stats=stats)
+    english = [d.english_passage for d in docs if d.english_passage]
+    # the rules' English passages (a second vector per rule; counted in the embed stage's time only)
+    english_vectors = (cache.embed(embedder, english) if english
+                       else np.zeros((0, vectors.shape[1] if vectors.ndim == 2 else embedder.dim), np.float32))
     stages["embed"] = time.perf_counter() - t
     t = time.perf_counter()
     corpus_tokens = cache.tokens(tokenizer, [d.keyword_text for d in docs])
@@ -152,6 +158,7 @@ def build_documents(docs: Sequence[Document], home: Path, tokenizer: Tokenizer, 
             for doc in docs:
                 handle.write(json.dumps(doc.as_dict(), ensure_ascii=False) + "\n")
         dense.save(work)
+        np.save(work / ENGLISH_FILE, np.asarray(english_vectors, dtype=np.float32))
         keyword.save(work / "bm25")
         terms.save(work)
         (work / TOKENIZER_FILE).write_text(json.dumps(tokenizer.config(), ensure_ascii=False), encoding="utf-8")
@@ -263,13 +270,16 @@ class LoadedIndex:
         self.keyword = KeywordIndex.load(path / "bm25")
         self.terms = TermIndex.load(path)
         self._tokenizer: Tokenizer | None = None
-        self._derive()
+        english = path / ENGLISH_FILE
+        self._derive(np.load(english) if english.is_file() else None)
 
     @classmethod
     def assemble(cls, docs: list[Document], vectors: np.ndarray, corpus_tokens: Sequence[Sequence[str]],
-                 tokenizer: Tokenizer, manifest: dict, hnsw_threshold: int = HNSW_THRESHOLD) -> "LoadedIndex":
+                 tokenizer: Tokenizer, manifest: dict, hnsw_threshold: int = HNSW_THRESHOLD,
+                 english_vectors: np.ndarray | None = None) -> "LoadedIndex":
         """An index built in memory from its documents, vectors and tokens (no folder): what an app
-        process keeps as its cache of the index in the database (live.py)."""
+        process keeps as its cache of the index in the database (live.py). english_vectors: the
+        vectors of the documents' English passages, in document order (None: none)."""
         self = cls.__new__(cls)
         self.path = None
         self.manifest = dict(manifest, documents=len(docs), by_kind=dict(Counter(d.kind for d in docs)))
@@ -279,12 +289,20 @@ class LoadedIndex:
                                                                 hnsw_threshold)
         self.manifest["dense"] = self.dense.kind
         self._tokenizer = tokenizer
-        self._derive()
+        self._derive(english_vectors)
         return self
 
-    def _derive(self) -> None:
+    def _derive(self, english_vectors: np.ndarray | None = None) -> None:
         """Lookup arrays derived from the documents and vectors."""
         vectors = self.dense.vectors
+        #: the English passages of rules (Document.english_passage): their document positions and
+        #: vectors, in document order; empty when the index has none (older folders)
+        positions = np.array([i for i, d in enumerate(self.docs) if d.english_passage], dtype=np.int64)
+        if english_vectors is None or len(english_vectors) != len(positions):
+            positions = np.zeros(0, dtype=np.int64)
+            english_vectors = np.zeros((0, vectors.shape[1] if vectors.ndim == 2 else 1), np.float32)
+        self.english_positions = positions
+        self.english_vectors = np.ascontiguousarray(english_vectors, dtype=np.float32)
         content = np.array([d.kind != "resolution" for d in self.docs], dtype=bool)
         reference = vectors[content] if content.any() else vectors
         #: mean vector of the content documents (rules, cases, questions): centroid · q is the

@@ -97,7 +97,22 @@ class LiveIndex:
                    else np.zeros((0, dim), np.float32))
         manifest = {"embedder": state.embedder, "embedder_spec": state.embedder_spec, "dim": dim,
                     "tokenizer": state.tokenizer, "generation": state.generation, "source": "database"}
-        return LoadedIndex.assemble([e.doc for e in ordered], vectors, [e.tokens for e in ordered], tokenizer, manifest)
+        docs = [e.doc for e in ordered]
+        return LoadedIndex.assemble(docs, vectors, [e.tokens for e in ordered], tokenizer, manifest,
+                                    english_vectors=self._english_vectors(state, docs))
+
+    def _english_vectors(self, state: State, docs) -> np.ndarray | None:
+        """The stored vectors of the rules' English passages (embedded by the build that published
+        the documents); None when any is missing (the index then has no English passages)."""
+        from .embcache import DatabaseEmbeddingCache, content_hash
+        hashes = [content_hash(d.english_passage) for d in docs if d.english_passage]
+        if not hashes:
+            return None
+        found = DatabaseEmbeddingCache(self.database).get_many(state.embedder, hashes)
+        if any(h not in found for h in hashes):
+            log.warning("search index generation %s: English passages without a stored vector", state.generation)
+            return None
+        return np.vstack([found[h] for h in hashes]).astype(np.float32, copy=False)
 
     # ------------------------------------------------------------------ the watcher
     def _start_watcher(self) -> None:
