@@ -134,12 +134,12 @@ class Evaluator:
 
     def _query_vectors(self, cache) -> dict[str, np.ndarray]:
         """Each query's vector (Searcher.query_vector), kept in the embedding cache when given
-        (under "<embedder>#query", keyed by the normalised query text)."""
+        (under "<embedder>#query", keyed by the text embedded: Searcher.dense_text)."""
         from ..search.embcache import content_hash
         from ..search.normalize import normalize
         texts = list(dict.fromkeys(q.q for q in self.queries))
         name = f"{self.searcher.embedder.name}#query"
-        keys = {t: content_hash(normalize(t)) for t in texts}
+        keys = {t: content_hash(self.searcher.dense_text(t)) for t in texts}
         found = cache.get_many(name, list(keys.values())) if cache is not None else {}
         out, new = {}, []
         for text in texts:

@@ -1,6 +1,7 @@
 """Query an index: keyword, dense or hybrid ranking, filters, highlighted snippets."""
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,8 @@ from .normalize import find_ids, normalize
 from .snippets import make_snippet
 
 MODES = ("hybrid", "keyword", "dense")
+#: a run of Latin letters not inside a longer Latin or digit run (an abbreviation candidate)
+_LATIN_RUN_RE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2,4}(?![A-Za-z0-9])")
 MAX_K = 100
 MAX_QUERY_CHARS = 2000
 #: A search whose best dense similarity is below this is "weak" and logged as a content gap.
@@ -149,9 +152,32 @@ class Searcher:
         top = top_k(scores, min(depth, len(scores)))
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
+    def dense_text(self, query: str) -> str:
+        """What is embedded for a query: the normalised text (half-width, Simplified) with short
+        Latin abbreviations spelt out (kf → 客服: a synonym group's abbreviation, or pinyin
+        initials of a content word, typos.TermIndex.initials_of), as the embedding model cannot
+        read them. Everything else as typed."""
+        text = normalize(query)
+        if not _LATIN_RUN_RE.search(text) or not CJK_RE.search(text):
+            return text      # abbreviations are typed among Chinese words; English stays English
+        vocab = self.index.keyword.vocab
+        abbreviations = self.tokenizer.abbreviations()
+        initials = self.index.terms.initials_of(text.casefold(), vocab, abbreviations)
+
+        def spell(match) -> str:
+            word = match.group(0)
+            lowered = word.casefold()
+            if lowered in vocab:          # a word of the content (mute, kpi, bot): left as typed
+                return word
+            if lowered in abbreviations:
+                return abbreviations[lowered]
+            found = initials.get(lowered)
+            return found[0] if found else word
+        return _LATIN_RUN_RE.sub(spell, text)
+
     def query_vector(self, query: str) -> np.ndarray:
-        """The query's embedding (of the normalised text: half-width, Simplified)."""
-        return self.embedder.query([normalize(query)])[0]
+        """The query's embedding (of dense_text: normalised, abbreviations spelt out)."""
+        return self.embedder.query([self.dense_text(query)])[0]
 
     def id_positions(self, query: str, mask: np.ndarray | None) -> list[int]:
         """Positions of the indexed items whose ID the query names (and the filters allow)."""

@@ -99,6 +99,12 @@ class Tokenizer:
                 elif term:
                     self._substring_terms.setdefault(term, []).append(index)
         self._substring_lengths = sorted({len(t) for t in self._substring_terms})
+        self._abbreviations = {}
+        for group in self._lower_groups:
+            head = next((t for t in group if CJK_CHAR_RE.search(t)), None)
+            for term in group:
+                if head and re.fullmatch(r"[a-z]{2,4}", term):
+                    self._abbreviations.setdefault(term, head)
         self._synonym_words = frozenset(w for g in self._lower_groups for t in g for w in re.findall(r"[a-z]+", t))
 
     def config(self) -> dict:
@@ -108,6 +114,11 @@ class Tokenizer:
     def synonym_words(self) -> frozenset[str]:
         """Every Latin word of the synonym terms (normalised, unstemmed): kf, gly, sop…"""
         return self._synonym_words
+
+    def abbreviations(self) -> dict[str, str]:
+        """Latin synonym terms without spaces (kf, gly, sop) → the first Chinese term of their
+        group (客服, 管理员, 流程): what the abbreviation stands for."""
+        return self._abbreviations
 
     def domain_words(self) -> list[str]:
         """User-dictionary words and synonym terms (as tokens): part of the typo vocabulary."""

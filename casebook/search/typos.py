@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
+from .keyword import STOPWORDS
+
 TERMS_FILE = "terms.json"
 CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]+")
 LATIN_RE = re.compile(r"^[a-z][a-z'-]*$")
@@ -156,14 +158,25 @@ class TermIndex:
         """Content words whose pinyin initials a short Latin word of the (normalised, case-folded)
         query is (kf → 客服): words of 2–4 letters that are not words of the content themselves
         nor in `skip` (terms a synonym group already expands)."""
-        skip = set(skip)
         out: list[str] = []
+        for _token, words in self.initials_of(normalised_query, vocab, skip).items():
+            out.extend(w for w in words if w not in out)
+        return out
+
+    def initials_of(self, normalised_query: str, vocab, skip: Iterable[str] = ()) -> dict[str, list[str]]:
+        """Each short Latin word of the query read as pinyin initials → its content words. Only
+        among Chinese words (kf回复太慢): in an English query, "by" or "up" are English words."""
+        skip = set(skip)
+        out: dict[str, list[str]] = {}
+        if not CJK_RUN_RE.search(normalised_query):
+            return out
         for token in LATIN_RUN_RE.findall(normalised_query):
-            if not INITIALS_RE.match(token) or token in vocab or token in skip:
+            if (not INITIALS_RE.match(token) or token in vocab or token in skip or token in out
+                    or token in STOPWORDS):
                 continue
-            for word in self.by_initials.get(token, []):
-                if word not in out:
-                    out.append(word)
+            words = self.by_initials.get(token, [])
+            if words:
+                out[token] = list(words)
         return out
 
     # -------------------------------------------------------------- storage

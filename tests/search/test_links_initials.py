@@ -113,3 +113,11 @@ def test_the_database_index_has_the_english_passages_without_embedding(mini, dat
     index = LiveIndex(database, listen=False).current()
     assert {index.docs[p].id for p in index.english_positions} == {"AAA-01", "AAA-02"}
     assert index.english_vectors.shape[0] == 2
+
+
+def test_abbreviations_are_spelt_out_for_the_embedding_but_english_is_left_alone(searcher):
+    assert searcher.dense_text("群里有人发gg") == "群里有人发广告"              # pinyin initials of a content word
+    assert searcher.dense_text("群裡有人發GG") == "群里有人发广告"              # normalised first, any case
+    assert searcher.dense_text("how to handle gg by the rules") == "how to handle gg by the rules"
+    assert searcher.dense_text("AAA-01 广告") == "AAA-01 广告"                  # IDs are not abbreviations
+    assert searcher.index.terms.initials_expansions("by the way 群里", vocab={}) == []   # English stop words
