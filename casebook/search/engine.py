@@ -158,8 +158,18 @@ class Searcher:
         initials of a content word, typos.TermIndex.initials_of), as the embedding model cannot
         read them. Everything else as typed."""
         text = normalize(query)
-        if not _LATIN_RUN_RE.search(text) or not CJK_RE.search(text):
+        if not CJK_RE.search(text):
             return text      # abbreviations are typed among Chinese words; English stays English
+        if self.fusion.respell_dense:
+            folded = text.casefold()
+            if len(folded) == len(text):     # offsets agree (no ß → ss): Chinese windows are the same
+                spans = self.tokenizer.word_spans(folded, self.index.keyword.vocab)
+                respelt = self.index.terms.respell(folded, spans)
+                if respelt != folded:
+                    text = "".join(r if r != f else t for t, f, r in zip(text, folded, respelt)) \
+                        if len(respelt) == len(folded) else respelt
+        if not _LATIN_RUN_RE.search(text):
+            return text
         vocab = self.index.keyword.vocab
         abbreviations = self.tokenizer.abbreviations()
         initials = self.index.terms.initials_of(text.casefold(), vocab, abbreviations)

@@ -37,6 +37,8 @@ WINDOWS = (2, 3, 4)
 #: Longer queries are pasted messages: typo correction would add noise there, not fix typos.
 MAX_QUERY_CJK = 40
 MAX_CANDIDATES = 3
+#: words that sound alike are listed the most frequent (in content documents) first
+SOUND_ORDER_BY_FREQUENCY = True
 #: pinyin initials: Latin tokens of these lengths not in the content's vocabulary are expanded to
 #: at most this many content words (the most frequent) with those initials
 INITIALS_LENGTHS = (2, 3, 4)
@@ -99,11 +101,13 @@ class TermIndex:
                 latin.add(word)
             elif CJK_RUN_RE.fullmatch(word) and min(WINDOWS) <= len(word) <= max(WINDOWS):
                 syllables = pinyin_of(word)
-                by_sound.setdefault(key_of(syllables), []).append(word)
+                by_sound.setdefault(key_of(syllables), []).append(word)   # sorted below
                 if len(syllables) in INITIALS_LENGTHS and (frequency.get(word, 0) > 0 or word in preferred):
                     initials.setdefault("".join(s[0] for s in syllables), []).append(word)
         by_initials = {key: sorted(found, key=lambda w: (w not in preferred, -frequency.get(w, 0), w))[:MAX_INITIAL_CANDIDATES]
                        for key, found in initials.items()}
+        if SOUND_ORDER_BY_FREQUENCY:
+            by_sound = {key: sorted(found, key=lambda w: (-frequency.get(w, 0), w)) for key, found in by_sound.items()}
         return cls(by_sound, sorted(latin), by_initials)
 
     # -------------------------------------------------------------- queries
@@ -116,11 +120,23 @@ class TermIndex:
         and 危鸡处理 not to 基础. None: every window is tried."""
         if not self.by_sound:
             return []
+        out: list[str] = []
+        for _start, _end, window, words in self._windows(normalised_query, spans):
+            for word in words:
+                if word not in typed and word not in out and word != window:
+                    out.append(word)
+        return out
+
+    def _windows(self, normalised_query: str, spans) -> list[tuple[int, int, str, list[str]]]:
+        """(start, end, window, domain words it sounds like) for the query's windows that may be
+        misspellings (see chinese_corrections), shortest windows first."""
+        if not self.by_sound:
+            return []
         runs = [(m.group(), m.start()) for m in CJK_RUN_RE.finditer(normalised_query)]
         if sum(len(r) for r, _ in runs) > MAX_QUERY_CJK:
             return []
         known = self.known
-        out: list[str] = []
+        out = []
         for run, offset in runs:
             syllables = pinyin_of(run)
             if len(syllables) != len(run):
@@ -132,10 +148,29 @@ class TermIndex:
                         continue
                     if spans is not None and not _plausible(spans, offset + start, offset + start + n):
                         continue
-                    for word in self.by_sound.get(key_of(syllables[start:start + n]), [])[:MAX_CANDIDATES]:
-                        if word not in typed and word not in out and word != window:
-                            out.append(word)
+                    words = self.by_sound.get(key_of(syllables[start:start + n]), [])[:MAX_CANDIDATES]
+                    if words:
+                        out.append((offset + start, offset + start + n, window, words))
         return out
+
+    def respell(self, normalised_query: str, spans) -> str:
+        """The query with each misspelt word (a word of two or more characters that the content
+        never uses, spans: Tokenizer.word_spans) replaced by the most frequent domain word it
+        sounds like (危鸡处理 → 危机处理): what the embedding model reads (it cannot hear a
+        homophone)."""
+        chosen: list[tuple[int, int, str]] = []
+        suspect_words = {(s, e) for s, e, suspect in spans or () if suspect and e - s >= 2}
+        for start, end, window, words in sorted(self._windows(normalised_query, spans),
+                                                key=lambda w: (-(w[1] - w[0]), w[0])):
+            if (start, end) not in suspect_words:
+                continue    # only a whole word the content never uses (危鸡), not single characters
+            if words[0] == window or any(start < e and s < end for s, e, _ in chosen):
+                continue
+            chosen.append((start, end, words[0]))
+        text = normalised_query
+        for start, end, word in sorted(chosen, reverse=True):
+            text = text[:start] + word + text[end:]
+        return text
 
     def latin_corrections(self, tokens: Sequence[str], vocab) -> list[str]:
         """Vocabulary words within a small edit distance of English query tokens not in vocab."""

@@ -121,3 +121,15 @@ def test_abbreviations_are_spelt_out_for_the_embedding_but_english_is_left_alone
     assert searcher.dense_text("how to handle gg by the rules") == "how to handle gg by the rules"
     assert searcher.dense_text("AAA-01 广告") == "AAA-01 广告"                  # IDs are not abbreviations
     assert searcher.index.terms.initials_expansions("by the way 群里", vocab={}) == []   # English stop words
+
+
+def test_misspelt_words_are_respelt_for_the_embedding():
+    from casebook.search.keyword import Tokenizer
+    terms = TermIndex.build(["危机", "处理", "位及"], frequency={"危机": 5, "处理": 9, "位及": 1})
+    tokenizer = Tokenizer()
+    vocab = {"危机": 0, "处理": 1, "位及": 2}
+    spans = tokenizer.word_spans("危鸡处理", vocab)
+    assert terms.respell("危鸡处理", spans) == "危机处理"              # the most frequent homophone
+    spans = tokenizer.word_spans("危机处理", vocab)
+    assert terms.respell("危机处理", spans) == "危机处理"              # correct text is left alone
+    assert terms.respell("危鸡处理", []) == "危鸡处理"                  # only whole suspect words
