@@ -31,6 +31,8 @@ SETTINGS = Settings(key_point=20, key_point_max=50, tone=10, late=25, worst_step
                     cap_missing=35, cap_form=55, cap_late=65, cap_quoting=35, cap_opposite=55, cap_long=60,
                     critical_sim=0.88, critical_margin=0.08, contra_sim=0.86, contra_coverage=0.5)
 MODEL = MatchModel(weights=(31.128, 17.575, 4.89, -1.32, -2.177, 8.361), bias=-27.74)
+#: For key points with labelled example wordings (matcher.FEATURES_EX); None until fitted.
+MODEL_EXAMPLES: MatchModel | None = None
 
 SANCTIONS = {"delete_message", "warn_member", "mute_member", "remove_member"}
 #: Whose words an agent must not repeat when the step asks to remove or sanction them.
@@ -174,15 +176,17 @@ class StepFacts:
 class Scorer:
     """The scorer for one project's content (rules, rubric, every case's key points)."""
 
-    def __init__(self, project, settings: Settings = SETTINGS, model: MatchModel = MODEL):
+    def __init__(self, project, settings: Settings = SETTINGS, model: MatchModel = MODEL,
+                 model_examples: MatchModel | None = MODEL_EXAMPLES):
         if project.rubric is None:
             raise ValueError("cases/scoring/rubric.yml is missing: the scorer needs its rule links and critical examples")
         self.rubric = project.rubric.obj
         self.settings = settings
         self.model = model
+        self.model_examples = model_examples
         self.rule_titles = {rid: (getattr(r, "title", "") or rid) for rid, r in project.rules.items()}
         self.background = background_for(project)
-        self.matcher = PointMatcher(self.background, model, settings.contra_sim, settings.contra_coverage)
+        self.matcher = PointMatcher(self.background, model, settings.contra_sim, settings.contra_coverage, model_examples)
         self.meaning = MeaningDetector(self.rubric.critical, settings.critical_sim, settings.critical_margin)
         self.labels = {k: v.label for k, v in self.rubric.critical.items()}
         self._point_rules: dict[tuple[str, str], str | None] = {}
@@ -191,7 +195,8 @@ class Scorer:
         other = object.__new__(Scorer)
         other.__dict__.update(self.__dict__)
         other.settings = settings
-        other.matcher = PointMatcher(self.background, self.model, settings.contra_sim, settings.contra_coverage)
+        other.matcher = PointMatcher(self.background, self.model, settings.contra_sim, settings.contra_coverage,
+                                     self.model_examples)
         other.meaning = MeaningDetector(self.rubric.critical, settings.critical_sim, settings.critical_margin)
         other.meaning._vectors = self.meaning._vectors
         return other
@@ -242,7 +247,7 @@ class Scorer:
             echoed = form.echoed_sentences(sentences, messages)
             own = [s for s in sentences if s not in echoed]
             facts.sentences = own
-            facts.matches = self.matcher.match(list(expect.key_points), own, reply, case.id)
+            facts.matches = self.matcher.match(list(expect.key_points), own, reply, case.id, expect.examples)
             facts.avoid_hit = [w for w in expect.avoid if _uses_phrase(reply, w)]
             offenders = {c.name for c in case.cast if c.role in OFFENDER_ROLES}
             if {_base(a) for a in expect.actions} & SANCTIONS:

@@ -17,14 +17,16 @@ from dataclasses import replace
 import numpy as np
 
 from . import matcher, text
-from .matcher import FEATURES, MatchModel, fit_logistic, log_loss
+from .matcher import FEATURES, FEATURES_EX, MatchModel, fit_logistic, log_loss
 from .rubric import Settings
 from .scorer import Scorer, follow_path, parse_transcript
 from .validation import PASS_MARK, TUNED_ROUNDS, Item, figures, load_set
 
 
-def point_examples(scorer: Scorer, items: list[Item], cases: dict) -> tuple[np.ndarray, np.ndarray]:
-    """(features of the best span, trainer label) for every key point the trainers judged."""
+def point_examples(scorer: Scorer, items: list[Item], cases: dict,
+                   with_examples: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """(features of the best span, trainer label) for every key point the trainers judged: over FEATURES
+    with the points alone, or (with_examples) over FEATURES_EX for the points that have example wordings."""
     xs, ys = [], []
     for item in items:
         case = cases[item.case].obj
@@ -36,15 +38,18 @@ def point_examples(scorer: Scorer, items: list[Item], cases: dict) -> tuple[np.n
         by_id = {s.id: s for s in case.scenario.steps}
         for turn, (_, verdicts) in zip(turns, item.verdicts):
             labels = verdicts.get("key_points") or {}
-            points = [p for p in by_id[turn.step].expect.key_points if p in labels]
+            expect = by_id[turn.step].expect
+            points = [p for p in expect.key_points if p in labels and (not with_examples or p in expect.examples)]
             sentences = text.sentences(turn.reply)
             if not points or not sentences:
                 continue
             spans = matcher.spans_of(sentences)
-            feats, _ = matcher.pair_features(points, spans, turn.reply, case.id, scorer.background)
+            feats, _ = matcher.pair_features(points, spans, turn.reply, case.id, scorer.background,
+                                             expect.examples if with_examples else None)
+            width = len(FEATURES_EX) if with_examples else len(FEATURES)
             for i, point in enumerate(points):
                 j = int((feats[i, :, 1] + 0.15 * feats[i, :, 2]).argmax())
-                xs.append(feats[i, j])
+                xs.append(feats[i, j, :width])
                 ys.append(1.0 if labels[point] else 0.0)
     return np.array(xs), np.array(ys)
 
@@ -70,7 +75,15 @@ def tune(project, log=print) -> tuple[Settings, MatchModel]:
     log(f"matcher: {len(y)} labelled points ({int(y.sum())} conveyed); fitted weights "
         + ", ".join(f"{n}={w:g}" for n, w in zip(FEATURES, model.weights)) + f", bias={model.bias:g}; "
         f"log-loss {log_loss(p, y):.3f}, accuracy {((p >= 0.5) == (y == 1)).mean():.3f}")
-    scorer = Scorer(project, base.settings, model)
+    model_ex = None
+    xe, ye = point_examples(base, tuning, project.cases, with_examples=True)
+    if len(ye) >= 50 and 0 < ye.sum() < len(ye):
+        model_ex = fit_model(xe, ye)
+        pe = model_ex.prob(xe)
+        log(f"matcher with example wordings: {len(ye)} labelled points; fitted weights "
+            + ", ".join(f"{n}={w:g}" for n, w in zip(FEATURES_EX, model_ex.weights)) + f", bias={model_ex.bias:g}; "
+            f"log-loss {log_loss(pe, ye):.3f}, accuracy {((pe >= 0.5) == (ye == 1)).mean():.3f}")
+    scorer = Scorer(project, base.settings, model, model_ex)
     facts = {}
     for item in tuning:
         case = project.cases[item.case].obj
@@ -144,7 +157,10 @@ def tune(project, log=print) -> tuple[Settings, MatchModel]:
                     best = (obj, s, f)
     _, settings, f = best
     log("deductions and caps: " + ", ".join(f"{k}={getattr(settings, k):g}" for k in keys))
+    log(f"MODEL = MatchModel(weights={model.weights}, bias={model.bias})")
+    if model_ex is not None:
+        log(f"MODEL_EXAMPLES = MatchModel(weights={model_ex.weights}, bias={model_ex.bias})")
     log(f"goldens outside their trainer ranges: {f.goldens_outside} of {len(golden_facts)}")
     log(f"tuning split: n={f.n} Spearman {f.spearman:.3f} MAE {f.mae:.1f} false passes {f.false_passes}/{f.bad} "
         f"false fails {f.false_fails}/{f.good} (pass mark {PASS_MARK:g})")
-    return settings, model
+    return settings, model, model_ex
