@@ -294,11 +294,11 @@ def match(points: list[str], sentences: list[str], reply: str, case_id: str, bac
         names = FEATURES_EX if point in examples else FEATURES
         f = dict(zip(names, (float(v) for v in feats[i, j])))
         near = None
-        if pf.nearest[i, j] >= 0:
+        if pf.nearest_reject[i, j] >= 0:
             f["reject_sim"] = float(pf.reject_sim[i, j])
             f["near_miss_flip"] = float(pf.reject_flip[i, j])
             if f["near_miss"] > 0:
-                near = pf.rejects[pf.nearest[i, j]]
+                near = pf.rejects[pf.nearest_reject[i, j]]
         out.append(PointMatch(point, spans[j].text, spans[j].sentence, float(probs[i, j]), f, passed, near))
     return out
 
