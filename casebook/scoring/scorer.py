@@ -325,6 +325,9 @@ class Scorer:
                         st.key_point, said=m.span, detail=detail)
                     if contradicted:
                         caps.append(Cap(sid, f"回复「{m.span}」与要点「{m.point}」相反", st.cap_opposite, rule))
+                    elif not ok and m.near_miss and m.features.get("reject_sim", 0) >= st.near_miss_sim:
+                        caps.append(Cap(sid, f"回复「{m.span}」接近不合格的说法「{m.near_miss}」（要点：{m.point}）",
+                                        st.cap_near_miss, rule))
             if step.expect.avoid:
                 if not facts.reply:
                     add("avoid", "未使用禁用语", NA, "没有回复内容", self._rule("avoid", rules))

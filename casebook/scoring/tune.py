@@ -119,6 +119,8 @@ def tune(project, log=print) -> tuple[Settings, MatchModel]:
         "cap_quoting": (35, 45, 55, 65),
         "cap_opposite": (20, 30, 40, 55),
         "cap_long": (40, 50, 60, 70),
+        "cap_near_miss": (20, 35, 50, 65, 80, 100),
+        "near_miss_sim": (0.85, 0.88, 0.90, 0.92, 0.95, 1.01),
         "contra_sim": (0.86, 0.88, 0.90, 0.92, 0.93),
         "contra_coverage": (0.0, 0.1, 0.2, 0.3, 0.5),
     }
