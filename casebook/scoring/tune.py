@@ -119,8 +119,9 @@ def tune(project, log=print) -> tuple[Settings, MatchModel]:
         "cap_quoting": (35, 45, 55, 65),
         "cap_opposite": (20, 30, 40, 55),
         "cap_long": (40, 50, 60, 70),
-        "cap_near_miss": (20, 35, 50, 65, 80, 100),
-        "near_miss_sim": (0.85, 0.88, 0.90, 0.92, 0.95, 1.01),
+        # a cap and its trigger move together (either alone at its "off" value hides the other)
+        ("cap_near_miss", "near_miss_sim"): tuple(itertools.product((20, 35, 50, 65, 80, 100),
+                                                                    (0.85, 0.88, 0.90, 0.92, 0.95, 1.01))),
         "contra_sim": (0.86, 0.88, 0.90, 0.92, 0.93),
         "contra_coverage": (0.0, 0.1, 0.2, 0.3, 0.5),
     }
@@ -153,12 +154,13 @@ def tune(project, log=print) -> tuple[Settings, MatchModel]:
     for _ in range(3):  # coordinate descent: one setting at a time, three rounds
         for key in keys:
             for value in grid[key]:
-                s = replace(best[1], **{key: value})
+                s = replace(best[1], **(dict(zip(key, value)) if isinstance(key, tuple) else {key: value}))
                 obj, f = measure(s)
                 if obj < best[0] - 1e-9:
                     best = (obj, s, f)
     _, settings, f = best
-    log("deductions and caps: " + ", ".join(f"{k}={getattr(settings, k):g}" for k in keys))
+    names = [n for k in keys for n in (k if isinstance(k, tuple) else (k,))]
+    log("deductions and caps: " + ", ".join(f"{k}={getattr(settings, k):g}" for k in names))
     log(f"MODEL = MatchModel(weights={model.weights}, bias={model.bias})")
     if model_ex is not None:
         log(f"MODEL_EXAMPLES = MatchModel(weights={model_ex.weights}, bias={model_ex.bias})")
