@@ -77,12 +77,15 @@ class PointMatch:
         return self.contradicts()
 
     def contradicts(self, sim: float = CONTRA_SIM, cover: float = CONTRA_COVERAGE) -> bool:
-        """The closest span says the opposite: its nearest labelled neighbour is a rejected wording of the
-        other polarity than the point; or it is plainly about the same thing (similar, sharing the point's
-        wording, not much longer) and of the other polarity than the clause of the point it restates."""
+        """The closest span says the opposite. For a point with labelled wordings: the span is nearer a
+        rejected wording of the other polarity than the point than to any accepted one, and shares that
+        wording's polarity (embeddings alone hardly see negation). For a point without: the span is plainly
+        about the same thing (similar, sharing the point's wording, not much longer) and of the other
+        polarity than the clause of the point it restates."""
         f = self.features
-        if self.span and self.near_miss and f.get("near_miss_flip") and f.get("reject_sim", 0) >= sim:
-            return True
+        if "near_miss" in f:  # the point has labelled wordings: they decide
+            return bool(self.span and self.near_miss and f.get("near_miss_flip") and f.get("reject_sim", 0) >= sim
+                        and text.negated(self.span) == text.negated(self.near_miss))
         if not (self.span and f.get("opposite") and f.get("coverage", 0) >= cover
                 and f.get("sim", 0) >= sim and len(self.span) <= 1.6 * len(self.point)):
             return False
