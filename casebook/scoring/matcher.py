@@ -280,6 +280,13 @@ def match(points: list[str], sentences: list[str], reply: str, case_id: str, bac
         if prob < threshold and len(chosen) < len(points):
             # below the bar: keep the best remaining span for evidence, but do not consume clauses
             continue
+        if prob >= threshold:
+            # credit the point to the smallest part of the span that conveys it on its own, so that a
+            # clause pair does not use up a clause another point needs
+            inner = [k for k in range(len(spans)) if spans[k].clauses < spans[j].clauses
+                     and not spans[k].clauses & used and probs[i, k] >= threshold]
+            if inner:
+                j = min(inner, key=lambda k: (len(spans[k].clauses), -probs[i, k]))
         chosen[i] = j
         used |= spans[j].clauses
     out = []
