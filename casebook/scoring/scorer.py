@@ -27,14 +27,14 @@ from .rubric import (FAIL, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure, R
                      step_score, transcript_score)
 
 #: Chosen on the tuning split (`casebook scenario tune`); see README "How valid is the score".
-SETTINGS = Settings(key_point=20, key_point_max=70, tone=6, late=25, worst_step_weight=0.25, cap_forbidden=35,
+SETTINGS = Settings(key_point=20, key_point_max=50, tone=10, late=25, worst_step_weight=0.5, cap_forbidden=35,
                     cap_missing=45, cap_form=55, cap_late=65, cap_quoting=35, cap_opposite=55, cap_long=60,
-                    cap_near_miss=80, near_miss_sim=0.92, critical_sim=0.88, critical_margin=0.08, contra_sim=0.93,
+                    cap_near_miss=80, near_miss_sim=0.90, critical_sim=0.88, critical_margin=0.08, contra_sim=0.93,
                     contra_coverage=0.5)
-MODEL = MatchModel(weights=(31.994, 18.417, 4.85, -1.341, -2.174, 8.398), bias=-28.527)
+MODEL = MatchModel(weights=(31.988, 18.415, 4.849, -1.342, -2.174, 8.397), bias=-28.521)
 #: For key points with labelled example wordings (matcher.FEATURES_EX).
-MODEL_EXAMPLES: MatchModel | None = MatchModel(weights=(10.9, 26.741, 9.693, -1.226, -1.079, 3.538, -21.904),
-                                               bias=-12.569)
+MODEL_EXAMPLES: MatchModel | None = MatchModel(weights=(10.893, 26.74, 9.691, -1.227, -1.079, 3.538, -21.904),
+                                               bias=-12.562)
 
 SANCTIONS = {"delete_message", "warn_member", "mute_member", "remove_member"}
 #: Whose words an agent must not repeat when the step asks to remove or sanction them.
