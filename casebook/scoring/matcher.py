@@ -11,7 +11,16 @@ For every (key point, reply span) pair the matcher computes a few features —
   opposite  the span's polarity differs from the point's (不能水洗 vs 可以水洗);
   numbers   a duration, time or amount the point states is not stated anywhere in the reply;
 and a logistic model over them (fitted on trainer-labelled point/sentence pairs of the tuning
-split, `casebook scenario tune`) gives the probability that the point is conveyed. Each clause of
+split, `casebook scenario tune`) gives the probability that the point is conveyed.
+
+A key point may come with labelled example wordings (`accept` / `reject` in the case file). They act
+as labelled neighbours: sim, csls and coverage are taken against the point or whichever accepted
+wording is closest to the span, and a further feature
+  near_miss the span's similarity to the closest rejected wording minus its similarity to the
+            closest accepted one (positive: the span is nearer a known near-miss than any good wording)
+enters a second logistic model, fitted like the first, used for points that have examples. A span
+whose nearest labelled neighbour is a rejected wording of the other polarity than the point
+(可以水洗 for 不能水洗) says the opposite. Each clause of
 the reply may credit at most one key point (a bare list of keywords in one clause earns one point at
 most); quoted member text earns nothing.
 """
@@ -25,6 +34,8 @@ import numpy as np
 from . import semantic, text
 
 FEATURES = ("sim", "csls", "coverage", "opposite", "numbers", "english")
+#: The features of the model for key points with labelled example wordings.
+FEATURES_EX = FEATURES + ("near_miss",)
 #: A span contradicts a point when its polarity differs and it is plainly about the same thing: it
 #: shares enough of the point's wording, is similar enough in meaning (both chosen on the tuning
 #: split: rubric.Settings.contra_*), and is not much longer (a long clause can carry an unrelated negation).
@@ -59,15 +70,22 @@ class PointMatch:
     prob: float
     features: dict
     passed: bool
+    near_miss: str | None = None   # the rejected wording the span is closest to, when nearer than any good one
 
     @property
     def contradicted(self) -> bool:
         return self.contradicts()
 
     def contradicts(self, sim: float = CONTRA_SIM, cover: float = CONTRA_COVERAGE) -> bool:
-        """The closest span says the opposite: plainly about the same thing (similar, sharing the point's
-        wording, not much longer) and of the other polarity than the clause of the point it restates."""
+        """The closest span says the opposite. For a point with labelled wordings: the span is nearer a
+        rejected wording of the other polarity than the point than to any accepted one, and shares that
+        wording's polarity (embeddings alone hardly see negation). For a point without: the span is plainly
+        about the same thing (similar, sharing the point's wording, not much longer) and of the other
+        polarity than the clause of the point it restates."""
         f = self.features
+        if "near_miss" in f:  # the point has labelled wordings: they decide
+            return bool(self.span and self.near_miss and f.get("near_miss_flip") and f.get("reject_sim", 0) >= sim
+                        and text.negated(self.span) == text.negated(self.near_miss))
         if not (self.span and f.get("opposite") and f.get("coverage", 0) >= cover
                 and f.get("sim", 0) >= sim and len(self.span) <= 1.6 * len(self.point)):
             return False
@@ -83,6 +101,8 @@ class PointMatch:
             return "说法与要点相反"
         if self.features.get("numbers"):
             return "没有给出要点中的具体数字/时间"
+        if not self.passed and self.near_miss:
+            return f"说法接近不合格的表述「{self.near_miss}」"
         return "表达了该要点" if self.passed else "未充分表达该要点"
 
 
@@ -163,57 +183,133 @@ class Background:
         return top.mean(axis=1)
 
 
-def pair_features(points: list[str], spans: list[Span], reply: str, case_id: str,
-                  background: Background) -> tuple[np.ndarray, np.ndarray]:
-    """Feature tensor [points, spans, FEATURES] and the raw similarity matrix."""
-    q = semantic._embed(points, "query")
+@dataclass
+class PairFeatures:
+    """Features of every (point, span) pair, [points, spans, FEATURES_EX], and for each pair the closest
+    rejected wording (index into `rejects`, -1 when the point has none)."""
+    feats: np.ndarray
+    rejects: list[str]
+    nearest_reject: np.ndarray
+    reject_sim: np.ndarray
+    reject_flip: np.ndarray
+
+
+def pair_features(points: list[str], spans: list[Span], reply: str, case_id: str, background: Background,
+                  examples=None) -> tuple[np.ndarray, np.ndarray]:
+    """Feature tensor [points, spans, FEATURES_EX] and the raw similarity matrix (see `features`)."""
+    pf = features(points, spans, reply, case_id, background, examples)
+    return pf.feats, pf.feats[:, :, 0]
+
+
+def features(points: list[str], spans: list[Span], reply: str, case_id: str, background: Background,
+             examples=None) -> PairFeatures:
+    """Every pair's features. `examples` maps a point to an object with `accept` and `reject` wordings."""
+    examples = examples or {}
+    anchors: list[str] = []
+    owner: list[int] = []
+    rejects: list[str] = []
+    r_owner: list[int] = []
+    for i, point in enumerate(points):
+        ex = examples.get(point)
+        for a in [point] + list(getattr(ex, "accept", []) or []):
+            anchors.append(a)
+            owner.append(i)
+        for r in list(getattr(ex, "reject", []) or []):
+            rejects.append(r)
+            r_owner.append(i)
+    q = semantic._embed(anchors, "query")
     s = semantic._embed([sp.text for sp in spans], "passage")
-    sims = q @ s.T
-    r_p = background.hubness(q, case_id, "query")
+    sims = q @ s.T                                        # [anchors, spans]
+    r_a = background.hubness(q, case_id, "query")
     r_s = background.hubness(s, case_id, "passage")
+    rsims = semantic._embed(rejects, "query") @ s.T if rejects else np.zeros((0, len(spans)), np.float32)
     english = 1.0 if text.language(reply) == "en" else 0.0
-    feats = np.zeros((len(points), len(spans), len(FEATURES)), np.float32)
+    feats = np.zeros((len(points), len(spans), len(FEATURES_EX)), np.float32)
+    nearest = np.full((len(points), len(spans)), -1, dtype=int)
+    rsim = np.zeros((len(points), len(spans)), np.float32)
+    rflip = np.zeros((len(points), len(spans)), np.float32)
+    owner_a = np.array(owner)
+    owner_r = np.array(r_owner, dtype=int)
     span_neg = [text.negated(sp.text) for sp in spans]
     for i, point in enumerate(points):
         p_neg = text.negated(point)
         numbers = 1.0 if text.missing_quantities(point, reply) else 0.0
+        rows = np.flatnonzero(owner_a == i)
+        rrows = np.flatnonzero(owner_r == i) if len(owner_r) else np.zeros(0, dtype=int)
         for j, sp in enumerate(spans):
-            feats[i, j] = (sims[i, j], sims[i, j] - (r_p[i] + r_s[j]) / 2, background.coverage(point, sp.text),
-                           1.0 if p_neg != span_neg[j] else 0.0, numbers, english)
-    return feats, sims
+            k = rows[int(sims[rows, j].argmax())]
+            sim = float(sims[k, j])
+            cover = max(background.coverage(anchors[r], sp.text) for r in rows)
+            near = 0.0
+            if len(rrows):
+                kr = rrows[int(rsims[rrows, j].argmax())]
+                near = float(rsims[kr, j]) - sim
+                nearest[i, j] = kr
+                rsim[i, j] = rsims[kr, j]
+                rflip[i, j] = 1.0 if text.negated(rejects[kr]) != p_neg else 0.0
+            feats[i, j] = (sim, sim - (r_a[k] + r_s[j]) / 2, cover, 1.0 if p_neg != span_neg[j] else 0.0,
+                           numbers, english, near)
+    return PairFeatures(feats, rejects, nearest, rsim, rflip)
 
 
 def match(points: list[str], sentences: list[str], reply: str, case_id: str, background: Background,
-          model: MatchModel) -> list[PointMatch]:
-    """Each key point's span (at most one point per clause) and whether it is conveyed."""
+          model: MatchModel, examples=None, model_examples: MatchModel | None = None) -> list[PointMatch]:
+    """Each key point's span (at most one point per clause) and whether it is conveyed. Points with
+    example wordings are judged by `model_examples` (over FEATURES_EX) when it is given."""
     if not points:
         return []
     spans = spans_of(sentences)
     if not spans:
         return [PointMatch(p, None, None, 0.0, {}, False) for p in points]
-    feats, _ = pair_features(points, spans, reply, case_id, background)
-    probs = model.prob(feats.reshape(-1, len(FEATURES))).reshape(len(points), len(spans))
+    examples = examples or {}
+    pf = features(points, spans, reply, case_id, background, examples)
+    feats = pf.feats
+    probs = np.zeros((len(points), len(spans)))
+    for i, point in enumerate(points):
+        if model_examples is not None and point in examples:
+            probs[i] = model_examples.prob(feats[i])
+        else:
+            probs[i] = model.prob(feats[i, :, :len(FEATURES)])
+    threshold = model.threshold
     order = sorted(((probs[i, j], i, j) for i in range(len(points)) for j in range(len(spans))), reverse=True)
     used: set[int] = set()
     chosen: dict[int, int] = {}
     for prob, i, j in order:
         if i in chosen or spans[j].clauses & used:
             continue
-        if prob < model.threshold and len(chosen) < len(points):
+        if prob < threshold and len(chosen) < len(points):
             # below the bar: keep the best remaining span for evidence, but do not consume clauses
             continue
+        if prob >= threshold:
+            # credit the point to the smallest part of the span that conveys it on its own, so that a
+            # clause pair does not use up a clause another point needs
+            inner = [k for k in range(len(spans)) if spans[k].clauses < spans[j].clauses
+                     and not spans[k].clauses & used and probs[i, k] >= threshold]
+            if inner:
+                j = min(inner, key=lambda k: (len(spans[k].clauses), -probs[i, k]))
         chosen[i] = j
         used |= spans[j].clauses
     out = []
     for i, point in enumerate(points):
         j = chosen.get(i)
-        if j is None:  # best span for the record (evidence), even if used or below the bar
+        if j is None:  # best span for the record (evidence), even if used or below the bar …
             j = int(probs[i].argmax())
+            # … unless a span is nearer a rejected wording of the other polarity than to any good one
+            flips = np.flatnonzero((pf.reject_flip[i] > 0) & (feats[i, :, len(FEATURES)] > 0))
+            if len(flips):
+                j = int(flips[pf.reject_sim[i, flips].argmax()])
             passed = False
         else:
-            passed = bool(probs[i, j] >= model.threshold)
-        f = dict(zip(FEATURES, (float(v) for v in feats[i, j])))
-        out.append(PointMatch(point, spans[j].text, spans[j].sentence, float(probs[i, j]), f, passed))
+            passed = bool(probs[i, j] >= threshold)
+        names = FEATURES_EX if point in examples else FEATURES
+        f = dict(zip(names, (float(v) for v in feats[i, j])))
+        near = None
+        if pf.nearest_reject[i, j] >= 0:
+            f["reject_sim"] = float(pf.reject_sim[i, j])
+            f["near_miss_flip"] = float(pf.reject_flip[i, j])
+            if f["near_miss"] > 0:
+                near = pf.rejects[pf.nearest_reject[i, j]]
+        out.append(PointMatch(point, spans[j].text, spans[j].sentence, float(probs[i, j]), f, passed, near))
     return out
 
 
@@ -222,20 +318,24 @@ class PointMatcher:
     thresholds), shared by the scenario scorer and by short answers in the question bank."""
 
     def __init__(self, background: Background, model: MatchModel, contra_sim: float = CONTRA_SIM,
-                 contra_coverage: float = CONTRA_COVERAGE):
+                 contra_coverage: float = CONTRA_COVERAGE, model_examples: MatchModel | None = None):
         self.background = background
         self.model = model
+        self.model_examples = model_examples
         self.contra_sim = contra_sim
         self.contra_coverage = contra_coverage
 
-    def match(self, points: list[str], sentences: list[str], reply: str, context: str = "") -> list[PointMatch]:
+    def match(self, points: list[str], sentences: list[str], reply: str, context: str = "",
+              examples=None) -> list[PointMatch]:
         """Each point against the clauses of the given sentences (`context`: the case or question the
-        points belong to, whose own points are left out of the hubness reference)."""
-        return match(list(points), sentences, reply, context, self.background, self.model)
+        points belong to, whose own points are left out of the hubness reference; `examples`: the
+        points' labelled wordings, by point)."""
+        return match(list(points), sentences, reply, context, self.background, self.model, examples,
+                     self.model_examples)
 
-    def match_text(self, points: list[str], reply: str, context: str = "") -> list[PointMatch]:
+    def match_text(self, points: list[str], reply: str, context: str = "", examples=None) -> list[PointMatch]:
         """Each point against the sentences of a free text."""
-        return self.match(points, text.sentences(reply), reply, context)
+        return self.match(points, text.sentences(reply), reply, context, examples)
 
     def verdict(self, m: PointMatch) -> tuple[bool, bool]:
         """(conveyed, contradicted): a point is conveyed when the model passes it and the reply does

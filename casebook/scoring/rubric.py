@@ -43,6 +43,8 @@ class Settings:
     cap_late: float = 60.0        # a step answered after twice its time limit
     cap_quoting: float = 55.0     # the reply repeats the content the step requires removing or sanctioning
     cap_opposite: float = 35.0    # the reply states the opposite of a key point
+    cap_near_miss: float = 100.0  # a clause is nearer a rejected example wording of a key point than any good one …
+    near_miss_sim: float = 1.01   # … and at least this similar to it (1.01: never)
     cap_long: float = 60.0        # a reply so long that its points drown (over form.MAX_REPLY_CHARS units)
     worst_step_weight: float = 0.5  # the transcript blends the mean step score with its worst step
     critical_score: float = 0.0   # any critical failure

@@ -27,10 +27,14 @@ from .rubric import (FAIL, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure, R
                      step_score, transcript_score)
 
 #: Chosen on the tuning split (`casebook scenario tune`); see README "How valid is the score".
-SETTINGS = Settings(key_point=20, key_point_max=50, tone=10, late=25, worst_step_weight=0.25, cap_forbidden=45,
-                    cap_missing=35, cap_form=55, cap_late=65, cap_quoting=35, cap_opposite=55, cap_long=60,
-                    critical_sim=0.88, critical_margin=0.08, contra_sim=0.86, contra_coverage=0.5)
-MODEL = MatchModel(weights=(31.128, 17.575, 4.89, -1.32, -2.177, 8.361), bias=-27.74)
+SETTINGS = Settings(key_point=20, key_point_max=50, tone=10, late=25, worst_step_weight=0.5, cap_forbidden=35,
+                    cap_missing=45, cap_form=55, cap_late=65, cap_quoting=35, cap_opposite=55, cap_long=60,
+                    cap_near_miss=80, near_miss_sim=0.90, critical_sim=0.88, critical_margin=0.08, contra_sim=0.93,
+                    contra_coverage=0.5)
+MODEL = MatchModel(weights=(31.988, 18.415, 4.849, -1.342, -2.174, 8.397), bias=-28.521)
+#: For key points with labelled example wordings (matcher.FEATURES_EX).
+MODEL_EXAMPLES: MatchModel | None = MatchModel(weights=(10.893, 26.74, 9.691, -1.227, -1.079, 3.538, -21.904),
+                                               bias=-12.562)
 
 SANCTIONS = {"delete_message", "warn_member", "mute_member", "remove_member"}
 #: Whose words an agent must not repeat when the step asks to remove or sanction them.
@@ -174,15 +178,17 @@ class StepFacts:
 class Scorer:
     """The scorer for one project's content (rules, rubric, every case's key points)."""
 
-    def __init__(self, project, settings: Settings = SETTINGS, model: MatchModel = MODEL):
+    def __init__(self, project, settings: Settings = SETTINGS, model: MatchModel = MODEL,
+                 model_examples: MatchModel | None = MODEL_EXAMPLES):
         if project.rubric is None:
             raise ValueError("cases/scoring/rubric.yml is missing: the scorer needs its rule links and critical examples")
         self.rubric = project.rubric.obj
         self.settings = settings
         self.model = model
+        self.model_examples = model_examples
         self.rule_titles = {rid: (getattr(r, "title", "") or rid) for rid, r in project.rules.items()}
         self.background = background_for(project)
-        self.matcher = PointMatcher(self.background, model, settings.contra_sim, settings.contra_coverage)
+        self.matcher = PointMatcher(self.background, model, settings.contra_sim, settings.contra_coverage, model_examples)
         self.meaning = MeaningDetector(self.rubric.critical, settings.critical_sim, settings.critical_margin)
         self.labels = {k: v.label for k, v in self.rubric.critical.items()}
         self._point_rules: dict[tuple[str, str], str | None] = {}
@@ -191,7 +197,8 @@ class Scorer:
         other = object.__new__(Scorer)
         other.__dict__.update(self.__dict__)
         other.settings = settings
-        other.matcher = PointMatcher(self.background, self.model, settings.contra_sim, settings.contra_coverage)
+        other.matcher = PointMatcher(self.background, self.model, settings.contra_sim, settings.contra_coverage,
+                                     self.model_examples)
         other.meaning = MeaningDetector(self.rubric.critical, settings.critical_sim, settings.critical_margin)
         other.meaning._vectors = self.meaning._vectors
         return other
@@ -242,7 +249,7 @@ class Scorer:
             echoed = form.echoed_sentences(sentences, messages)
             own = [s for s in sentences if s not in echoed]
             facts.sentences = own
-            facts.matches = self.matcher.match(list(expect.key_points), own, reply, case.id)
+            facts.matches = self.matcher.match(list(expect.key_points), own, reply, case.id, expect.examples)
             facts.avoid_hit = [w for w in expect.avoid if _uses_phrase(reply, w)]
             offenders = {c.name for c in case.cast if c.role in OFFENDER_ROLES}
             if {_base(a) for a in expect.actions} & SANCTIONS:
@@ -320,6 +327,9 @@ class Scorer:
                         st.key_point, said=m.span, detail=detail)
                     if contradicted:
                         caps.append(Cap(sid, f"回复「{m.span}」与要点「{m.point}」相反", st.cap_opposite, rule))
+                    elif not ok and m.near_miss and m.features.get("reject_sim", 0) >= st.near_miss_sim:
+                        caps.append(Cap(sid, f"回复「{m.span}」接近不合格的说法「{m.near_miss}」（要点：{m.point}）",
+                                        st.cap_near_miss, rule))
             if step.expect.avoid:
                 if not facts.reply:
                     add("avoid", "未使用禁用语", NA, "没有回复内容", self._rule("avoid", rules))

@@ -7,6 +7,7 @@ the same quantities as their digit forms, with cn2an doing the numeral conversio
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -54,23 +55,50 @@ def clauses(sentence: str) -> list[str]:
 
 # ---------------------------------------------------------------- negation (polarity)
 
-#: Negators and prohibitive verbs: a clause carrying one says that something does not/must not happen.
-NEGATION = re.compile(
-    r"不|没|未(?!来|必)|無|无(?!论)|非(?!常)|别|勿|莫|禁止|严禁|停止|拒绝|避免|切忌|杜绝|最多|至多|仅限|只能|"
-    r"\b(?:not|no|never|don't|doesn't|won't|can't|cannot|isn't|aren't|wasn't|shouldn't|mustn't|without|stop|avoid|at most|only)\b",
-    re.I)
-#: Words that contain 不/没/无 but do not negate what follows.
-NOT_NEGATION = re.compile(r"不好意思|无理由|对不起|对不住|不客气|不少|不断|不久|不错|不仅|不但|不管|不论|无论|没关系|"
-                          r"不用担心|别担心|别着急|不要着急|不要担心|别慌|不要慌|不急|毫无疑问|无需担心|不便|"
-                          r"don't worry|no worries|no problem|not only", re.I)
-
-
+#: English negators and prohibitive verbs (matched as words).
+NEGATION_EN = re.compile(
+    r"\b(?:not|no|never|don't|doesn't|won't|can't|cannot|isn't|aren't|wasn't|shouldn't|mustn't|without|stop|avoid|"
+    r"at most|only)\b", re.I)
+#: Chinese: a clause is negative or prohibitive when one of its WORDS (jieba's segmentation, so that 分别,
+#: 识别, 个别, 不过 are not read as 别/不) starts with a negator, or is a prohibitive or limiting verb.
+NEGATOR_CHARS = "不没未无非别勿莫"
+NEGATION_WORDS = frozenset("禁止 严禁 停止 拒绝 避免 切忌 杜绝 最多 至多 仅限 只能".split())
+#: Adverbs jieba may glue in front of a negator (千万别, 绝不会, 并非, 从未, 暂不): stripped before looking.
+NEGATION_ADVERBS = re.compile(r"^(?:千万|万万|绝对|一定|务必|可|也|都|并|从|决|绝|再|还|暂|先|就|切|请|毫|永|尚|仍|亦|均|皆|概)+(?=[不没未无非别勿莫])")
+#: Words that start with a negator but do not negate the clause.
+NOT_NEGATING_WORDS = frozenset(("不过 不少 不断 不久 不错 不仅 不但 不管 不论 不如 不禁 不同 不满 不便 不适 不安 不愉快 "
+                                "不好意思 不客气 不得不 无论 无线 无偿 无聊 无误 非常 非法 别人 别的 别处 未来 未成年 "
+                                "未成年人 没收 莫名 莫名其妙 无理由").split())
+#: Phrases that contain a negator but are reassurance, courtesy or a yes/no question (removed first).
+NOT_NEGATION = re.compile(r"不好意思|无理由|对不起|对不住|不客气|没关系|不用担心|别担心|别着急|不要着急|不要担心|别慌|不要慌|"
+                          r"不急|毫无疑问|无需担心|don't worry|no worries|no problem|not only", re.I)
 A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")  # 换不换, 是不是, 有没有: a question, not a negation
 
 
+@functools.lru_cache(maxsize=1)
+def _tokenizer():
+    """A private jieba tokenizer (its own instance: the search engine's user dictionary does not change
+    how the scorer reads polarity)."""
+    import logging
+
+    import jieba
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.Tokenizer()
+
+
+@functools.lru_cache(maxsize=65536)
 def negated(clause: str) -> bool:
     """Whether a clause is negative or prohibitive (after removing idioms that only look negative)."""
-    return bool(NEGATION.search(A_NOT_A.sub("", NOT_NEGATION.sub("", clause))))
+    bare = A_NOT_A.sub("", NOT_NEGATION.sub("", clause or ""))
+    if NEGATION_EN.search(bare):
+        return True
+    if not any(ch in bare for ch in NEGATOR_CHARS) and not any(w in bare for w in NEGATION_WORDS):
+        return False
+    for word in _tokenizer().lcut(bare):
+        word = NEGATION_ADVERBS.sub("", word)
+        if word in NEGATION_WORDS or (word[0] in NEGATOR_CHARS and word not in NOT_NEGATING_WORDS):
+            return True
+    return False
 
 
 # ---------------------------------------------------------------- quantities

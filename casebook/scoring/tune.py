@@ -17,14 +17,16 @@ from dataclasses import replace
 import numpy as np
 
 from . import matcher, text
-from .matcher import FEATURES, MatchModel, fit_logistic, log_loss
+from .matcher import FEATURES, FEATURES_EX, MatchModel, fit_logistic, log_loss
 from .rubric import Settings
 from .scorer import Scorer, follow_path, parse_transcript
 from .validation import PASS_MARK, TUNED_ROUNDS, Item, figures, load_set
 
 
-def point_examples(scorer: Scorer, items: list[Item], cases: dict) -> tuple[np.ndarray, np.ndarray]:
-    """(features of the best span, trainer label) for every key point the trainers judged."""
+def point_examples(scorer: Scorer, items: list[Item], cases: dict,
+                   with_examples: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """(features of the best span, trainer label) for every key point the trainers judged: over FEATURES
+    with the points alone, or (with_examples) over FEATURES_EX for the points that have example wordings."""
     xs, ys = [], []
     for item in items:
         case = cases[item.case].obj
@@ -36,15 +38,18 @@ def point_examples(scorer: Scorer, items: list[Item], cases: dict) -> tuple[np.n
         by_id = {s.id: s for s in case.scenario.steps}
         for turn, (_, verdicts) in zip(turns, item.verdicts):
             labels = verdicts.get("key_points") or {}
-            points = [p for p in by_id[turn.step].expect.key_points if p in labels]
+            expect = by_id[turn.step].expect
+            points = [p for p in expect.key_points if p in labels and (not with_examples or p in expect.examples)]
             sentences = text.sentences(turn.reply)
             if not points or not sentences:
                 continue
             spans = matcher.spans_of(sentences)
-            feats, _ = matcher.pair_features(points, spans, turn.reply, case.id, scorer.background)
+            feats, _ = matcher.pair_features(points, spans, turn.reply, case.id, scorer.background,
+                                             expect.examples if with_examples else None)
+            width = len(FEATURES_EX) if with_examples else len(FEATURES)
             for i, point in enumerate(points):
                 j = int((feats[i, :, 1] + 0.15 * feats[i, :, 2]).argmax())
-                xs.append(feats[i, j])
+                xs.append(feats[i, j, :width])
                 ys.append(1.0 if labels[point] else 0.0)
     return np.array(xs), np.array(ys)
 
@@ -70,7 +75,15 @@ def tune(project, log=print) -> tuple[Settings, MatchModel]:
     log(f"matcher: {len(y)} labelled points ({int(y.sum())} conveyed); fitted weights "
         + ", ".join(f"{n}={w:g}" for n, w in zip(FEATURES, model.weights)) + f", bias={model.bias:g}; "
         f"log-loss {log_loss(p, y):.3f}, accuracy {((p >= 0.5) == (y == 1)).mean():.3f}")
-    scorer = Scorer(project, base.settings, model)
+    model_ex = None
+    xe, ye = point_examples(base, tuning, project.cases, with_examples=True)
+    if len(ye) >= 50 and 0 < ye.sum() < len(ye):
+        model_ex = fit_model(xe, ye)
+        pe = model_ex.prob(xe)
+        log(f"matcher with example wordings: {len(ye)} labelled points; fitted weights "
+            + ", ".join(f"{n}={w:g}" for n, w in zip(FEATURES_EX, model_ex.weights)) + f", bias={model_ex.bias:g}; "
+            f"log-loss {log_loss(pe, ye):.3f}, accuracy {((pe >= 0.5) == (ye == 1)).mean():.3f}")
+    scorer = Scorer(project, base.settings, model, model_ex)
     facts = {}
     for item in tuning:
         case = project.cases[item.case].obj
@@ -106,6 +119,9 @@ def tune(project, log=print) -> tuple[Settings, MatchModel]:
         "cap_quoting": (35, 45, 55, 65),
         "cap_opposite": (20, 30, 40, 55),
         "cap_long": (40, 50, 60, 70),
+        # a cap and its trigger move together (either alone at its "off" value hides the other)
+        ("cap_near_miss", "near_miss_sim"): tuple(itertools.product((20, 35, 50, 65, 80, 100),
+                                                                    (0.85, 0.88, 0.90, 0.92, 0.95, 1.01))),
         "contra_sim": (0.86, 0.88, 0.90, 0.92, 0.93),
         "contra_coverage": (0.0, 0.1, 0.2, 0.3, 0.5),
     }
@@ -138,13 +154,17 @@ def tune(project, log=print) -> tuple[Settings, MatchModel]:
     for _ in range(3):  # coordinate descent: one setting at a time, three rounds
         for key in keys:
             for value in grid[key]:
-                s = replace(best[1], **{key: value})
+                s = replace(best[1], **(dict(zip(key, value)) if isinstance(key, tuple) else {key: value}))
                 obj, f = measure(s)
                 if obj < best[0] - 1e-9:
                     best = (obj, s, f)
     _, settings, f = best
-    log("deductions and caps: " + ", ".join(f"{k}={getattr(settings, k):g}" for k in keys))
+    names = [n for k in keys for n in (k if isinstance(k, tuple) else (k,))]
+    log("deductions and caps: " + ", ".join(f"{k}={getattr(settings, k):g}" for k in names))
+    log(f"MODEL = MatchModel(weights={model.weights}, bias={model.bias})")
+    if model_ex is not None:
+        log(f"MODEL_EXAMPLES = MatchModel(weights={model_ex.weights}, bias={model_ex.bias})")
     log(f"goldens outside their trainer ranges: {f.goldens_outside} of {len(golden_facts)}")
     log(f"tuning split: n={f.n} Spearman {f.spearman:.3f} MAE {f.mae:.1f} false passes {f.false_passes}/{f.bad} "
         f"false fails {f.false_fails}/{f.good} (pass mark {PASS_MARK:g})")
-    return settings, model
+    return settings, model, model_ex

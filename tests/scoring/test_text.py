@@ -52,6 +52,10 @@ def test_full_width_forms_are_folded():
     ("官方客服会要求您扫码", False), ("千万别付款", True), ("请停止付款", True),
     ("不好意思让您久等了", False), ("别担心，我已经上报", False), ("Official staff will never ask for a code", True),
     ("Please keep the receipt", False),
+    # words, not characters: 别 in 分别/识别/个别 and 不 in 不过 do not negate; an adverb glued to a negator does
+    ("会私聊两位分别了解情况", False), ("机器人识别的违规须人工确认后才能处罚", False), ("不过陈先生反映的是正当投诉", False),
+    ("个别情况也要上报", False), ("理解您的不满", False), ("暂不采纳这条建议", True), ("并非官方账号", True),
+    ("请勿转账", True), ("尚未发货", True), ("毫不知情", True),
 ])
 def test_polarity(clause, negative):
     assert text.negated(clause) is negative

@@ -1,0 +1,82 @@
+"""Key points with labelled example wordings: accepted wordings are good neighbours, a clause nearer a
+rejected wording than any good one does not earn the point, and a rejected wording of the other polarity
+is how the matcher recognises the opposite."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from casebook.content import load_project
+from casebook.scoring import Scorer
+from casebook.scoring.matcher import FEATURES_EX, PointMatch
+from tests.conftest import REPO
+
+POINT = "HEPA滤芯不能水洗"
+EXAMPLES = {POINT: SimpleNamespace(accept=["HEPA滤网千万别用水冲洗", "The HEPA filter must not be washed with water."],
+                                   reject=["HEPA滤芯可以用水冲洗", "滤芯的事您问售后吧"]),
+            "15分钟内私聊回复您": SimpleNamespace(accept=["一刻钟内我私聊答复您", "I'll DM you within 15 minutes."],
+                                             reject=["我会尽快回复您", "30分钟内回复您"]),
+            "马上为您查询退款进度": SimpleNamespace(accept=["我这就帮您查一下退款走到哪一步了"],
+                                              reject=["退款进度您可以自己在App里查看"])}
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    return Scorer(load_project(REPO)).matcher
+
+
+def test_a_reply_worded_like_an_accepted_example_earns_the_point(matcher):
+    [m] = matcher.match_text([POINT], "提醒一下，HEPA滤网千万别用水冲洗，会影响过滤效果。", "CASE-TEST", EXAMPLES)
+    conveyed, contradicted = matcher.verdict(m)
+    assert conveyed and not contradicted
+    assert set(FEATURES_EX) <= set(m.features)
+
+
+def test_a_reply_nearest_a_rejected_wording_does_not(matcher):
+    """A vague version of the same polarity: not conveyed, not the opposite, and the report names it."""
+    [m] = matcher.match_text(["15分钟内私聊回复您"], "我们会尽快回复您的。", "CASE-TEST", EXAMPLES)
+    conveyed, contradicted = matcher.verdict(m)
+    assert not conveyed and not contradicted
+    assert m.near_miss == "我会尽快回复您"
+
+
+def test_the_report_names_the_near_miss():
+    """A point not conveyed whose closest span is nearer a rejected wording says which one, in words an
+    agent understands."""
+    m = PointMatch("马上为您查询退款进度", "退款进度您自己在App里看", "退款进度您自己在App里看。", 0.2,
+                   {"sim": 0.92, "near_miss": 0.03, "reject_sim": 0.95, "near_miss_flip": 0.0}, False,
+                   "退款进度您可以自己在App里查看")
+    assert m.reason == "说法接近不合格的表述「退款进度您可以自己在App里查看」"
+    assert not m.contradicts(0.93, 0.5)
+
+
+def test_the_opposite_is_recognised_through_a_rejected_wording_of_the_other_polarity(matcher):
+    [m] = matcher.match_text([POINT], "HEPA滤芯可以用水冲洗，晾干就行。", "CASE-TEST", EXAMPLES)
+    conveyed, contradicted = matcher.verdict(m)
+    assert not conveyed and contradicted
+
+
+def test_a_negated_restatement_is_not_taken_for_the_opposite(matcher):
+    """Embeddings hardly see negation: the span must share the rejected wording's polarity."""
+    [m] = matcher.match_text([POINT], "HEPA滤芯不可以用水冲洗。", "CASE-TEST", EXAMPLES)
+    assert not matcher.verdict(m)[1]
+
+
+def test_examples_change_the_verdict_against_the_point_alone(matcher):
+    """Without examples the same opposite wording is judged by the bare polarity heuristic; with them, by its
+    labelled neighbours — the feature set differs, so the second model is the one used."""
+    reply = "我们会尽快回复您的。"
+    [plain] = matcher.match_text(["15分钟内私聊回复您"], reply, "CASE-TEST")
+    [labelled] = matcher.match_text(["15分钟内私聊回复您"], reply, "CASE-TEST", EXAMPLES)
+    assert "near_miss" not in plain.features and "near_miss" in labelled.features
+    assert labelled.prob < plain.prob
+
+
+def test_every_scenario_key_point_has_labelled_wordings():
+    """The content keeps examples for every key point (a new case without them falls back to the
+    point-only model, which validates worse)."""
+    project = load_project(REPO)
+    missing = [(cid, s.id, p) for cid, loc in project.cases.items() if loc.obj.scenario
+               for s in loc.obj.scenario.steps for p in s.expect.key_points if p not in s.expect.examples]
+    assert not missing
