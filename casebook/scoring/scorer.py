@@ -28,7 +28,7 @@ from .rubric import (FAIL, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure, R
 
 #: Chosen on the tuning split (`casebook scenario tune`); see README "How valid is the score".
 SETTINGS = Settings(key_point=20, key_point_max=50, tone=10, late=25, worst_step_weight=0.5, cap_forbidden=35,
-                    cap_missing=45, cap_form=55, cap_late=65, cap_quoting=35, cap_opposite=55, cap_long=60,
+                    cap_missing=45, cap_form=55, cap_late=65, cap_quoting=55, quote_min_letters=12, cap_opposite=55, cap_long=60,
                     cap_near_miss=80, near_miss_sim=0.90, critical_sim=0.88, critical_margin=0.08, contra_sim=0.93,
                     contra_coverage=0.5)
 MODEL = MatchModel(weights=(31.988, 18.415, 4.849, -1.342, -2.174, 8.397), bias=-28.521)
