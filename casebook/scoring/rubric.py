@@ -15,7 +15,7 @@ KINDS: dict[str, str] = {
     "tone": "语气与礼仪",
     "response_time": "响应时间",
 }
-KINDS["quoting"] = "复述违规内容"
+KINDS["quoting"] = "复述成员原话"
 KINDS["language"] = "语言要求"
 
 
@@ -41,7 +41,8 @@ class Settings:
     cap_no_reply: float = 40.0    # a reply was required and none was written
     cap_form: float = 35.0        # keyword stuffing, a bare list or an echo instead of a message
     cap_late: float = 60.0        # a step answered after twice its time limit
-    cap_quoting: float = 55.0     # the reply repeats the content the step requires removing or sanctioning
+    cap_quoting: float = 55.0     # the reply repeats a member's public message word for word …
+    quote_min_letters: int = 10   # … at least this many letters of it (internal and staff messages excepted)
     cap_opposite: float = 35.0    # the reply states the opposite of a key point
     cap_near_miss: float = 100.0  # a clause is nearer a rejected example wording of a key point than any good one …
     near_miss_sim: float = 1.01   # … and at least this similar to it (1.01: never)

@@ -28,7 +28,7 @@ from .rubric import (FAIL, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure, R
 
 #: Chosen on the tuning split (`casebook scenario tune`); see README "How valid is the score".
 SETTINGS = Settings(key_point=20, key_point_max=50, tone=10, late=25, worst_step_weight=0.5, cap_forbidden=35,
-                    cap_missing=45, cap_form=55, cap_late=65, cap_quoting=35, cap_opposite=55, cap_long=60,
+                    cap_missing=45, cap_form=55, cap_late=65, cap_quoting=55, quote_min_letters=12, cap_opposite=55, cap_long=60,
                     cap_near_miss=80, near_miss_sim=0.90, critical_sim=0.88, critical_margin=0.08, contra_sim=0.93,
                     contra_coverage=0.5)
 MODEL = MatchModel(weights=(31.988, 18.415, 4.849, -1.342, -2.174, 8.397), bias=-28.521)
@@ -36,10 +36,10 @@ MODEL = MatchModel(weights=(31.988, 18.415, 4.849, -1.342, -2.174, 8.397), bias=
 MODEL_EXAMPLES: MatchModel | None = MatchModel(weights=(10.893, 26.74, 9.691, -1.227, -1.079, 3.538, -21.904),
                                                bias=-12.562)
 
-SANCTIONS = {"delete_message", "warn_member", "mute_member", "remove_member"}
 #: Whose words an agent must not repeat when the step asks to remove or sanction them.
-OFFENDER_ROLES = {"advertiser", "troll", "impersonator", "insider"}
-QUOTE_MIN_CHARS = 8
+#: Staff in a case's cast: their messages (and internal ones) are meant to be relayed, not "quoted".
+STAFF_ROLES = {"agent", "moderator"}
+INTERNAL = re.compile(r"^\s*[（(](?:内部|工作群|内部群)")
 
 
 class TranscriptError(ValueError):
@@ -132,6 +132,11 @@ def _uses_phrase(reply: str, phrase: str) -> bool:
             continue
         return True
     return False
+
+
+def _letters(s: str) -> int:
+    """Letters and digits in a text (punctuation and spaces do not make a quotation longer)."""
+    return len(re.sub(r"[\s\W_]+", "", s))
 
 
 def _longest_common(a: str, b: str) -> str:
@@ -251,13 +256,14 @@ class Scorer:
             facts.sentences = own
             facts.matches = self.matcher.match(list(expect.key_points), own, reply, case.id, expect.examples)
             facts.avoid_hit = [w for w in expect.avoid if _uses_phrase(reply, w)]
-            offenders = {c.name for c in case.cast if c.role in OFFENDER_ROLES}
-            if {_base(a) for a in expect.actions} & SANCTIONS:
-                for m in (m for m in step.messages if m.sender in offenders):
-                    common = _longest_common(text.normalise(m.text), text.normalise(reply))
-                    if len(common.strip()) >= QUOTE_MIN_CHARS:
-                        facts.quoted = common
-                        break
+            # the longest stretch of a member's public message the reply repeats word for word
+            staff = {c.name for c in case.cast if c.role in STAFF_ROLES}
+            for m in step.messages:
+                if m.sender in staff or INTERNAL.match(m.text):
+                    continue
+                common = _longest_common(text.normalise(m.text), text.normalise(reply))
+                if _letters(common) > _letters(facts.quoted or ""):
+                    facts.quoted = common
             facts.rude = tone.rude_phrases(reply)
             facts.apologised = tone.apologises(reply)
             facts.honorific_due = not public and facts.lang == "zh"
@@ -338,10 +344,10 @@ class Scorer:
                     add("avoid", "未使用禁用语（" + "、".join(step.expect.avoid) + "）", FAIL if hit else PASS,
                         ("回复中出现：" + "、".join(hit)) if hit else "未出现禁用语", self._rule("avoid", rules), st.avoid,
                         said="、".join(hit) or None)
-            if facts.quoted is not None:
+            if facts.quoted is not None and _letters(facts.quoted) >= st.quote_min_letters:
                 rule = self._rule("quoting", rules)
-                add("quoting", "不复述需要处理的违规内容", FAIL, f"回复复述了成员的原话“{facts.quoted}”", rule, said=facts.quoted)
-                caps.append(Cap(sid, f"回复复述了需要处理的违规内容“{facts.quoted}”", st.cap_quoting, rule))
+                add("quoting", "不原样复述成员的原话", FAIL, f"回复原样复述了成员的原话“{facts.quoted}”", rule, said=facts.quoted)
+                caps.append(Cap(sid, f"回复原样复述了成员的原话“{facts.quoted}”：官方回复会把它再放大一次", st.cap_quoting, rule))
             if facts.reply:
                 rude = facts.rude
                 add("tone", "语气礼貌，不指责、不敷衍", FAIL if rude else PASS,
@@ -403,7 +409,7 @@ ADVICE = {
     "forbidden_actions": "避免禁止动作，按处罚阶梯逐级处理",
     "key_points": "把要点讲清楚",
     "avoid": "去掉不该出现的说法",
-    "quoting": "不要在回复里复述违规内容",
+    "quoting": "不要在回复里原样复述成员的原话",
     "tone": "注意语气和礼仪",
     "response_time": "在时限内响应",
 }

@@ -116,7 +116,7 @@ def tune(project, log=print) -> tuple[Settings, MatchModel]:
         "cap_missing": (35, 45, 55, 65),
         "cap_form": (25, 40, 55),
         "cap_late": (45, 55, 65, 75),
-        "cap_quoting": (35, 45, 55, 65),
+        ("cap_quoting", "quote_min_letters"): tuple(itertools.product((25, 35, 45, 55, 65), (8, 10, 12, 16, 1000))),
         "cap_opposite": (20, 30, 40, 55),
         "cap_long": (40, 50, 60, 70),
         # a cap and its trigger move together (either alone at its "off" value hides the other)

@@ -63,7 +63,7 @@ def default_cap(criterion: dict, st: Settings) -> tuple[str, float] | None:
     if kind == "forbidden_actions":
         return "培训师判定执行了禁止动作", st.cap_forbidden
     if kind == "quoting":
-        return "培训师判定回复复述了需要处理的违规内容", st.cap_quoting
+        return "培训师判定回复原样复述了成员的原话", st.cap_quoting
     return None
 
 

@@ -312,3 +312,27 @@ def test_an_avoided_phrase_denied_or_quoted_is_not_used():
     assert not _uses_phrase("有人说“比母乳还好”，这个说法不对", "比母乳还好")
     assert _uses_phrase("我们这款比母乳还好", "比母乳还好")
     assert _uses_phrase("这个做不了", "这个做不了")   # an avoided phrase that is itself negative still counts
+
+
+def test_repeating_a_members_public_message_word_for_word_is_quoting(repo, repo_scorer):
+    """Trainers mark an official reply down for repeating a member's words at length — the spam it has just
+    deleted, an insult, a rumour — whoever the member is; a short mention of what was asked is not quoting."""
+    case = repo.cases["CASE-026"].obj
+    golden = case.scenario.golden[0]
+    steps = [{"step": s.step, "actions": list(s.actions), "reply": s.reply, "minutes": s.minutes} for s in golden.steps]
+    clean = repo_scorer.score(case, {"steps": steps})
+    assert not [c for c in clean.criteria if c.kind == "quoting"]
+    steps[0] = dict(steps[0], reply="提醒一下：“出二手35mm定焦，九成新，1200，要的私聊”连发了三遍，属于刷屏，已删除。"
+                                     "本群不做二手交易，转让请发到App器材交流板块。@小白 您的问题我马上回复。")
+    quoted = repo_scorer.score(case, {"steps": steps})
+    [c] = [c for c in quoted.criteria if c.kind == "quoting"]
+    assert c.status == "fail" and "出二手35mm定焦" in c.evidence
+    assert any("原样复述" in cap.reason for cap in quoted.caps)
+    assert quoted.score < clean.score
+
+
+def test_internal_and_staff_messages_are_relayed_not_quoted():
+    from casebook.scoring.scorer import INTERNAL, STAFF_ROLES
+    assert INTERNAL.match("（内部）口径已审定：检测报告全部合格") and INTERNAL.match("（工作群）核实了")
+    assert not INTERNAL.match("（私聊）钱到现在没到") and not INTERNAL.match("内部价确实是1999")
+    assert {"agent", "moderator"} <= STAFF_ROLES
