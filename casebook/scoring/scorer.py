@@ -40,6 +40,7 @@ MODEL_EXAMPLES: MatchModel | None = MatchModel(weights=(10.893, 26.74, 9.691, -1
 #: Staff in a case's cast: their messages (and internal ones) are meant to be relayed, not "quoted".
 STAFF_ROLES = {"agent", "moderator"}
 INTERNAL = re.compile(r"^\s*[（(](?:内部|工作群|内部群)")
+PRIVATE = re.compile(r"^\s*[（(]私聊")
 
 
 class TranscriptError(ValueError):
@@ -256,10 +257,11 @@ class Scorer:
             facts.sentences = own
             facts.matches = self.matcher.match(list(expect.key_points), own, reply, case.id, expect.examples)
             facts.avoid_hit = [w for w in expect.avoid if _uses_phrase(reply, w)]
-            # the longest stretch of a member's public message the reply repeats word for word
+            # the longest stretch of a member's group message a group reply repeats word for word (in
+            # private, confirming what the member wrote amplifies nothing)
             staff = {c.name for c in case.cast if c.role in STAFF_ROLES}
-            for m in step.messages:
-                if m.sender in staff or INTERNAL.match(m.text):
+            for m in (step.messages if public else []):
+                if m.sender in staff or m.private or INTERNAL.match(m.text) or PRIVATE.match(m.text):
                     continue
                 common = _longest_common(text.normalise(m.text), text.normalise(reply))
                 if _letters(common) > _letters(facts.quoted or ""):
