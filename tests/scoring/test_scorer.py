@@ -346,5 +346,5 @@ def test_confirming_a_members_words_in_private_is_not_quoting(repo, repo_scorer)
     steps = [{"step": "s1", "actions": ["reply", "classify:售后退款"], "minutes": 2,
               "reply": "张先生您好，非常抱歉让您久等了，我马上为您查询退款进度，请私聊发订单号后4位，15分钟内私聊回复您。"},
              {"step": "s2", "actions": ["private_message", "create_ticket", "escalate:售后组"], "minutes": 5, "reply": reply}]
-    report = repo_scorer.score(case, {"steps": steps})
+    report = repo_scorer.score(case, {"steps": steps}, partial=True)
     assert not [c for c in report.criteria if c.kind == "quoting"]
