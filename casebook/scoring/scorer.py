@@ -331,11 +331,12 @@ class Scorer:
                     add("key_points", m.point, FAIL, "；".join(facts.flags), rule, st.key_point, said=m.span)
                 else:
                     ok, contradicted = self.matcher.verdict(m)
-                    add("key_points", m.point, PASS if ok else FAIL, "说法与要点相反" if contradicted else m.reason, rule,
+                    add("key_points", m.point, PASS if ok else FAIL,
+                        "说法与要点相反" if contradicted else m.explain(st.near_miss_sim), rule,
                         st.key_point, said=m.span, detail=detail)
                     if contradicted:
                         caps.append(Cap(sid, f"回复「{m.span}」与要点「{m.point}」相反", st.cap_opposite, rule))
-                    elif not ok and m.near_miss and m.features.get("reject_sim", 0) >= st.near_miss_sim:
+                    elif not ok and m.near(st.near_miss_sim):
                         caps.append(Cap(sid, f"回复「{m.span}」接近不合格的说法「{m.near_miss}」（要点：{m.point}）",
                                         st.cap_near_miss, rule))
             if step.expect.avoid:
