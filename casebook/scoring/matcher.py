@@ -95,13 +95,22 @@ class PointMatch:
 
     @property
     def reason(self) -> str:
+        return self.explain()
+
+    def near(self, near_miss_sim: float) -> bool:
+        """The span is nearer a rejected wording than any good one, and plainly close to it."""
+        return bool(self.near_miss) and self.features.get("reject_sim", 0.0) >= near_miss_sim
+
+    def explain(self, near_miss_sim: float = 1.01) -> str:
+        """Why the point is (not) conveyed, in words an agent understands; a rejected wording is named only
+        when the span is at least `near_miss_sim` similar to it (a greeting is "nearest" to something too)."""
         if self.span is None:
             return "回复中没有可对应的句子"
         if self.contradicted:
             return "说法与要点相反"
         if self.features.get("numbers"):
             return "没有给出要点中的具体数字/时间"
-        if not self.passed and self.near_miss:
+        if not self.passed and self.near(near_miss_sim):
             return f"说法接近不合格的表述「{self.near_miss}」"
         return "表达了该要点" if self.passed else "未充分表达该要点"
 

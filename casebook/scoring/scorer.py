@@ -40,6 +40,7 @@ MODEL_EXAMPLES: MatchModel | None = MatchModel(weights=(10.893, 26.74, 9.691, -1
 #: Staff in a case's cast: their messages (and internal ones) are meant to be relayed, not "quoted".
 STAFF_ROLES = {"agent", "moderator"}
 INTERNAL = re.compile(r"^\s*[（(](?:内部|工作群|内部群)")
+PRIVATE = re.compile(r"^\s*[（(]私聊")
 
 
 class TranscriptError(ValueError):
@@ -256,10 +257,11 @@ class Scorer:
             facts.sentences = own
             facts.matches = self.matcher.match(list(expect.key_points), own, reply, case.id, expect.examples)
             facts.avoid_hit = [w for w in expect.avoid if _uses_phrase(reply, w)]
-            # the longest stretch of a member's public message the reply repeats word for word
+            # the longest stretch of a member's group message a group reply repeats word for word (in
+            # private, confirming what the member wrote amplifies nothing)
             staff = {c.name for c in case.cast if c.role in STAFF_ROLES}
-            for m in step.messages:
-                if m.sender in staff or INTERNAL.match(m.text):
+            for m in (step.messages if public else []):
+                if m.sender in staff or m.private or INTERNAL.match(m.text) or PRIVATE.match(m.text):
                     continue
                 common = _longest_common(text.normalise(m.text), text.normalise(reply))
                 if _letters(common) > _letters(facts.quoted or ""):
@@ -329,11 +331,12 @@ class Scorer:
                     add("key_points", m.point, FAIL, "；".join(facts.flags), rule, st.key_point, said=m.span)
                 else:
                     ok, contradicted = self.matcher.verdict(m)
-                    add("key_points", m.point, PASS if ok else FAIL, "说法与要点相反" if contradicted else m.reason, rule,
+                    add("key_points", m.point, PASS if ok else FAIL,
+                        "说法与要点相反" if contradicted else m.explain(st.near_miss_sim), rule,
                         st.key_point, said=m.span, detail=detail)
                     if contradicted:
                         caps.append(Cap(sid, f"回复「{m.span}」与要点「{m.point}」相反", st.cap_opposite, rule))
-                    elif not ok and m.near_miss and m.features.get("reject_sim", 0) >= st.near_miss_sim:
+                    elif not ok and m.near(st.near_miss_sim):
                         caps.append(Cap(sid, f"回复「{m.span}」接近不合格的说法「{m.near_miss}」（要点：{m.point}）",
                                         st.cap_near_miss, rule))
             if step.expect.avoid:

@@ -336,3 +336,15 @@ def test_internal_and_staff_messages_are_relayed_not_quoted():
     assert INTERNAL.match("（内部）口径已审定：检测报告全部合格") and INTERNAL.match("（工作群）核实了")
     assert not INTERNAL.match("（私聊）钱到现在没到") and not INTERNAL.match("内部价确实是1999")
     assert {"agent", "moderator"} <= STAFF_ROLES
+
+
+def test_confirming_a_members_words_in_private_is_not_quoting(repo, repo_scorer):
+    """Repeating amplifies only in the group: a private reply that confirms what the member wrote is fine."""
+    case = repo.cases["CASE-006"].obj
+    reply = ("张先生您好，您说的“尾号6621，11月3号寄回的”我已记下，已为您建工单，尾号0932，转售后组核查，"
+             "售后组会在2小时内接手，损失诉求已写进工单，由售后组按政策确认，我会跟进到底。")
+    steps = [{"step": "s1", "actions": ["reply", "classify:售后退款"], "minutes": 2,
+              "reply": "张先生您好，非常抱歉让您久等了，我马上为您查询退款进度，请私聊发订单号后4位，15分钟内私聊回复您。"},
+             {"step": "s2", "actions": ["private_message", "create_ticket", "escalate:售后组"], "minutes": 5, "reply": reply}]
+    report = repo_scorer.score(case, {"steps": steps}, partial=True)
+    assert not [c for c in report.criteria if c.kind == "quoting"]

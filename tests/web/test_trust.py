@@ -59,7 +59,8 @@ def test_dispute_flow_end_to_end(tapp, mini):
     done = play_missing_delete(agent)
     aid, report = done["id"], done["report"]
     index = failing(report, "required_actions")
-    assert report["score"] <= 35                                               # capped: a required action is missing
+    from casebook.scoring.scorer import SETTINGS
+    assert report["score"] <= SETTINGS.cap_missing                             # capped: a required action is missing
     # the agent contests it on the report page
     page = agent.get(f"/scenarios/attempts/{aid}").get_data(as_text=True)
     assert "对这一项有异议？申诉" in page and f'name="criterion" value="{index}"' in page
