@@ -111,7 +111,7 @@ class PointMatch:
         if self.features.get("numbers"):
             return "没有给出要点中的具体数字/时间"
         if not self.passed and self.near(near_miss_sim):
-            return f"说法接近不合格的表述「{self.near_miss}」"
+            return f"说法更像培训中列为不合格的「{self.near_miss}」"
         return "表达了该要点" if self.passed else "未充分表达该要点"
 
 

@@ -336,7 +336,7 @@ class Scorer:
                     if contradicted:
                         caps.append(Cap(sid, f"回复「{m.span}」与要点「{m.point}」相反", st.cap_opposite, rule))
                     elif not ok and m.near(st.near_miss_sim):
-                        caps.append(Cap(sid, f"回复「{m.span}」接近不合格的说法「{m.near_miss}」（要点：{m.point}）",
+                        caps.append(Cap(sid, f"没有讲到要点「{m.point}」：回复「{m.span}」更像培训中列为不合格的说法「{m.near_miss}」",
                                         st.cap_near_miss, rule))
             if step.expect.avoid:
                 if not facts.reply:
