@@ -19,8 +19,8 @@ wording is closest to the span, and a further feature
   near_miss the span's similarity to the closest rejected wording minus its similarity to the
             closest accepted one (positive: the span is nearer a known near-miss than any good wording)
 enters a second logistic model, fitted like the first, used for points that have examples. A span
-whose nearest labelled neighbour is a wording the author marked as the opposite of the point (可以水洗
-for 不能水洗), and which shares that wording's polarity, says the opposite. Each clause of
+whose nearest labelled neighbour is a rejected wording (`reject` or `opposite`) of the other polarity
+than the point (可以水洗 for 不能水洗), and which shares that wording's polarity, says the opposite. Each clause of
 the reply may credit at most one key point (a bare list of keywords in one clause earns one point at
 most); quoted member text earns nothing.
 """
@@ -78,8 +78,8 @@ class PointMatch:
 
     def contradicts(self, sim: float = CONTRA_SIM, cover: float = CONTRA_COVERAGE) -> bool:
         """The closest span says the opposite. For a point with labelled wordings: the span is nearer a
-        wording marked as the opposite of the point than to any accepted one, at least `sim` close to it,
-        and shares that wording's polarity (embeddings alone hardly see negation). For a point without: the span is plainly
+        rejected wording of the other polarity than the point than to any accepted one, at least `sim`
+        close to it, and shares that wording's polarity (embeddings alone hardly see negation). For a point without: the span is plainly
         about the same thing (similar, sharing the point's wording, not much longer) and of the other
         polarity than the clause of the point it restates."""
         f = self.features
@@ -219,7 +219,6 @@ def features(points: list[str], spans: list[Span], reply: str, case_id: str, bac
     owner: list[int] = []
     rejects: list[str] = []
     r_owner: list[int] = []
-    r_opposite: list[bool] = []   # the content author marked the wording as the opposite of its point
     for i, point in enumerate(points):
         ex = examples.get(point)
         for a in [point] + list(getattr(ex, "accept", []) or []):
@@ -228,11 +227,9 @@ def features(points: list[str], spans: list[Span], reply: str, case_id: str, bac
         for r in list(getattr(ex, "reject", []) or []):
             rejects.append(r)
             r_owner.append(i)
-            r_opposite.append(False)
         for r in list(getattr(ex, "opposite", []) or []):
             rejects.append(r)
             r_owner.append(i)
-            r_opposite.append(True)
     q = semantic._embed(anchors, "query")
     s = semantic._embed([sp.text for sp in spans], "passage")
     sims = q @ s.T                                        # [anchors, spans]
@@ -262,7 +259,9 @@ def features(points: list[str], spans: list[Span], reply: str, case_id: str, bac
                 near = float(rsims[kr, j]) - sim
                 nearest[i, j] = kr
                 rsim[i, j] = rsims[kr, j]
-                rflip[i, j] = 1.0 if r_opposite[kr] else 0.0
+                # the opposite: a rejected wording of the other polarity than the point. The authors'
+                # `opposite` labels were tried instead and did worse on the tuning split (README).
+                rflip[i, j] = 1.0 if text.negated(rejects[kr]) != p_neg else 0.0
             feats[i, j] = (sim, sim - (r_a[k] + r_s[j]) / 2, cover, 1.0 if p_neg != span_neg[j] else 0.0,
                            numbers, english, near)
     return PairFeatures(feats, rejects, nearest, rsim, rflip)
