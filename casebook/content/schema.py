@@ -215,14 +215,19 @@ class KeyPoint(Strict):
     point: Text
     accept: list[Text] = []
     reject: list[Text] = []
+    #: near-misses that state the opposite of the point (不能水洗 → 可以水洗; 不会私下承诺 → 我来赔您)
+    opposite: list[Text] = []
 
     @model_validator(mode="after")
     def _distinct(self):
-        if self.point in self.accept or self.point in self.reject:
+        if self.point in self.accept or self.point in self.reject or self.point in self.opposite:
             raise ValueError("an example repeats the key point itself")
-        both = sorted(set(self.accept) & set(self.reject))
+        both = sorted(set(self.accept) & (set(self.reject) | set(self.opposite)))
         if both:
             raise ValueError(f"a wording is both accepted and rejected: {both[0]!r}")
+        twice = sorted(set(self.reject) & set(self.opposite))
+        if twice:
+            raise ValueError(f"a wording is listed under both reject and opposite: {twice[0]!r}")
         return self
 
 
@@ -247,7 +252,7 @@ class Expect(Strict):
         for entry in self.key_points:
             if isinstance(entry, KeyPoint):
                 points.append(entry.point)
-                if entry.accept or entry.reject:
+                if entry.accept or entry.reject or entry.opposite:
                     self._examples[entry.point] = entry
             else:
                 points.append(entry)

@@ -19,8 +19,8 @@ wording is closest to the span, and a further feature
   near_miss the span's similarity to the closest rejected wording minus its similarity to the
             closest accepted one (positive: the span is nearer a known near-miss than any good wording)
 enters a second logistic model, fitted like the first, used for points that have examples. A span
-whose nearest labelled neighbour is a rejected wording of the other polarity than the point
-(可以水洗 for 不能水洗) says the opposite. Each clause of
+whose nearest labelled neighbour is a rejected wording (`reject` or `opposite`) of the other polarity
+than the point (可以水洗 for 不能水洗), and which shares that wording's polarity, says the opposite. Each clause of
 the reply may credit at most one key point (a bare list of keywords in one clause earns one point at
 most); quoted member text earns nothing.
 """
@@ -78,8 +78,8 @@ class PointMatch:
 
     def contradicts(self, sim: float = CONTRA_SIM, cover: float = CONTRA_COVERAGE) -> bool:
         """The closest span says the opposite. For a point with labelled wordings: the span is nearer a
-        rejected wording of the other polarity than the point than to any accepted one, and shares that
-        wording's polarity (embeddings alone hardly see negation). For a point without: the span is plainly
+        rejected wording of the other polarity than the point than to any accepted one, at least `sim`
+        close to it, and shares that wording's polarity (embeddings alone hardly see negation). For a point without: the span is plainly
         about the same thing (similar, sharing the point's wording, not much longer) and of the other
         polarity than the clause of the point it restates."""
         f = self.features
@@ -111,7 +111,7 @@ class PointMatch:
         if self.features.get("numbers"):
             return "没有给出要点中的具体数字/时间"
         if not self.passed and self.near(near_miss_sim):
-            return f"说法接近不合格的表述「{self.near_miss}」"
+            return f"说法更像培训中列为不合格的「{self.near_miss}」"
         return "表达了该要点" if self.passed else "未充分表达该要点"
 
 
@@ -212,7 +212,8 @@ def pair_features(points: list[str], spans: list[Span], reply: str, case_id: str
 
 def features(points: list[str], spans: list[Span], reply: str, case_id: str, background: Background,
              examples=None) -> PairFeatures:
-    """Every pair's features. `examples` maps a point to an object with `accept` and `reject` wordings."""
+    """Every pair's features. `examples` maps a point to an object with `accept`, `reject` and `opposite`
+    wordings (the last: near-misses that state the opposite of the point)."""
     examples = examples or {}
     anchors: list[str] = []
     owner: list[int] = []
@@ -224,6 +225,9 @@ def features(points: list[str], spans: list[Span], reply: str, case_id: str, bac
             anchors.append(a)
             owner.append(i)
         for r in list(getattr(ex, "reject", []) or []):
+            rejects.append(r)
+            r_owner.append(i)
+        for r in list(getattr(ex, "opposite", []) or []):
             rejects.append(r)
             r_owner.append(i)
     q = semantic._embed(anchors, "query")
@@ -255,6 +259,8 @@ def features(points: list[str], spans: list[Span], reply: str, case_id: str, bac
                 near = float(rsims[kr, j]) - sim
                 nearest[i, j] = kr
                 rsim[i, j] = rsims[kr, j]
+                # the opposite: a rejected wording of the other polarity than the point. The authors'
+                # `opposite` labels were tried instead and did worse on the tuning split (README).
                 rflip[i, j] = 1.0 if text.negated(rejects[kr]) != p_neg else 0.0
             feats[i, j] = (sim, sim - (r_a[k] + r_s[j]) / 2, cover, 1.0 if p_neg != span_neg[j] else 0.0,
                            numbers, english, near)

@@ -28,15 +28,14 @@ from .rubric import (FAIL, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure, R
 
 #: Chosen on the tuning split (`casebook scenario tune`); see README "How valid is the score".
 SETTINGS = Settings(key_point=20, key_point_max=50, tone=10, late=25, worst_step_weight=0.5, cap_forbidden=35,
-                    cap_missing=45, cap_form=55, cap_late=65, cap_quoting=55, quote_min_letters=12, cap_opposite=55, cap_long=60,
-                    cap_near_miss=80, near_miss_sim=0.90, critical_sim=0.88, critical_margin=0.08, contra_sim=0.93,
-                    contra_coverage=0.5)
-MODEL = MatchModel(weights=(31.988, 18.415, 4.849, -1.342, -2.174, 8.397), bias=-28.521)
+                    cap_missing=45, cap_form=55, cap_late=65, cap_quoting=55, quote_min_letters=12, cap_opposite=55,
+                    cap_long=60, cap_near_miss=80, near_miss_sim=0.90, critical_sim=0.86, critical_margin=0.04,
+                    contra_sim=0.93, contra_coverage=0.5)
+MODEL = MatchModel(weights=(31.693, 21.393, 4.65, -1.432, -2.206, 8.424), bias=-28.121)
 #: For key points with labelled example wordings (matcher.FEATURES_EX).
-MODEL_EXAMPLES: MatchModel | None = MatchModel(weights=(10.893, 26.74, 9.691, -1.227, -1.079, 3.538, -21.904),
-                                               bias=-12.562)
+MODEL_EXAMPLES: MatchModel | None = MatchModel(weights=(2.526, 35.264, 9.699, -1.238, -1.094, 3.367, -22.524),
+                                               bias=-4.909)
 
-#: Whose words an agent must not repeat when the step asks to remove or sanction them.
 #: Staff in a case's cast: their messages (and internal ones) are meant to be relayed, not "quoted".
 STAFF_ROLES = {"agent", "moderator"}
 INTERNAL = re.compile(r"^\s*[（(](?:内部|工作群|内部群)")
@@ -337,7 +336,7 @@ class Scorer:
                     if contradicted:
                         caps.append(Cap(sid, f"回复「{m.span}」与要点「{m.point}」相反", st.cap_opposite, rule))
                     elif not ok and m.near(st.near_miss_sim):
-                        caps.append(Cap(sid, f"回复「{m.span}」接近不合格的说法「{m.near_miss}」（要点：{m.point}）",
+                        caps.append(Cap(sid, f"没有讲到要点「{m.point}」：回复「{m.span}」更像培训中列为不合格的说法「{m.near_miss}」",
                                         st.cap_near_miss, rule))
             if step.expect.avoid:
                 if not facts.reply:

@@ -39,6 +39,9 @@ WEAK_MARGIN = 0.055
 WEAK_MATCH = 0.2
 WEAK_BM25_SHARE = 0.38
 MATCH_TOKENS = 12
+#: the query embedding reads a misspelt word respelt only when jieba's dictionary frequency of the
+#: typed word is below this (typos such as 危鸡 are unknown; 政治 24,866 is a word typed as meant)
+RESPELL_MAX_FREQ = 500
 
 
 def weak_threshold(query: str) -> float:
@@ -163,7 +166,10 @@ class Searcher:
         if self.fusion.respell_dense:
             folded = text.casefold()
             if len(folded) == len(text):     # offsets agree (no ß → ss): Chinese windows are the same
-                spans = self.tokenizer.word_spans(folded, self.index.keyword.vocab)
+                # a word the general dictionary knows well (政治) was typed as meant, even when the
+                # content never uses it: only rare or unknown words (危鸡, 补尝, 申述) are respelt
+                spans = [(start, end, suspect and self.tokenizer.word_frequency(folded[start:end]) < RESPELL_MAX_FREQ)
+                         for start, end, suspect in self.tokenizer.word_spans(folded, self.index.keyword.vocab)]
                 respelt = self.index.terms.respell(folded, spans)
                 if respelt != folded:
                     text = "".join(r if r != f else t for t, f, r in zip(text, folded, respelt)) \

@@ -116,7 +116,7 @@ DEFAULT = Fusion(method="weighted", alpha=0.4, alpha_latin=None, question_weight
                  synonym_weight=0.5, typo_weight=0.6, cited_rule_weight=0.3, citing_items=2, long_query_chars=0,
                  citing_kinds=("case", "resolution"), typo_suspects=True, question_passages=True,
                  initials_weight=1.0, prf_weight=1.0, prf_docs=5, linked_weight=1.0,
-                 citing_weight=0.1, citing_weight_latin=0.3, citing_rules=2, english_passages=True, respell_dense=True)
+                 citing_weight=0.1, citing_weight_latin=0.3, citing_rules=2, english_passages=False, respell_dense=True)
 
 
 def rrf(keyword: list[tuple[int, float]], dense: list[tuple[int, float]], k: int = 60,

@@ -115,6 +115,10 @@ class Tokenizer:
         """Every Latin word of the synonym terms (normalised, unstemmed): kf, gly, sop…"""
         return self._synonym_words
 
+    def word_frequency(self, word: str) -> int:
+        """The word's frequency in jieba's dictionary (with the user dictionary); 0 when unknown."""
+        return int(self._jieba.FREQ.get(word) or 0)
+
     def abbreviations(self) -> dict[str, str]:
         """Latin synonym terms without spaces (kf, gly, sop) → the first Chinese term of their
         group (客服, 管理员, 流程): what the abbreviation stands for."""

@@ -14,7 +14,7 @@ from tests.conftest import REPO
 
 POINT = "HEPA滤芯不能水洗"
 EXAMPLES = {POINT: SimpleNamespace(accept=["HEPA滤网千万别用水冲洗", "The HEPA filter must not be washed with water."],
-                                   reject=["HEPA滤芯可以用水冲洗", "滤芯的事您问售后吧"]),
+                                   reject=["滤芯的事您问售后吧"], opposite=["HEPA滤芯可以用水冲洗"]),
             "15分钟内私聊回复您": SimpleNamespace(accept=["一刻钟内我私聊答复您", "I'll DM you within 15 minutes."],
                                              reject=["我会尽快回复您", "30分钟内回复您"]),
             "马上为您查询退款进度": SimpleNamespace(accept=["我这就帮您查一下退款走到哪一步了"],
@@ -47,7 +47,7 @@ def test_the_report_names_the_near_miss():
     m = PointMatch("马上为您查询退款进度", "退款进度您自己在App里看", "退款进度您自己在App里看。", 0.2,
                    {"sim": 0.92, "near_miss": 0.03, "reject_sim": 0.95, "near_miss_flip": 0.0}, False,
                    "退款进度您可以自己在App里查看")
-    assert m.explain(0.90) == "说法接近不合格的表述「退款进度您可以自己在App里查看」"
+    assert m.explain(0.90) == "说法更像培训中列为不合格的「退款进度您可以自己在App里查看」"
     assert not m.contradicts(0.93, 0.5)
     # a span only loosely like the rejected wording (a greeting is "nearest" to something too) is not blamed on it
     assert m.explain(0.96) == "未充分表达该要点"

@@ -133,3 +133,11 @@ def test_misspelt_words_are_respelt_for_the_embedding():
     spans = tokenizer.word_spans("危机处理", vocab)
     assert terms.respell("危机处理", spans) == "危机处理"              # correct text is left alone
     assert terms.respell("危鸡处理", []) == "危鸡处理"                  # only whole suspect words
+
+
+def test_only_rare_or_unknown_words_are_respelt():
+    from casebook.search.engine import RESPELL_MAX_FREQ
+    from casebook.search.keyword import Tokenizer
+    tokenizer = Tokenizer()
+    assert tokenizer.word_frequency("政治") >= RESPELL_MAX_FREQ          # a word typed as meant
+    assert tokenizer.word_frequency("危鸡") < RESPELL_MAX_FREQ           # a typo of 危机
