@@ -31,10 +31,10 @@ SETTINGS = Settings(key_point=20, key_point_max=50, tone=10, late=25, worst_step
                     cap_missing=45, cap_form=55, cap_late=65, cap_quoting=55, quote_min_letters=12, cap_opposite=55,
                     cap_long=60, cap_near_miss=80, near_miss_sim=0.90, critical_sim=0.86, critical_margin=0.04,
                     contra_sim=0.93, contra_coverage=0.5)
-MODEL = MatchModel(weights=(31.693, 21.393, 4.65, -1.432, -2.206, 8.424), bias=-28.121)
+MODEL = MatchModel(weights=(31.754, 21.276, 4.662, -1.434, -2.206, 8.425), bias=-28.174)
 #: For key points with labelled example wordings (matcher.FEATURES_EX).
-MODEL_EXAMPLES: MatchModel | None = MatchModel(weights=(2.526, 35.264, 9.699, -1.238, -1.094, 3.367, -22.524),
-                                               bias=-4.909)
+MODEL_EXAMPLES: MatchModel | None = MatchModel(weights=(3.222, 33.834, 9.708, -1.249, -1.104, 3.375, -22.909),
+                                               bias=-5.524)
 
 #: Staff in a case's cast: their messages (and internal ones) are meant to be relayed, not "quoted".
 STAFF_ROLES = {"agent", "moderator"}
