@@ -53,6 +53,22 @@ _ID_RE = re.compile(
     re.IGNORECASE)
 
 
+def english_query(query: str) -> bool:
+    """Whether to show a query's results with their English titles: no Chinese in it and at least one
+    Latin word besides item IDs (an agent typing "SANC-03" reads Chinese)."""
+    text = unicodedata.normalize("NFKC", query or "")
+    if re.search(r"[\u4e00-\u9fff]", text):
+        return False
+
+    def strip_id(match: re.Match) -> str:
+        if match.group("res") or match.group("case"):
+            return " "
+        separator = text[match.end("ch"):match.start("no") - (1 if match.group("q") else 0)]
+        return " " if match.group("ch").isupper() or separator == "-" else match.group(0)
+
+    return bool(re.search(r"[A-Za-z]{2,}", _ID_RE.sub(strip_id, text)))
+
+
 def find_ids(query: str) -> list[str]:
     """Candidate item IDs in a query, canonical form, in order of appearance (not checked to exist)."""
     text = unicodedata.normalize("NFKC", query or "")

@@ -20,6 +20,7 @@ from ..search.documents import KINDS
 from ..search.engine import MAX_QUERY_CHARS, Filters, QueryError, Searcher
 from ..search.hybrid import CJK_RE
 from ..search.index import IndexMissing
+from ..search.normalize import english_query
 from .extensions import csrf, db, limiter
 from .home import Section
 
@@ -330,7 +331,7 @@ def page():
         return render_template("search/index.html", **context), 400
     search_id = _log_search(result, "web")
     context.update(result=result, hits=result.hits, search_id=search_id,
-                   english=not CJK_RE.search(query))
+                   english=english_query(query))
     return render_template("search/index.html", **context)
 
 

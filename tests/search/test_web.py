@@ -164,3 +164,19 @@ def test_search_clicks_are_recorded(web, client):
     assert client.post("/api/search/click", json={"id": "AAA-01"}).status_code == 422
     page = client.get("/search", query_string={"q": "发广告"}).get_data(as_text=True)
     assert 'data-search-id="' in page and 'src="/static/search.js"' in page and 'data-hit-id="AAA-01"' in page
+
+
+def test_english_titles_for_english_queries_not_for_an_id(web, client):
+    """An agent typing a rule ID reads Chinese; an English phrase gets the rules' English titles first."""
+    by_id = client.get("/search", query_string={"q": "AAA-01"}).get_data(as_text=True)
+    english = client.get("/search", query_string={"q": "rule one advertising"}).get_data(as_text=True)
+    assert "<strong>AAA-01 Rule one</strong>" not in by_id
+    assert "<strong>AAA-01 Rule one</strong>" in english
+
+
+@pytest.mark.parametrize("query, english", [("SANC-03", False), ("sanc-03", False), ("CASE-001", False),
+                                            ("SANC-03 mute", True), ("remove member", True), ("退款慢", False),
+                                            ("kf回复太慢", False), ("mute 24h", True)])
+def test_which_queries_are_english(query, english):
+    from casebook.search.normalize import english_query
+    assert english_query(query) is english
