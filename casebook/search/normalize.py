@@ -5,7 +5,8 @@
   messages from Traditional-script customers and type on full-width input methods; the content
   is Simplified, so both sides are brought to one form before tokenising.
 - ``find_ids``: rule, case, question and resolution IDs written in a query (``SANC-03``,
-  ``sanc 3``, ``case 5``, ``案例5``, ``CASE-012``, ``RES-1001``), in the canonical spelling used
+  ``sanc-3``, ``SANC 3``, ``case 5``, ``案例5``, ``CASE-012``, ``RES-1001``; lowercase letters need a
+  hyphen, so "data 1 week" is not DATA-01), in the canonical spelling used
   by the index.
 """
 from __future__ import annotations
