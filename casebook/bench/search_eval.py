@@ -118,17 +118,20 @@ class Evaluator:
         self.searcher = searcher
         self.queries = list(queries)
         self._groups: dict[str, list[np.ndarray]] = {}
+        self._group_terms: dict[str, list] = {}
+        self._translated: dict[tuple, np.ndarray] = {}
         self._dense: dict[str, list[tuple[int, float]]] = {}
         keyword = searcher.index.keyword
         vectors = self._vectors = self._query_vectors(cache)
         for query in self.queries:
             if query.q in self._groups:
                 continue
-            groups = searcher.keyword_groups(query.q)
+            groups = searcher.keyword_groups(query.q)[:4]
             # each group's BM25 at weight 1 (a term counts in its first group only, as in a search)
             self._groups[query.q] = [keyword.weighted_scores([(terms, 1.0 if j == i else 0.0)
                                                               for j, (terms, _w) in enumerate(groups[:i + 1])])
                                      for i in range(len(groups))]
+            self._group_terms[query.q] = groups
             self._dense[query.q] = searcher.dense_ranking(vectors[query.q], self.DEPTH, None)
         self._cache: dict[tuple, list[str]] = {}
 
@@ -157,8 +160,22 @@ class Evaluator:
         base, synonyms, typos, initials = self._groups[query]
         scores = (base + fusion.synonym_weight * synonyms + fusion.typo_weight * typos
                   + fusion.initials_weight * initials)
+        if fusion.lexicon_weight:
+            scores = scores + fusion.lexicon_weight * self._translated_scores(query, fusion)
         top = top_k(scores, min(self.DEPTH, len(scores)))
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    def _translated_scores(self, query: str, fusion: Fusion) -> np.ndarray:
+        """BM25 of the query's lexicon terms at weight 1 (Searcher.translated_terms; terms of the
+        other groups count there), cached per lexicon setting."""
+        key = (query, fusion.lexicon_min, fusion.lexicon_latin_only)
+        found = self._translated.get(key)
+        if found is None:
+            groups = self._group_terms[query]
+            translated = self.searcher.translated_terms(query, list(groups[0][0]), fusion.with_(lexicon_weight=1.0))
+            found = self._translated[key] = self.searcher.index.keyword.weighted_scores(
+                [*((terms, 0.0) for terms, _w in groups), (translated, 1.0)])
+        return found
 
     def ranking(self, query: str, mode: str, fusion: Fusion = DEFAULT) -> list[str]:
         key = (query, mode, fusion if mode != "dense" else None)

@@ -133,7 +133,8 @@ class Searcher:
     # ------------------------------------------------------------------ rankings
     def keyword_groups(self, query: str, fusion: Fusion | None = None) -> list[tuple[list[str], float]]:
         """The weighted term groups of a query: typed words (1.0), synonyms, typo corrections,
-        words whose pinyin initials the query types (kf → 客服)."""
+        words whose pinyin initials the query types (kf → 客服), Chinese terms its English words
+        map to (translated_terms; a mapping term → own weight)."""
         fusion = fusion or self.fusion
         base, synonyms = self.tokenizer.query_terms(query)
         typed = set(base) | set(synonyms)
@@ -144,8 +145,20 @@ class Searcher:
         initials = [w for w in self.index.terms.initials_expansions(normalised, self.index.keyword.vocab,
                                                                     self.tokenizer.synonym_words())
                     if w not in typed and w not in corrections]
+        translated = self.translated_terms(query, base, fusion)
         return [(base, 1.0), (synonyms, fusion.synonym_weight), (corrections, fusion.typo_weight),
-                (initials, fusion.initials_weight)]
+                (initials, fusion.initials_weight), (translated, fusion.lexicon_weight)]
+
+    def translated_terms(self, query: str, base: list[str], fusion: Fusion | None = None) -> dict[str, float]:
+        """The Chinese terms (→ lexicon weight) that the query's English words map to through the
+        rules' English titles and keywords (lexicon.EnglishLexicon); empty when the setting is off,
+        or for a query with Chinese characters when lexicon_latin_only."""
+        fusion = fusion or self.fusion
+        if not fusion.lexicon_weight or (fusion.lexicon_latin_only and CJK_RE.search(normalize(query))):
+            return {}
+        typed = set(base)
+        translated = self.index.english_lexicon(self.tokenizer).translate(base, fusion.lexicon_min)
+        return {t: w for t, w in translated.items() if t not in typed}
 
     def keyword_ranking(self, query: str, depth: int, mask: np.ndarray | None,
                         fusion: Fusion | None = None, groups=None) -> list[tuple[int, float]]:

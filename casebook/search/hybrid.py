@@ -64,6 +64,13 @@ class Fusion:
     citing_weight: float = 0.0
     citing_weight_latin: float | None = None
     citing_rules: int = 2
+    #: keyword weight of the Chinese terms an English query's words map to through the rules'
+    #: own English titles and keywords (lexicon.EnglishLexicon; each term also carries its
+    #: lexicon weight ≤ 1); terms mapped below lexicon_min are left out; 0 = off.
+    #: lexicon_latin_only: only for queries without Chinese characters
+    lexicon_weight: float = 0.0
+    lexicon_min: float = 0.0
+    lexicon_latin_only: bool = True
 
     def label(self) -> str:
         extra = ""
@@ -88,6 +95,9 @@ class Fusion:
             extra += f", cases citing the top {self.citing_rules} rules +{self.citing_weight:.2f}"
             if self.citing_weight_latin is not None:
                 extra += f" (+{self.citing_weight_latin:.2f} without Chinese)"
+        if self.lexicon_weight:
+            extra += (f", English→Chinese lexicon +{self.lexicon_weight:.2f} (≥{self.lexicon_min:.2f}"
+                      f"{', English queries only' if self.lexicon_latin_only else ''})")
         if self.prf_weight:
             extra += f", prf={self.prf_weight:.2f} from top {self.prf_docs}"
         if self.method == "rrf":
@@ -116,7 +126,8 @@ DEFAULT = Fusion(method="weighted", alpha=0.4, alpha_latin=None, question_weight
                  synonym_weight=0.5, typo_weight=0.6, cited_rule_weight=0.3, citing_items=2, long_query_chars=0,
                  citing_kinds=("case", "resolution"), typo_suspects=True, question_passages=True,
                  initials_weight=1.0, prf_weight=1.0, prf_docs=5, linked_weight=1.0,
-                 citing_weight=0.1, citing_weight_latin=0.3, citing_rules=2, english_passages=False, respell_dense=True)
+                 citing_weight=0.1, citing_weight_latin=0.3, citing_rules=2, english_passages=False, respell_dense=True,
+                 lexicon_weight=0.3, lexicon_min=0.2, lexicon_latin_only=True)
 
 
 def rrf(keyword: list[tuple[int, float]], dense: list[tuple[int, float]], k: int = 60,

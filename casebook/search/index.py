@@ -36,6 +36,7 @@ from .documents import Document, content_documents, resolution_document
 from .embcache import CacheBase, DatabaseEmbeddingCache, EmbeddingCache
 from .embedders import Embedder, get_embedder
 from .keyword import KeywordIndex, Tokenizer, get_tokenizer
+from .lexicon import EnglishLexicon
 from .typos import TermIndex
 
 FORMAT = 1
@@ -310,6 +311,7 @@ class LoadedIndex:
         self.centroid = (reference.mean(axis=0) if len(reference) else
                          np.zeros(vectors.shape[1] if vectors.ndim == 2 else 1)).astype(np.float32)
         self._tokenizer_lock = threading.Lock()
+        self._lexicon = None
         self.position = {d.id: i for i, d in enumerate(self.docs)}
         self.kinds = np.array([d.kind for d in self.docs], dtype=object)
         self.chapters = np.array([d.chapter or "" for d in self.docs], dtype=object)
@@ -333,6 +335,14 @@ class LoadedIndex:
 
     def __len__(self) -> int:
         return len(self.docs)
+
+    def english_lexicon(self, tokenizer: Tokenizer):
+        """The rules' English → Chinese lexicon (lexicon.EnglishLexicon), built once per loaded
+        index with the tokenizer of its searches."""
+        with self._tokenizer_lock:
+            if self._lexicon is None or self._lexicon[0] is not tokenizer:
+                self._lexicon = (tokenizer, EnglishLexicon.build(self.docs, tokenizer, self.keyword.vocab))
+            return self._lexicon[1]
 
     def tokenizer(self, root: Path | None = None) -> Tokenizer:
         """The tokenizer this index was built with (its user dictionary and synonyms, saved in the

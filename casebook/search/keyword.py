@@ -13,7 +13,7 @@ import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -288,12 +288,21 @@ class KeywordIndex:
         return self.weighted_scores([(base, 1.0), (expansion, expansion_weight)])
 
     def weighted_scores(self, groups: Sequence[tuple[Sequence[str], float]]) -> np.ndarray:
-        """Σ weight · BM25(terms) over (terms, weight) groups; a term counts once, in its first group."""
+        """Σ weight · BM25(terms) over (terms, weight) groups; a term counts once, in its first group.
+        terms may be a mapping term → own weight (that term scores weight · own · BM25(term))."""
         out = np.zeros(self.size, dtype=np.float32)
         if not self.size:
             return out
         seen: set[str] = set()
         for terms, weight in groups:
+            if isinstance(terms, Mapping):     # term → its own weight within the group
+                for t, own in terms.items():
+                    if t and t in self.vocab and t not in seen:
+                        seen.add(t)
+                        if weight and own:
+                            out += (weight * own) * np.asarray(self.retriever.get_scores_from_ids([self.vocab[t]]),
+                                                               dtype=np.float32)
+                continue
             ids = []
             for t in dict.fromkeys(terms):
                 if t and t in self.vocab and t not in seen:
