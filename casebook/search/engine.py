@@ -109,6 +109,18 @@ class SearchResult:
         return self.top_similarity is None or self.top_similarity < weak_threshold(self.query)
 
 
+def _with_bonus(ranked: list[tuple[int, float]], bonus: dict[int, float]) -> list[tuple[int, float]]:
+    """The ranking with each position's bonus added, re-sorted by score (ties keep the ranking's order);
+    the ranking itself when there is no bonus."""
+    if not bonus:
+        return ranked
+    scores = dict(ranked)
+    for position, extra in bonus.items():
+        scores[position] = scores.get(position, 0.0) + extra
+    order = {p: i for i, (p, _) in enumerate(ranked)}
+    return sorted(scores.items(), key=lambda item: (-item[1], order.get(item[0], len(order)), item[0]))
+
+
 class Searcher:
     def __init__(self, index: LoadedIndex, tokenizer: Tokenizer, embedder: Embedder, fusion: Fusion = DEFAULT):
         self.index = index
@@ -346,7 +358,6 @@ class Searcher:
         what the agent must apply. Each rule cited by one of the top `citing_items` items of
         `citing_kinds` gets cited_rule_weight × that item's score (the best citing item counts)."""
         docs = self.index.docs
-        scores = dict(ranked)
         bonus: dict[int, float] = {}
         citing = [(p, s) for p, s in ranked if docs[p].kind in fusion.citing_kinds][:fusion.citing_items]
         for position, score in citing:
@@ -356,12 +367,7 @@ class Searcher:
                         or (mask is not None and not mask[rule_pos])):
                     continue
                 bonus[rule_pos] = max(bonus.get(rule_pos, 0.0), fusion.cited_rule_weight * score)
-        if not bonus:
-            return ranked
-        for position, extra in bonus.items():
-            scores[position] = scores.get(position, 0.0) + extra
-        order = {p: i for i, (p, _) in enumerate(ranked)}
-        return sorted(scores.items(), key=lambda item: (-item[1], order.get(item[0], len(order)), item[0]))
+        return _with_bonus(ranked, bonus)
 
     def _bring_up_citing_items(self, ranked: list[tuple[int, float]], weight: float, rules: int,
                                mask: np.ndarray | None) -> list[tuple[int, float]]:
@@ -371,19 +377,13 @@ class Searcher:
         if weight <= 0:
             return ranked
         docs = self.index.docs
-        scores = dict(ranked)
         bonus: dict[int, float] = {}
         top_rules = [(p, s) for p, s in ranked if docs[p].kind == "rule"][:rules]
         for rule_pos, score in top_rules:
             for position in self.index.citing(docs[rule_pos].id):
                 if mask is None or mask[position]:
                     bonus[position] = max(bonus.get(position, 0.0), weight * score)
-        if not bonus:
-            return ranked
-        for position, extra in bonus.items():
-            scores[position] = scores.get(position, 0.0) + extra
-        order = {p: i for i, (p, _) in enumerate(ranked)}
-        return sorted(scores.items(), key=lambda item: (-item[1], order.get(item[0], len(order)), item[0]))
+        return _with_bonus(ranked, bonus)
 
     def dense_ranking(self, vector: np.ndarray, depth: int, mask: np.ndarray | None) -> list[tuple[int, float]]:
         ids, sims = self.index.dense.search(vector, depth, mask)
