@@ -54,42 +54,37 @@ _ID_RE = re.compile(
     re.IGNORECASE)
 
 
+def _ids_in(text: str):
+    """(match, canonical ID) for each ID written in an NFKC-normalised text, in order."""
+    for match in _ID_RE.finditer(text):
+        if match.group("res"):
+            yield match, "RES-" + match.group("res_id").rstrip("._-")
+        elif match.group("case"):
+            yield match, f"CASE-{int(match.group('case_no')):03d}"
+        else:
+            letters = match.group("ch")
+            separator = text[match.end("ch"):match.start("no") - (1 if match.group("q") else 0)]
+            if not letters.isupper() and separator != "-":
+                continue   # "data 1 week" is not DATA-01; "DATA 1", "data-1" and "DATA1" are
+            number = int(match.group("no"))
+            yield match, f"{letters.upper()}-Q{number:02d}" if match.group("q") else f"{letters.upper()}-{number:02d}"
+
+
 def english_query(query: str) -> bool:
     """Whether to show a query's results with their English titles: no Chinese in it and at least one
     Latin word besides item IDs (an agent typing "SANC-03" reads Chinese)."""
     text = unicodedata.normalize("NFKC", query or "")
     if re.search(r"[\u4e00-\u9fff]", text):
         return False
-
-    def strip_id(match: re.Match) -> str:
-        if match.group("res") or match.group("case"):
-            return " "
-        separator = text[match.end("ch"):match.start("no") - (1 if match.group("q") else 0)]
-        return " " if match.group("ch").isupper() or separator == "-" else match.group(0)
-
-    return bool(re.search(r"[A-Za-z]{2,}", _ID_RE.sub(strip_id, text)))
+    rest, end = [], 0
+    for match, _ in _ids_in(text):
+        rest.append(text[end:match.start()])
+        end = match.end()
+    rest.append(text[end:])
+    return bool(re.search(r"[A-Za-z]{2,}", " ".join(rest)))
 
 
 def find_ids(query: str) -> list[str]:
     """Candidate item IDs in a query, canonical form, in order of appearance (not checked to exist)."""
     text = unicodedata.normalize("NFKC", query or "")
-    out: list[str] = []
-    for match in _ID_RE.finditer(text):
-        if match.group("res"):
-            candidate = "RES-" + match.group("res_id").rstrip("._-")
-        elif match.group("case"):
-            candidate = f"CASE-{int(match.group('case_no')):03d}"
-        else:
-            letters = match.group("ch")
-            separator = text[match.end("ch"):match.start("no") - (1 if match.group("q") else 0)]
-            if not letters.isupper() and separator != "-":
-                continue   # "data 1 week" is not DATA-01; "DATA 1", "data-1" and "DATA1" are
-            chapter = letters.upper()
-            number = int(match.group("no"))
-            if match.group("q"):
-                candidate = f"{chapter}-Q{number:02d}"
-            else:
-                candidate = f"{chapter}-{number:02d}"
-        if candidate not in out:
-            out.append(candidate)
-    return out
+    return list(dict.fromkeys(candidate for _, candidate in _ids_in(text)))
