@@ -20,9 +20,10 @@ wording is closest to the span, and a further feature
             closest accepted one (positive: the span is nearer a known near-miss than any good wording)
 enters a second logistic model, fitted like the first, used for points that have examples. A span
 whose nearest labelled neighbour is a rejected wording (`reject` or `opposite`) of the other polarity
-than the point (可以水洗 for 不能水洗), and which shares that wording's polarity, says the opposite. Each clause of
-the reply may credit at most one key point (a bare list of keywords in one clause earns one point at
-most); quoted member text earns nothing.
+than the point (可以水洗 for 不能水洗), and which shares that wording's polarity, says the opposite.
+
+Each clause of the reply may credit at most one key point (a bare list of keywords in one clause earns
+one point at most); quoted member text earns nothing.
 """
 from __future__ import annotations
 
@@ -79,9 +80,9 @@ class PointMatch:
     def contradicts(self, sim: float = CONTRA_SIM, cover: float = CONTRA_COVERAGE) -> bool:
         """The closest span says the opposite. For a point with labelled wordings: the span is nearer a
         rejected wording of the other polarity than the point than to any accepted one, at least `sim`
-        close to it, and shares that wording's polarity (embeddings alone hardly see negation). For a point without: the span is plainly
-        about the same thing (similar, sharing the point's wording, not much longer) and of the other
-        polarity than the clause of the point it restates."""
+        close to it, and shares that wording's polarity (embeddings alone hardly see negation). For a
+        point without: the span is plainly about the same thing (similar, sharing the point's wording,
+        not much longer) and of the other polarity than the clause of the point it restates."""
         f = self.features
         if "near_miss" in f:  # the point has labelled wordings: they decide
             return bool(self.span and self.near_miss and f.get("near_miss_flip") and f.get("reject_sim", 0) >= sim
@@ -203,13 +204,6 @@ class PairFeatures:
     reject_flip: np.ndarray
 
 
-def pair_features(points: list[str], spans: list[Span], reply: str, case_id: str, background: Background,
-                  examples=None) -> tuple[np.ndarray, np.ndarray]:
-    """Feature tensor [points, spans, FEATURES_EX] and the raw similarity matrix (see `features`)."""
-    pf = features(points, spans, reply, case_id, background, examples)
-    return pf.feats, pf.feats[:, :, 0]
-
-
 def features(points: list[str], spans: list[Span], reply: str, case_id: str, background: Background,
              examples=None) -> PairFeatures:
     """Every pair's features. `examples` maps a point to an object with `accept`, `reject` and `opposite`
@@ -224,10 +218,7 @@ def features(points: list[str], spans: list[Span], reply: str, case_id: str, bac
         for a in [point] + list(getattr(ex, "accept", []) or []):
             anchors.append(a)
             owner.append(i)
-        for r in list(getattr(ex, "reject", []) or []):
-            rejects.append(r)
-            r_owner.append(i)
-        for r in list(getattr(ex, "opposite", []) or []):
+        for r in list(getattr(ex, "reject", []) or []) + list(getattr(ex, "opposite", []) or []):
             rejects.append(r)
             r_owner.append(i)
     q = semantic._embed(anchors, "query")

@@ -44,8 +44,8 @@ def point_examples(scorer: Scorer, items: list[Item], cases: dict,
             if not points or not sentences:
                 continue
             spans = matcher.spans_of(sentences)
-            feats, _ = matcher.pair_features(points, spans, turn.reply, case.id, scorer.background,
-                                             expect.examples if with_examples else None)
+            feats = matcher.features(points, spans, turn.reply, case.id, scorer.background,
+                                     expect.examples if with_examples else None).feats
             width = len(FEATURES_EX) if with_examples else len(FEATURES)
             for i, point in enumerate(points):
                 j = int((feats[i, :, 1] + 0.15 * feats[i, :, 2]).argmax())
