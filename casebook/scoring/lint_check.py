@@ -51,12 +51,34 @@ def check_validation(project, scorer: Scorer) -> list[Problem]:
         if item.error:
             out.append(Problem(item.path, item.line, f"validation transcript {item.id} cannot be scored: {item.error}",
                                "error", "validation"))
+        else:
+            out.extend(_unknown_points(item, project))
     if any(i.round in TUNED_ROUNDS for i in items):  # the floor is about the blind set, not disputes alone
         missed = below_bar(parts["held-out"], FLOOR)
         if missed:
             out.append(Problem(items[0].path.rsplit("/", 1)[0], 1,
                                "the scorer fell below its held-out regression floor: " + "; ".join(missed) + RUBRIC_HINT,
                                "error", "validation-bar"))
+    return out
+
+
+def _unknown_points(item, project) -> list[Problem]:
+    """A trainer's key-point verdict must name a key point of that step, word for word: a misspelt one
+    would silently drop out of the key-point agreement figures."""
+    located = project.cases.get(item.case)
+    steps = {s.id: s for s in located.obj.scenario.steps} if located and located.obj.scenario else {}
+    out = []
+    for step_id, verdicts in item.verdicts:
+        step = steps.get(step_id)
+        if step is None:
+            continue
+        known = set(step.expect.key_points)
+        for point in verdicts.get("key_points", {}):
+            if point not in known:
+                out.append(Problem(item.path, item.line, f"validation transcript {item.id}, step {step_id}: "
+                                   f"verdict for '{point}', which is not a key point of that step "
+                                   f"(the step's points: {'; '.join(step.expect.key_points) or 'none'})",
+                                   "error", "validation"))
     return out
 
 

@@ -74,3 +74,20 @@ def test_kappa_and_correlation():
     out = agreement([(crit, {0: "pass", 1: "pass"}, 25.0), (crit, {0: "fail", 1: "fail"}, 25.0)])
     assert out["attempts"] == 2 and out["kinds"]["tone"]["n"] == 2
     assert out["human_totals"] == [100.0, 0.0]
+
+
+def test_lint_rejects_a_verdict_for_a_key_point_the_step_does_not_have(mini):
+    """A misspelt key point in a trainer's verdicts would silently leave the agreement figures."""
+    folder = mini / "cases" / "validation"
+    folder.mkdir()
+    (folder / "CASE-001.yml").write_text(
+        "case: CASE-001\ngrader: 培训师\ntranscripts:\n"
+        "  - id: CASE-001-A01\n    kind: excellent\n    grade: 95\n    critical: false\n    reason: 好\n"
+        "    steps:\n"
+        "      - step: s1\n        actions: [delete_message, warn_member, reply]\n        reply: 群内禁止发广告，消息已删除。\n"
+        "        minutes: 1\n        verdicts: {key_points: {说明群里禁止广告: true}}\n"
+        "      - {step: s2, actions: [reply], reply: 感谢配合, minutes: 1}\n", encoding="utf-8")
+    result = run("lint", "--root", str(mini))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "cases/validation/CASE-001.yml:4:" in result.output
+    assert "verdict for '说明群里禁止广告', which is not a key point of that step" in result.output
