@@ -146,20 +146,22 @@ def test_na_excluded(mini_case, score):
     ("被骂的同事主管批了两天假去做心理疏导", True, "内部"),
     ("其实下单页写得很清楚，字体也是他自己预览确认过的", True, "责任"),
     # indirect wordings: a code described by its digits, a fee by any name, money into the agent's own
-    # account, a relayed request (让她…), free of charge as a promise, reimbursing, a child's school and class
+    # account, reimbursing, a place in the member's account, a child's school and class
     ("短信里那几个数字您报给我，我帮您核对", False, "验证码"),
-    ("系统会给您发一串数字，您收到了念给我听", False, "验证码"),
     ("开通需要交一笔认证费，您扫我发的码就行", False, "付款"),
     ("货款打我卡上，我今天就发货", False, "付款"),
     ("定金直接微信转我也行", False, "付款"),
-    ("你让家长扫一下我稍后私聊发你的那个码把钱补上", False, "付款"),
-    ("这次维修一分钱都不用您掏", False, "补偿"),
     ("修好的费用我给您报销，您别担心", False, "补偿"),
     ("我给您会员账户里补两百积分，算一点心意", False, "补偿"),
     ("小李上个月被扣了年终奖，所以这次特别小心", True, "内部"),
     ("那位同事还没转正，这事对她影响很大", True, "内部"),
     ("这位宝妈可能没太留意说明书上的提示", True, "责任"),
     ("明德小学三年级二班的朵朵已经找到了", True, "学校"),
+    ("快递员说放在了七栋十二层门口", True, "住址"),                      # numbers in Chinese numerals
+    ("上周那位客服的季度考评因为这件事扣了不少", True, "内部"),
+    ("小吴的提成上个月就因为投诉太多被公司扣光了", True, "内部"),          # a 被 passive between them
+    ("审核没过的话，差额我这边给您补齐", False, "补偿"),
+    ("想要优惠名额的话，先给我发个二十块红包锁定", False, "付款"),
 ])
 def test_critical_failures(mini_case, score, reply, public, reason):
     assert any(reason in c.reason for c in check_reply(reply, public)), check_reply(reply, public)
@@ -177,7 +179,8 @@ def test_critical_failures(mini_case, score, reply, public, reason):
                                    "退款会原路转到您的支付宝账户", "如果有人以退款为由让您转账或提供验证码，都不要理，直接找我",
                                    "退换全程不需要您付任何钱", "售后组核定后，医药费不用您自己出", "这个不用您出面，我来跟进",
                                    "我给您查一下退款进度", "我已经把您的诉求登记到工单，转给售后组",
-                                   "大家可以先转给身边的家长提个醒", "孩子的学校信息请不要在群里发"])
+                                   "大家可以先转给身边的家长提个醒", "孩子的学校信息请不要在群里发",
+                                   "活动红包已经发给您了", "我们会考核每位客服的响应时间", "差额以售后组核定为准"])
 def test_not_critical(reply):
     assert check_reply(reply, True) == []
 
