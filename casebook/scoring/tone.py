@@ -50,8 +50,12 @@ def addresses_member(text: str) -> bool:
     return bool(GREETING.search(text or ""))
 
 
+#: Separable verbs: 道歉 and 赔不是 split by a measure word (道个歉, 道声歉, 赔个不是).
+APOLOGY_SPLIT = re.compile(r"道(?:个|声|一声|一个)歉|赔(?:个|一个)?不是")
+
+
 def apologises(text: str) -> bool:
-    return bool(find_phrases((text or "").lower(), APOLOGY))
+    return bool(find_phrases((text or "").lower(), APOLOGY)) or bool(APOLOGY_SPLIT.search(text or ""))
 
 
 def apology_expected(messages: list[str], key_points: list[str]) -> str | None:

@@ -65,3 +65,12 @@ def test_polarity(clause, negative):
                                          ("Hi 大家好，this group is for 售后", "mixed")])
 def test_language(reply, lang):
     assert text.language(reply) == lang
+
+
+@pytest.mark.parametrize("reply,apology", [
+    ("在这里也正式向您道个歉", True), ("给大家道声歉", True), ("先给您赔个不是", True), ("真对不住", True),
+    ("We apologise for the wait", True), ("道路施工，请绕行", False), ("这不是我们能决定的", False),
+])
+def test_apology_in_separable_and_other_forms(reply, apology):
+    from casebook.scoring import tone
+    assert tone.apologises(reply) is apology
