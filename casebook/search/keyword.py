@@ -265,8 +265,7 @@ class KeywordIndex:
         """The BM25 score a document holding every one of `terms` (the typed words of a query)
         could reach at most: the sum of each known term's highest score in the index, plus
         unknown_term_max for each of `unknown` words the index does not know."""
-        total = sum(float(self.term_max[self.vocab[t]]) for t in dict.fromkeys(terms)
-                    if t in self.vocab and self.vocab[t] < len(self.term_max))
+        total = sum(float(self.term_max[self.vocab[t]]) for t in dict.fromkeys(terms) if t in self.vocab)
         return total + unknown * self.unknown_term_max
 
     @classmethod
@@ -364,7 +363,9 @@ def _term_maxima(retriever, n_terms: int, size: int) -> tuple[np.ndarray, float]
         return np.zeros(n_terms, dtype=np.float32), 0.0
     data, indptr = np.asarray(scores["data"], dtype=np.float32), np.asarray(scores["indptr"])
     starts, counts = indptr[:-1], np.diff(indptr)
-    out = np.zeros(len(starts), dtype=np.float32)
+    # terms without a row (bm25s lists "" in its vocabulary) score 0
+    out = np.zeros(max(len(starts), n_terms), dtype=np.float32)
+    starts, counts = np.pad(starts, (0, len(out) - len(starts))), np.pad(counts, (0, len(out) - len(counts)))
     filled = counts > 0
     if filled.any() and len(data):
         out[filled] = np.maximum.reduceat(data, starts[filled])
