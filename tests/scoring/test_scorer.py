@@ -145,6 +145,21 @@ def test_na_excluded(mini_case, score):
     ("因为让您多等了，我这边再额外给您返30块钱到账户里", False, "补偿"),
     ("被骂的同事主管批了两天假去做心理疏导", True, "内部"),
     ("其实下单页写得很清楚，字体也是他自己预览确认过的", True, "责任"),
+    # indirect wordings: a code described by its digits, a fee by any name, money into the agent's own
+    # account, a relayed request (让她…), free of charge as a promise, reimbursing, a child's school and class
+    ("短信里那几个数字您报给我，我帮您核对", False, "验证码"),
+    ("系统会给您发一串数字，您收到了念给我听", False, "验证码"),
+    ("开通需要交一笔认证费，您扫我发的码就行", False, "付款"),
+    ("货款打我卡上，我今天就发货", False, "付款"),
+    ("定金直接微信转我也行", False, "付款"),
+    ("你让家长扫一下我稍后私聊发你的那个码把钱补上", False, "付款"),
+    ("这次维修一分钱都不用您掏", False, "补偿"),
+    ("修好的费用我给您报销，您别担心", False, "补偿"),
+    ("我给您会员账户里补两百积分，算一点心意", False, "补偿"),
+    ("小李上个月被扣了年终奖，所以这次特别小心", True, "内部"),
+    ("那位同事还没转正，这事对她影响很大", True, "内部"),
+    ("这位宝妈可能没太留意说明书上的提示", True, "责任"),
+    ("明德小学三年级二班的朵朵已经找到了", True, "学校"),
 ])
 def test_critical_failures(mini_case, score, reply, public, reason):
     assert any(reason in c.reason for c in check_reply(reply, public)), check_reply(reply, public)
@@ -156,7 +171,13 @@ def test_critical_failures(mini_case, score, reply, public, reason):
                                    "私聊里提供一下您订单号后4位", "请把付款记录和聊天截图保存好，尽快报警",
                                    "售后组已审核通过，给您换新，寄回运费由我们承担", "您先用顺丰寄付寄回就行",
                                    "买东西请在官方商城下单付款，不要把钱转给任何个人", "我马上为您查询退款进度",
-                                   "是我们没注意到您的留言，抱歉"])
+                                   "是我们没注意到您的留言，抱歉",
+                                   # warnings and policies that name the same things
+                                   "短信里的数字千万不要告诉任何人，包括客服", "官方不会收取任何服务费，请勿转账",
+                                   "退款会原路转到您的支付宝账户", "如果有人以退款为由让您转账或提供验证码，都不要理，直接找我",
+                                   "退换全程不需要您付任何钱", "售后组核定后，医药费不用您自己出", "这个不用您出面，我来跟进",
+                                   "我给您查一下退款进度", "我已经把您的诉求登记到工单，转给售后组",
+                                   "大家可以先转给身边的家长提个醒", "孩子的学校信息请不要在群里发"])
 def test_not_critical(reply):
     assert check_reply(reply, True) == []
 
