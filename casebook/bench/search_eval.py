@@ -283,6 +283,8 @@ TUNING_SPACE: dict[str, tuple] = {
     "citing_weight": (0.0, 0.05, 0.1, 0.15, 0.2),
     "citing_weight_latin": (None, 0.2, 0.3, 0.5),
     "citing_rules": (1, 2, 3),
+    "keyword_share_power": (0.0, 0.3, 0.5, 0.7, 1.0),
+    "keyword_share_chars": (20, 40, 60),
 }
 
 

@@ -243,10 +243,13 @@ class Searcher:
         elif mode == "dense":
             ranked = list(dense)
         else:
-            ranked = fuse(keyword, dense, fusion, query, self.index.kinds)
+            share = None
+            if fusion.keyword_share_power and len(normalize(query)) < fusion.keyword_share_chars:
+                share = self.keyword_share(query, keyword)
+            ranked = fuse(keyword, dense, fusion, query, self.index.kinds, share)
             if fusion.prf_weight and vector is not None and ranked:
                 dense = self._feedback(vector, ranked, keyword, dense, fusion, mask)
-                ranked = fuse(keyword, dense, fusion, query, self.index.kinds)
+                ranked = fuse(keyword, dense, fusion, query, self.index.kinds, share)
             if len(normalize(query)) >= fusion.long_query_chars and fusion.cited_rule_weight:
                 ranked = self._bring_up_cited_rules(ranked, fusion, mask)
             citing_weight = fusion.citing_weight_for(normalize(query))
@@ -260,6 +263,34 @@ class Searcher:
             head = [(p, top + (len(pinned) - i) * 1e-3) for i, p in enumerate(pinned)]
             ranked = head + [item for item in ranked if item[0] not in set(pinned)]
         return ranked
+
+    def unknown_words(self, query: str) -> list[str]:
+        """The Chinese words of the query (two characters or more) that the index does not know
+        and that nothing stands in for: no synonym term covers them and no window over them
+        sounds like a domain word (so no correction was added). Such a word (封嘴, 人肉) cannot
+        match any document by keyword; only the dense side can read it."""
+        normalised = normalize(query, fold_case=True)
+        vocab = self.index.keyword.vocab
+        spans = self.tokenizer.word_spans(normalised, vocab)
+        unknown = [(s, e) for s, e, suspect in spans if suspect and e - s >= 2 and normalised[s:e] not in vocab]
+        if not unknown:
+            return []
+        covered = self.tokenizer.synonym_spans(normalised) + self.index.terms.correction_spans(normalised, spans)
+        return [normalised[s:e] for s, e in unknown if not any(a < e and s < b for a, b in covered)]
+
+    def keyword_share(self, query: str, keyword: list[tuple[int, float]]) -> float | None:
+        """The best keyword score's share of the score a document holding all the query's typed
+        words could reach (KeywordIndex.attainable: the known words' highest scores, plus a rare
+        word's for each unknown_words); None when nothing is attainable or nothing matched.
+        Near 1: the top keyword hit matches what was typed; low: it matches only the everyday
+        words, or the query's specific words are unknown to the index."""
+        if not keyword:
+            return None
+        base = list(dict.fromkeys(self.tokenizer.tokens(query)))
+        attainable = self.index.keyword.attainable(base, len(self.unknown_words(query)))
+        if attainable <= 0:
+            return None
+        return min(1.0, keyword[0][1] / attainable)
 
     def linked_positions(self, position: int, mask: np.ndarray | None = None) -> list[int]:
         """The items linked to an item: the rules a case or resolution cites, a rule's related

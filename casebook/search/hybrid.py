@@ -71,6 +71,14 @@ class Fusion:
     lexicon_weight: float = 0.0
     lexicon_min: float = 0.0
     lexicon_latin_only: bool = True
+    #: "weighted" fusion: the normalised keyword scores of a query shorter than
+    #: keyword_share_chars (characters) are multiplied by share ** keyword_share_power, where
+    #: share = the best keyword score / the score a document holding all the query's words could
+    #: reach (Searcher.keyword_share; words the index does not know and that no synonym or
+    #: correction stands in for count too). A keyword ranking led by a document matching only the
+    #: query's everyday words (群里, 有人) then counts less than the dense one. 0 = off
+    keyword_share_power: float = 0.0
+    keyword_share_chars: int = 40
 
     def label(self) -> str:
         extra = ""
@@ -98,6 +106,9 @@ class Fusion:
         if self.lexicon_weight:
             extra += (f", English→Chinese lexicon +{self.lexicon_weight:.2f} (≥{self.lexicon_min:.2f}"
                       f"{', English queries only' if self.lexicon_latin_only else ''})")
+        if self.keyword_share_power:
+            extra += (f", keyword × share^{self.keyword_share_power:.2f} of the attainable score"
+                      f" when <{self.keyword_share_chars} chars")
         if self.prf_weight:
             extra += f", prf={self.prf_weight:.2f} from top {self.prf_docs}"
         if self.method == "rrf":
@@ -121,13 +132,16 @@ class Fusion:
 #: The default, chosen on the tuning split of search/eval/blind.yml (experiments and figures in
 #: search/README.md, "Evaluation"): typo correction of suspect words only, quiz questions as
 #: passages of their rules, dense pseudo-relevance feedback, then `casebook search eval --tune`
-#: (coordinate search from there; 71 settings compared).
+#: (coordinate search from there; 71 settings compared); the third round added the keyword share
+#: (keyword_share_power: a short query's keyword side counts by how much of it the best keyword
+#: hit matches).
 DEFAULT = Fusion(method="weighted", alpha=0.4, alpha_latin=None, question_weight=0.3, depth=100,
                  synonym_weight=0.5, typo_weight=0.6, cited_rule_weight=0.3, citing_items=2, long_query_chars=0,
                  citing_kinds=("case", "resolution"), typo_suspects=True, question_passages=True,
                  initials_weight=1.0, prf_weight=1.0, prf_docs=5, linked_weight=1.0,
                  citing_weight=0.1, citing_weight_latin=0.3, citing_rules=2, english_passages=False, respell_dense=True,
-                 lexicon_weight=0.3, lexicon_min=0.2, lexicon_latin_only=True)
+                 lexicon_weight=0.3, lexicon_min=0.2, lexicon_latin_only=True,
+                 keyword_share_power=0.5, keyword_share_chars=40)
 
 
 def rrf(keyword: list[tuple[int, float]], dense: list[tuple[int, float]], k: int = 60,
@@ -152,23 +166,35 @@ def _minmax(ranking: list[tuple[int, float]]) -> dict[int, float]:
     return {doc: (score - low) / span for doc, score in ranking}
 
 
-def weighted(keyword: list[tuple[int, float]], dense: list[tuple[int, float]], alpha: float = 0.5) -> dict[int, float]:
-    """alpha · normalised dense + (1 − alpha) · normalised keyword; missing scores count as 0."""
+def weighted(keyword: list[tuple[int, float]], dense: list[tuple[int, float]], alpha: float = 0.5,
+             keyword_scale: float = 1.0) -> dict[int, float]:
+    """alpha · normalised dense + (1 − alpha) · keyword_scale · normalised keyword; missing
+    scores count as 0."""
     kn, dn = _minmax(keyword), _minmax(dense)
-    return {doc: alpha * dn.get(doc, 0.0) + (1 - alpha) * kn.get(doc, 0.0) for doc in set(kn) | set(dn)}
+    kw = (1 - alpha) * keyword_scale
+    return {doc: alpha * dn.get(doc, 0.0) + kw * kn.get(doc, 0.0) for doc in set(kn) | set(dn)}
+
+
+def keyword_scale(fusion: Fusion, keyword_share: float | None) -> float:
+    """The factor of the normalised keyword scores: share ** keyword_share_power (1 when off or
+    unknown)."""
+    if not fusion.keyword_share_power or keyword_share is None:
+        return 1.0
+    return float(min(1.0, max(0.0, keyword_share)) ** fusion.keyword_share_power)
 
 
 def fuse(keyword: list[tuple[int, float]], dense: list[tuple[int, float]], fusion: Fusion = DEFAULT,
-         query: str = "", kinds=None) -> list[tuple[int, float]]:
+         query: str = "", kinds=None, keyword_share: float | None = None) -> list[tuple[int, float]]:
     """Best-first (doc, fused score); ties broken by the better dense rank, then doc position.
 
-    kinds: sequence giving each document's kind (for question_weight)."""
+    kinds: sequence giving each document's kind (for question_weight). keyword_share: the best
+    keyword score's share of the attainable one (Searcher.keyword_share; "weighted" only)."""
     keyword, dense = keyword[:fusion.depth], dense[:fusion.depth]
     alpha = fusion.alpha_for(query)
     if fusion.method == "rrf":
         scores = rrf(keyword, dense, fusion.rrf_k, alpha)
     elif fusion.method == "weighted":
-        scores = weighted(keyword, dense, alpha)
+        scores = weighted(keyword, dense, alpha, keyword_scale(fusion, keyword_share))
     else:
         raise ValueError(f"unknown fusion method {fusion.method!r} (rrf or weighted)")
     if fusion.question_weight != 1.0 and kinds is not None:

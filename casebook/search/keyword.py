@@ -170,6 +170,16 @@ class Tokenizer:
                     hit.add(index)
         return [self._lower_groups[i] for i in sorted(hit)]
 
+    def synonym_spans(self, normalised: str) -> list[tuple[int, int]]:
+        """(start, end) of each Chinese (or mixed) synonym term found in a normalised query
+        (as matched_groups finds them: substrings)."""
+        out = []
+        for n in self._substring_lengths:
+            for start in range(len(normalised) - n + 1):
+                if normalised[start:start + n] in self._substring_terms:
+                    out.append((start, start + n))
+        return out
+
     def word_spans(self, normalised: str, vocabulary) -> list[tuple[int, int, bool]]:
         """(start, end, suspect) of the Chinese words of a normalised query. A word jieba finds
         (two characters or more) that the content uses, or a stop word, was typed as meant;
@@ -244,6 +254,19 @@ class KeywordIndex:
     retriever: object
     vocab: dict[str, int]
     size: int
+
+    def __post_init__(self):
+        #: each term's highest BM25 score in any document (by term id), and the value counted for
+        #: a word the index does not know (UNKNOWN_TERM_PERCENTILE of those maxima): what a
+        #: document containing a query's words could score at most (attainable)
+        self.term_max, self.unknown_term_max = _term_maxima(self.retriever, len(self.vocab), self.size)
+
+    def attainable(self, terms: Sequence[str], unknown: int = 0) -> float:
+        """The BM25 score a document holding every one of `terms` (the typed words of a query)
+        could reach at most: the sum of each known term's highest score in the index, plus
+        unknown_term_max for each of `unknown` words the index does not know."""
+        total = sum(float(self.term_max[self.vocab[t]]) for t in dict.fromkeys(terms) if t in self.vocab)
+        return total + unknown * self.unknown_term_max
 
     @classmethod
     def build(cls, corpus_tokens: Sequence[Sequence[str]]) -> "KeywordIndex":
@@ -325,6 +348,29 @@ class KeywordIndex:
         meta = json.loads((folder / "casebook_vocab.json").read_text(encoding="utf-8"))
         retriever = bm25s.BM25.load(str(folder), show_progress=False, verbosity=0) if meta["size"] else bm25s.BM25()
         return cls(retriever, meta["vocab"], meta["size"])
+
+
+#: a word the index does not know counts, in KeywordIndex.attainable, as this percentile of the
+#: terms' highest scores (a rare word: unknown words are the query's most specific ones)
+UNKNOWN_TERM_PERCENTILE = 90
+
+
+def _term_maxima(retriever, n_terms: int, size: int) -> tuple[np.ndarray, float]:
+    """Each term's highest score over the documents, read from the BM25 matrix (one row of
+    document scores per term), and the UNKNOWN_TERM_PERCENTILE of the positive ones."""
+    scores = getattr(retriever, "scores", None) if size else None
+    if not scores or "indptr" not in scores:
+        return np.zeros(n_terms, dtype=np.float32), 0.0
+    data, indptr = np.asarray(scores["data"], dtype=np.float32), np.asarray(scores["indptr"])
+    starts, counts = indptr[:-1], np.diff(indptr)
+    # terms without a row (bm25s lists "" in its vocabulary) score 0
+    out = np.zeros(max(len(starts), n_terms), dtype=np.float32)
+    starts, counts = np.pad(starts, (0, len(out) - len(starts))), np.pad(counts, (0, len(out) - len(counts)))
+    filled = counts > 0
+    if filled.any() and len(data):
+        out[filled] = np.maximum.reduceat(data, starts[filled])
+    positive = out[out > 0]
+    return out, float(np.percentile(positive, UNKNOWN_TERM_PERCENTILE)) if len(positive) else 0.0
 
 
 def _quiet_bm25s() -> None:

@@ -153,6 +153,11 @@ class TermIndex:
                         out.append((offset + start, offset + start + n, window, words))
         return out
 
+    def correction_spans(self, normalised_query: str, spans) -> list[tuple[int, int]]:
+        """(start, end) of the query's windows that sound like a domain word (the windows
+        chinese_corrections corrects)."""
+        return [(start, end) for start, end, _window, _words in self._windows(normalised_query, spans)]
+
     def respell(self, normalised_query: str, spans) -> str:
         """The query with each misspelt word (a word of two or more characters that the content
         never uses, spans: Tokenizer.word_spans) replaced by the most frequent domain word it
