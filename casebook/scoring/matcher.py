@@ -42,6 +42,9 @@ FEATURES_EX = FEATURES + ("near_miss",)
 #: split: rubric.Settings.contra_*), and is not much longer (a long clause can carry an unrelated negation).
 CONTRA_COVERAGE = 0.5
 CONTRA_SIM = 0.93
+#: … or when the span's nearest labelled neighbour is a wording the authors marked `opposite`, at least
+#: this similar (off at 1.01; chosen on the tuning split: rubric.Settings.contra_label_sim).
+CONTRA_LABEL_SIM = 1.01
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,8 @@ class PointMatch:
     def contradicted(self) -> bool:
         return self.contradicts()
 
-    def contradicts(self, sim: float = CONTRA_SIM, cover: float = CONTRA_COVERAGE) -> bool:
+    def contradicts(self, sim: float = CONTRA_SIM, cover: float = CONTRA_COVERAGE,
+                    label_sim: float = CONTRA_LABEL_SIM) -> bool:
         """The closest span says the opposite. For a point with labelled wordings: the span is nearer a
         rejected wording of the other polarity than the point than to any accepted one, at least `sim`
         close to it, and shares that wording's polarity (embeddings alone hardly see negation). For a
@@ -85,6 +89,8 @@ class PointMatch:
         not much longer) and of the other polarity than the clause of the point it restates."""
         f = self.features
         if "near_miss" in f:  # the point has labelled wordings: they decide
+            if self.span and self.near_miss and f.get("near_miss_opposite") and f.get("reject_sim", 0) >= label_sim:
+                return True
             return bool(self.span and self.near_miss and f.get("near_miss_flip") and f.get("reject_sim", 0) >= sim
                         and text.negated(self.span) == text.negated(self.near_miss))
         if not (self.span and f.get("opposite") and f.get("coverage", 0) >= cover
@@ -202,6 +208,7 @@ class PairFeatures:
     nearest_reject: np.ndarray
     reject_sim: np.ndarray
     reject_flip: np.ndarray
+    reject_opposite: np.ndarray   # 1 where the closest rejected wording is one the authors marked `opposite`
 
 
 def features(points: list[str], spans: list[Span], reply: str, case_id: str, background: Background,
@@ -213,14 +220,20 @@ def features(points: list[str], spans: list[Span], reply: str, case_id: str, bac
     owner: list[int] = []
     rejects: list[str] = []
     r_owner: list[int] = []
+    r_opposite: list[bool] = []
     for i, point in enumerate(points):
         ex = examples.get(point)
         for a in [point] + list(getattr(ex, "accept", []) or []):
             anchors.append(a)
             owner.append(i)
-        for r in list(getattr(ex, "reject", []) or []) + list(getattr(ex, "opposite", []) or []):
+        for r in list(getattr(ex, "reject", []) or []):
             rejects.append(r)
             r_owner.append(i)
+            r_opposite.append(False)
+        for r in list(getattr(ex, "opposite", []) or []):
+            rejects.append(r)
+            r_owner.append(i)
+            r_opposite.append(True)
     q = semantic._embed(anchors, "query")
     s = semantic._embed([sp.text for sp in spans], "passage")
     sims = q @ s.T                                        # [anchors, spans]
@@ -232,6 +245,7 @@ def features(points: list[str], spans: list[Span], reply: str, case_id: str, bac
     nearest = np.full((len(points), len(spans)), -1, dtype=int)
     rsim = np.zeros((len(points), len(spans)), np.float32)
     rflip = np.zeros((len(points), len(spans)), np.float32)
+    ropp = np.zeros((len(points), len(spans)), np.float32)
     owner_a = np.array(owner)
     owner_r = np.array(r_owner, dtype=int)
     span_neg = [text.negated(sp.text) for sp in spans]
@@ -253,9 +267,10 @@ def features(points: list[str], spans: list[Span], reply: str, case_id: str, bac
                 # the opposite: a rejected wording of the other polarity than the point. The authors'
                 # `opposite` labels were tried instead and did worse on the tuning split (README).
                 rflip[i, j] = 1.0 if text.negated(rejects[kr]) != p_neg else 0.0
+                ropp[i, j] = 1.0 if r_opposite[kr] else 0.0
             feats[i, j] = (sim, sim - (r_a[k] + r_s[j]) / 2, cover, 1.0 if p_neg != span_neg[j] else 0.0,
                            numbers, english, near)
-    return PairFeatures(feats, rejects, nearest, rsim, rflip)
+    return PairFeatures(feats, rejects, nearest, rsim, rflip, ropp)
 
 
 def match(points: list[str], sentences: list[str], reply: str, case_id: str, background: Background,
@@ -313,6 +328,7 @@ def match(points: list[str], sentences: list[str], reply: str, case_id: str, bac
         if pf.nearest_reject[i, j] >= 0:
             f["reject_sim"] = float(pf.reject_sim[i, j])
             f["near_miss_flip"] = float(pf.reject_flip[i, j])
+            f["near_miss_opposite"] = float(pf.reject_opposite[i, j])
             if f["near_miss"] > 0:
                 near = pf.rejects[pf.nearest_reject[i, j]]
         out.append(PointMatch(point, spans[j].text, spans[j].sentence, float(probs[i, j]), f, passed, near))
@@ -324,12 +340,14 @@ class PointMatcher:
     thresholds), shared by the scenario scorer and by short answers in the question bank."""
 
     def __init__(self, background: Background, model: MatchModel, contra_sim: float = CONTRA_SIM,
-                 contra_coverage: float = CONTRA_COVERAGE, model_examples: MatchModel | None = None):
+                 contra_coverage: float = CONTRA_COVERAGE, model_examples: MatchModel | None = None,
+                 contra_label_sim: float = CONTRA_LABEL_SIM):
         self.background = background
         self.model = model
         self.model_examples = model_examples
         self.contra_sim = contra_sim
         self.contra_coverage = contra_coverage
+        self.contra_label_sim = contra_label_sim
 
     def match(self, points: list[str], sentences: list[str], reply: str, context: str = "",
               examples=None) -> list[PointMatch]:
@@ -346,7 +364,7 @@ class PointMatcher:
     def verdict(self, m: PointMatch) -> tuple[bool, bool]:
         """(conveyed, contradicted): a point is conveyed when the model passes it and the reply does
         not say its opposite."""
-        contradicted = m.contradicts(self.contra_sim, self.contra_coverage)
+        contradicted = m.contradicts(self.contra_sim, self.contra_coverage, self.contra_label_sim)
         return m.passed and not contradicted, contradicted
 
 

@@ -56,6 +56,7 @@ class Settings:
     # same thing — at least this similar and sharing at least this much of the point's wording
     contra_sim: float = 0.93
     contra_coverage: float = 0.5
+    contra_label_sim: float = 1.01
 
 
 def step_score(losses: list[tuple[str, float]], st: Settings) -> float:

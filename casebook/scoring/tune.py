@@ -130,6 +130,7 @@ def tune(project, log=print) -> tuple[Settings, MatchModel]:
                                                                     (0.85, 0.88, 0.90, 0.92, 0.95, 1.01))),
         "contra_sim": (0.86, 0.88, 0.90, 0.92, 0.93),
         "contra_coverage": (0.0, 0.1, 0.2, 0.3, 0.5),
+        "contra_label_sim": (0.92, 0.93, 0.94, 0.95, 0.96, 1.01),
     }
     keys = list(grid)
 

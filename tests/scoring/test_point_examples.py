@@ -82,3 +82,24 @@ def test_every_scenario_key_point_has_labelled_wordings():
     missing = [(cid, s.id, p) for cid, loc in project.cases.items() if loc.obj.scenario
                for s in loc.obj.scenario.steps for p in s.expect.key_points if p not in s.expect.examples]
     assert not missing
+
+
+def test_a_wording_the_authors_marked_opposite_counts_even_without_a_negation(matcher):
+    """"咨询量减少了" is the opposite of "咨询量上升" with no negator on either side: the polarity rule cannot
+    see it; the authors' `opposite` label, at the tuned similarity, does — and only when the span is that
+    close to it."""
+    from casebook.scoring.matcher import PointMatcher
+    point = "原因之二是午间咨询量上升"
+    examples = {point: SimpleNamespace(accept=["中午来问的人比以前多了"], reject=["原因还在查"],
+                                       opposite=["午间咨询量比上个月减少了"])}
+    [m] = matcher.match_text([point], "其实午间咨询量比上个月减少了。", "CASE-TEST", examples)
+    assert m.features["near_miss_opposite"] == 1.0 and m.features["near_miss_flip"] == 0.0
+    on = PointMatcher(matcher.background, matcher.model, matcher.contra_sim, matcher.contra_coverage,
+                      matcher.model_examples, contra_label_sim=0.94)
+    off = PointMatcher(matcher.background, matcher.model, matcher.contra_sim, matcher.contra_coverage,
+                       matcher.model_examples, contra_label_sim=1.01)
+    assert on.verdict(m) == (False, True)
+    assert off.verdict(m)[1] is False
+    # the same label on a loosely related span does not fire
+    [far] = matcher.match_text([point], "大家中午好，欢迎提问。", "CASE-TEST", examples)
+    assert on.verdict(far)[1] is False
