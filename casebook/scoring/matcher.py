@@ -45,6 +45,10 @@ CONTRA_SIM = 0.93
 #: … or when the span's nearest labelled neighbour is a wording the authors marked `opposite`, at least
 #: this similar (off at 1.01; chosen on the tuning split: rubric.Settings.contra_label_sim).
 CONTRA_LABEL_SIM = 1.01
+#: … and only when the model does not judge the span to convey the point with at least this probability:
+#: a near-paraphrase of an accepted wording is not its opposite however close a rejected one sits
+#: (rubric.Settings.contra_max_prob, tuned; 1.01 = no limit).
+CONTRA_MAX_PROB = 1.01
 
 
 @dataclass(frozen=True)
@@ -341,13 +345,14 @@ class PointMatcher:
 
     def __init__(self, background: Background, model: MatchModel, contra_sim: float = CONTRA_SIM,
                  contra_coverage: float = CONTRA_COVERAGE, model_examples: MatchModel | None = None,
-                 contra_label_sim: float = CONTRA_LABEL_SIM):
+                 contra_label_sim: float = CONTRA_LABEL_SIM, contra_max_prob: float = CONTRA_MAX_PROB):
         self.background = background
         self.model = model
         self.model_examples = model_examples
         self.contra_sim = contra_sim
         self.contra_coverage = contra_coverage
         self.contra_label_sim = contra_label_sim
+        self.contra_max_prob = contra_max_prob
 
     def match(self, points: list[str], sentences: list[str], reply: str, context: str = "",
               examples=None) -> list[PointMatch]:
@@ -364,7 +369,8 @@ class PointMatcher:
     def verdict(self, m: PointMatch) -> tuple[bool, bool]:
         """(conveyed, contradicted): a point is conveyed when the model passes it and the reply does
         not say its opposite."""
-        contradicted = m.contradicts(self.contra_sim, self.contra_coverage, self.contra_label_sim)
+        contradicted = m.prob < self.contra_max_prob and m.contradicts(self.contra_sim, self.contra_coverage,
+                                                                        self.contra_label_sim)
         return m.passed and not contradicted, contradicted
 
 

@@ -57,6 +57,7 @@ class Settings:
     contra_sim: float = 0.93
     contra_coverage: float = 0.5
     contra_label_sim: float = 1.01
+    contra_max_prob: float = 1.01
 
 
 def step_score(losses: list[tuple[str, float]], st: Settings) -> float:

@@ -30,7 +30,7 @@ from .rubric import (FAIL, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure, R
 SETTINGS = Settings(key_point=25, key_point_max=40, tone=10, late=25, worst_step_weight=0.5, cap_forbidden=35,
                     cap_missing=55, cap_form=55, cap_late=65, cap_quoting=55, quote_min_letters=12, cap_opposite=55,
                     cap_long=60, cap_near_miss=80, near_miss_sim=0.90, critical_sim=0.86, critical_margin=0.04,
-                    contra_sim=0.93, contra_coverage=0.5, contra_label_sim=0.94)
+                    contra_sim=0.93, contra_coverage=0.5, contra_label_sim=0.94, contra_max_prob=1.01)
 MODEL = MatchModel(weights=(31.754, 21.276, 4.662, -1.434, -2.206, 8.425), bias=-28.174)
 #: For key points with labelled example wordings (matcher.FEATURES_EX).
 MODEL_EXAMPLES: MatchModel | None = MatchModel(weights=(3.222, 33.834, 9.708, -1.249, -1.104, 3.375, -22.909),
@@ -194,7 +194,7 @@ class Scorer:
         self.rule_titles = {rid: (getattr(r, "title", "") or rid) for rid, r in project.rules.items()}
         self.background = background_for(project)
         self.matcher = PointMatcher(self.background, model, settings.contra_sim, settings.contra_coverage, model_examples,
-                                    settings.contra_label_sim)
+                                    settings.contra_label_sim, settings.contra_max_prob)
         self.meaning = MeaningDetector(self.rubric.critical, settings.critical_sim, settings.critical_margin)
         self.labels = {k: v.label for k, v in self.rubric.critical.items()}
         self._point_rules: dict[tuple[str, str], str | None] = {}
@@ -204,7 +204,7 @@ class Scorer:
         other.__dict__.update(self.__dict__)
         other.settings = settings
         other.matcher = PointMatcher(self.background, self.model, settings.contra_sim, settings.contra_coverage,
-                                     self.model_examples, settings.contra_label_sim)
+                                     self.model_examples, settings.contra_label_sim, settings.contra_max_prob)
         other.meaning = MeaningDetector(self.rubric.critical, settings.critical_sim, settings.critical_margin)
         other.meaning._vectors = self.meaning._vectors
         return other
@@ -449,4 +449,4 @@ def comment(report: Report) -> str:
 def point_matcher(project) -> PointMatcher:
     """The key-point matcher the scenario scorer uses, for short answers in the question bank."""
     return PointMatcher(background_for(project), MODEL, SETTINGS.contra_sim, SETTINGS.contra_coverage,
-                        contra_label_sim=SETTINGS.contra_label_sim)
+                        contra_label_sim=SETTINGS.contra_label_sim, contra_max_prob=SETTINGS.contra_max_prob)

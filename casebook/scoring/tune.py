@@ -123,7 +123,6 @@ def tune(project, log=print) -> tuple[Settings, MatchModel]:
         "cap_form": (25, 40, 55),
         "cap_late": (45, 55, 65, 75),
         ("cap_quoting", "quote_min_letters"): tuple(itertools.product((25, 35, 45, 55, 65), (8, 10, 12, 16, 1000))),
-        "cap_opposite": (20, 30, 40, 55),
         "cap_long": (40, 50, 60, 70),
         # a cap and its trigger move together (either alone at its "off" value hides the other)
         ("cap_near_miss", "near_miss_sim"): tuple(itertools.product((20, 35, 50, 65, 80, 100),
@@ -131,6 +130,9 @@ def tune(project, log=print) -> tuple[Settings, MatchModel]:
         "contra_sim": (0.86, 0.88, 0.90, 0.92, 0.93),
         "contra_coverage": (0.0, 0.1, 0.2, 0.3, 0.5),
         "contra_label_sim": (0.92, 0.93, 0.94, 0.95, 0.96, 1.01),
+        # how sure a contradiction must be and what it costs move together (a low cap only pays once the
+        # near-paraphrases of a point no longer count as its opposite)
+        ("cap_opposite", "contra_max_prob"): tuple(itertools.product((15, 20, 30, 40, 55), (0.6, 0.7, 0.8, 0.9, 1.01))),
     }
     keys = list(grid)
 

@@ -103,3 +103,17 @@ def test_a_wording_the_authors_marked_opposite_counts_even_without_a_negation(ma
     # the same label on a loosely related span does not fire
     [far] = matcher.match_text([point], "大家中午好，欢迎提问。", "CASE-TEST", examples)
     assert on.verdict(far)[1] is False
+
+
+def test_a_span_surely_conveying_the_point_is_not_its_opposite_when_capped():
+    """contra_max_prob: a contradiction needs the model to doubt that the span conveys the point."""
+    from casebook.scoring.matcher import PointMatcher
+    f = {"sim": 0.95, "near_miss": 0.01, "reject_sim": 0.956, "near_miss_flip": 0.0, "near_miss_opposite": 1.0}
+    sure = PointMatch("修改后的规则要先审核再上线", "改后先审核再上线", "改后先审核再上线。", 0.97, f, True,
+                      "改好后先上线，出了问题再审核")
+    doubtful = PointMatch(sure.point, sure.span, sure.sentence, 0.52, f, True, sure.near_miss)
+    capped = PointMatcher(None, None, contra_label_sim=0.94, contra_max_prob=0.8)
+    unlimited = PointMatcher(None, None, contra_label_sim=0.94)
+    assert capped.verdict(sure) == (True, False)
+    assert capped.verdict(doubtful) == (False, True)
+    assert unlimited.verdict(sure) == (False, True)
