@@ -89,8 +89,8 @@ class TermIndex:
     def build(cls, words: Iterable[str], frequency: Mapping[str, int] | None = None,
               preferred: Iterable[str] = ()) -> "TermIndex":
         """frequency: each word's number of content documents; preferred: the domain words (user
-        dictionary, synonym terms). Both order the candidates of pinyin initials: domain words
-        first, then the most frequent."""
+        dictionary, synonym terms). Both order the candidates of pinyin initials (words the
+        content uses, frequency > 0): domain words first, then the most frequent."""
         frequency = frequency or {}
         preferred = set(preferred)
         by_sound: dict[str, list[str]] = {}
@@ -102,7 +102,9 @@ class TermIndex:
             elif CJK_RUN_RE.fullmatch(word) and min(WINDOWS) <= len(word) <= max(WINDOWS):
                 syllables = pinyin_of(word)
                 by_sound.setdefault(key_of(syllables), []).append(word)   # sorted below
-                if len(syllables) in INITIALS_LENGTHS and (frequency.get(word, 0) > 0 or word in preferred):
+                # only words the content uses: a synonym or user-dictionary word that no document
+                # holds (封嘴) can match nothing, and it would hide a content word (fz → 反诈, 分钟)
+                if len(syllables) in INITIALS_LENGTHS and frequency.get(word, 0) > 0:
                     initials.setdefault("".join(s[0] for s in syllables), []).append(word)
         by_initials = {key: sorted(found, key=lambda w: (w not in preferred, -frequency.get(w, 0), w))[:MAX_INITIAL_CANDIDATES]
                        for key, found in initials.items()}

@@ -63,6 +63,10 @@ def test_pinyin_initials_expand_to_the_most_frequent_content_word():
     # domain words (user dictionary, synonyms) come before more frequent everyday words
     preferred = TermIndex.build(["为了", "物流"], frequency={"为了": 20, "物流": 3}, preferred={"物流"})
     assert preferred.initials_expansions("wl卡住了", vocab={}) == ["物流"]
+    # … but only words the content uses: a synonym term no document holds matches nothing
+    unused = TermIndex.build(["封嘴", "反诈"], frequency={"反诈": 2}, preferred={"封嘴"})
+    assert unused.initials_expansions("fz专线", vocab={}) == ["反诈"]
+    assert TermIndex.build(["封嘴"], frequency={}, preferred={"封嘴"}).initials_expansions("fz专线", vocab={}) == []
 
 
 def test_pinyin_initials_find_the_word_in_a_built_index(searcher):
