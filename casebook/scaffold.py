@@ -157,7 +157,7 @@ scenario:
       steps:
         - step: s1
           actions: [reply]
-          reply: {P}您好，这里写一段示范回复。
+          reply: {P}您好，这是示范回复，它传达了回复必须传达的第一个要点。
           minutes: 2
     - name: 有缺陷的处理
       expect_score: [0, 55]

@@ -268,6 +268,24 @@ def _check_scenario(project: Project, located, cast: set[str]) -> None:
         defaults = [b for b in branches if b.if_any is None]
         if len(defaults) > 1 or (defaults and branches[-1].if_any is not None):
             problems.error(path, at("scenario", "steps", i, "next"), f"step '{step.id}': the default branch (no if_any) must be the last and only one", "branch")
+    # the simulated clock never runs backwards: within a step, and from a step to any step it leads to
+    by_id_early = {s.id: (k, s) for k, s in enumerate(scenario.steps)}
+    for i, step in enumerate(scenario.steps):
+        times = [time_minutes(m.at) for m in step.messages]
+        for j in range(1, len(times)):
+            if times[j] < times[j - 1]:
+                problems.error(path, at("scenario", "steps", i, "messages", j, "at"),
+                               f"step '{step.id}': time {step.messages[j].at} is earlier than the message before it "
+                               "(times must not go backwards)", "time-order")
+        if not times:
+            continue
+        for branch in step.branches():
+            k, following = by_id_early.get(branch.goto, (None, None))
+            if following is not None and following.messages and time_minutes(following.messages[0].at) < max(times):
+                problems.error(path, at("scenario", "steps", k, "messages", 0, "at"),
+                               f"step '{following.id}' starts at {following.messages[0].at}, before step '{step.id}' that leads "
+                               f"to it ends ({step.messages[times.index(max(times))].at}): times must not go backwards on any path",
+                               "time-order")
     # reachability from the first step
     reachable: set[str] = set()
     frontier = [scenario.steps[0].id]

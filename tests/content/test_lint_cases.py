@@ -181,3 +181,14 @@ def test_key_points_with_examples_load_as_plain_points(mini):
     assert expect.key_points == ["说明群内禁止广告"]
     assert expect.examples["说明群内禁止广告"].accept == ["群里不能发广告哦"]
     assert expect.examples["说明群内禁止广告"].reject == ["广告可以发在群里"]
+
+
+def test_scenario_clock_must_not_run_backwards_on_any_path(mini):
+    """A step reached from another must not start before that step's last message (found in three real
+    cases by a validation author: a branch step at 10:06 leading to a step at 10:04)."""
+    path = mini / CASE
+    edit(path, '        - at: "10:10"\n          from: 阿杰\n          text: 知道了', '        - at: "09:58"\n          from: 阿杰\n          text: 知道了')
+    found = messages(mini)
+    line = line_of(path, 'at: "09:58"')
+    assert f"{CASE}:{line}: step 's2' starts at 09:58, before step 's1' that leads to it ends (10:00): times must not go " \
+           "backwards on any path" in found
