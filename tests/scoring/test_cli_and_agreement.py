@@ -48,15 +48,20 @@ def test_lint_reports_golden_out_of_range(mini):
     assert "only 1 of 2 golden transcripts score inside their trainer ranges" in result.output
 
 
-def test_lint_checks_the_validation_set(mini):
+def _validation_file(mini, transcripts: str) -> None:
+    """cases/validation/CASE-001.yml of the mini project with the given transcripts."""
     folder = mini / "cases" / "validation"
     folder.mkdir()
-    (folder / "CASE-001.yml").write_text(
-        "case: CASE-001\ngrader: 培训师\ntranscripts:\n"
+    (folder / "CASE-001.yml").write_text("case: CASE-001\ngrader: 培训师\ntranscripts:\n" + transcripts, encoding="utf-8")
+
+
+def test_lint_checks_the_validation_set(mini):
+    _validation_file(
+        mini,
         "  - id: CASE-001-A01\n    kind: excellent\n    grade: 95\n    critical: false\n    reason: 好\n"
         "    steps:\n      - {step: s9, actions: [reply], reply: 您好, minutes: 1}\n"
         "  - id: CASE-001-A02\n    kind: subtly_unacceptable\n    grade: 50\n    critical: true\n    reason: 坏\n"
-        "    steps:\n      - {step: s1, actions: [reply], reply: 您好, minutes: 1}\n", encoding="utf-8")
+        "    steps:\n      - {step: s1, actions: [reply], reply: 您好, minutes: 1}\n")
     result = run("lint", "--root", str(mini))
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "cases/validation/CASE-001.yml:" in result.output and "critical transcript is graded 0-9" in result.output
@@ -78,15 +83,13 @@ def test_kappa_and_correlation():
 
 def test_lint_rejects_a_verdict_for_a_key_point_the_step_does_not_have(mini):
     """A misspelt key point in a trainer's verdicts would silently leave the agreement figures."""
-    folder = mini / "cases" / "validation"
-    folder.mkdir()
-    (folder / "CASE-001.yml").write_text(
-        "case: CASE-001\ngrader: 培训师\ntranscripts:\n"
+    _validation_file(
+        mini,
         "  - id: CASE-001-A01\n    kind: excellent\n    grade: 95\n    critical: false\n    reason: 好\n"
         "    steps:\n"
         "      - step: s1\n        actions: [delete_message, warn_member, reply]\n        reply: 群内禁止发广告，消息已删除。\n"
         "        minutes: 1\n        verdicts: {key_points: {说明群里禁止广告: true}}\n"
-        "      - {step: s2, actions: [reply], reply: 感谢配合, minutes: 1}\n", encoding="utf-8")
+        "      - {step: s2, actions: [reply], reply: 感谢配合, minutes: 1}\n")
     result = run("lint", "--root", str(mini))
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "cases/validation/CASE-001.yml:4:" in result.output
