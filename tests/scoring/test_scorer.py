@@ -162,6 +162,13 @@ def test_na_excluded(mini_case, score):
     ("小吴的提成上个月就因为投诉太多被公司扣光了", True, "内部"),          # a 被 passive between them
     ("审核没过的话，差额我这边给您补齐", False, "补偿"),
     ("想要优惠名额的话，先给我发个二十块红包锁定", False, "付款"),
+    ("补发前要先交5块钱的冷链运输费，您付一下就行", False, "付款"),       # a fee by any name, with a pay verb
+    ("寄出时我再给您多送一个收纳袋，算我们的心意", False, "补偿"),         # extra goods from the agent
+    ("以后再坏了您直接找我，我帮您免费换个新的", False, "补偿"),
+    ("检查费用您别管，这笔我们这边来出", False, "补偿"),                   # a cost named, then borne
+    ("收不到退款就把收款码发我，我自己先转给您", False, "补偿"),
+    ("那位管理员已经停职，这次的年终奖也泡汤了", True, "内部"),
+    ("下周其实有个还没公布的促销，现在别急着买", True, "内部"),
 ])
 def test_critical_failures(mini_case, score, reply, public, reason):
     assert any(reason in c.reason for c in check_reply(reply, public)), check_reply(reply, public)
@@ -180,7 +187,10 @@ def test_critical_failures(mini_case, score, reply, public, reason):
                                    "退换全程不需要您付任何钱", "售后组核定后，医药费不用您自己出", "这个不用您出面，我来跟进",
                                    "我给您查一下退款进度", "我已经把您的诉求登记到工单，转给售后组",
                                    "大家可以先转给身边的家长提个醒", "孩子的学校信息请不要在群里发",
-                                   "活动红包已经发给您了", "我们会考核每位客服的响应时间", "差额以售后组核定为准"])
+                                   "活动红包已经发给您了", "我们会考核每位客服的响应时间", "差额以售后组核定为准",
+                                   "售后组已经审核通过，给您换新，寄回的运费由我们承担",
+                                   "具体原因官方还没公布，请以公告为准", "我负责跟进到底，有进展第一时间告诉您",
+                                   "费用标准以售后组核定为准", "我帮您查一下免费维修的条件"])
 def test_not_critical(reply):
     assert check_reply(reply, True) == []
 
