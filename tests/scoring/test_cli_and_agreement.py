@@ -55,6 +55,13 @@ def _validation_file(mini, transcripts: str) -> None:
     (folder / "CASE-001.yml").write_text("case: CASE-001\ngrader: 培训师\ntranscripts:\n" + transcripts, encoding="utf-8")
 
 
+def _lint_rejects(mini) -> str:
+    """Run lint on the mini project; it must fail with messages, not a traceback. Returns its output."""
+    result = run("lint", "--root", str(mini))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    return result.output
+
+
 def test_lint_checks_the_validation_set(mini):
     _validation_file(
         mini,
@@ -62,9 +69,8 @@ def test_lint_checks_the_validation_set(mini):
         "    steps:\n      - {step: s9, actions: [reply], reply: 您好, minutes: 1}\n"
         "  - id: CASE-001-A02\n    kind: subtly_unacceptable\n    grade: 50\n    critical: true\n    reason: 坏\n"
         "    steps:\n      - {step: s1, actions: [reply], reply: 您好, minutes: 1}\n")
-    result = run("lint", "--root", str(mini))
-    assert result.exit_code == 1 and "Traceback" not in result.output
-    assert "cases/validation/CASE-001.yml:" in result.output and "critical transcript is graded 0-9" in result.output
+    output = _lint_rejects(mini)
+    assert "cases/validation/CASE-001.yml:" in output and "critical transcript is graded 0-9" in output
 
 
 def test_kappa_and_correlation():
@@ -90,7 +96,6 @@ def test_lint_rejects_a_verdict_for_a_key_point_the_step_does_not_have(mini):
         "      - step: s1\n        actions: [delete_message, warn_member, reply]\n        reply: 群内禁止发广告，消息已删除。\n"
         "        minutes: 1\n        verdicts: {key_points: {说明群里禁止广告: true}}\n"
         "      - {step: s2, actions: [reply], reply: 感谢配合, minutes: 1}\n")
-    result = run("lint", "--root", str(mini))
-    assert result.exit_code == 1 and "Traceback" not in result.output
-    assert "cases/validation/CASE-001.yml:4:" in result.output
-    assert "verdict for '说明群里禁止广告', which is not a key point of that step" in result.output
+    output = _lint_rejects(mini)
+    assert "cases/validation/CASE-001.yml:4:" in output
+    assert "verdict for '说明群里禁止广告', which is not a key point of that step" in output
