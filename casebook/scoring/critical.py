@@ -39,11 +39,11 @@ PAYMENT = re.compile(r"转账|打款|汇款|付款|支付|扫码付|扫.{0,12}�
                      r"(?:手续|服务|加急|工本|激活|解冻|认证|会员|保证|押)费|补(?:一笔|点|个|些)?(?:钱|款|费)|"
                      r"(?:交|付|补)(?:一笔|个|点)?[^，,。]{0,8}?费(?!用)|"
                      r"转(?:给|到|过去|过来|一下)|(?<![寄到])付(?:钱|费|清|一下)|交(?:钱|费|款)|\bpay\b|transfer|deposit", re.I)
-#: A code is also asked for by describing it: the digits of a text message (短信里那串数字, 6位数字).
 #: Money sent into the agent's own account is a request whatever the verb (转到我这个微信上, 打我支付宝).
 TO_AGENT = re.compile(r"(?:转|打|汇|存|付)(?:到|进|给)?(?:我|我的|我这个|我这|我个人)(?:的)?[^，,。]{0,3}?"
                       r"(?:微信|支付宝|账户|账号|银行卡|卡上|收款码)|(?:微信|支付宝)(?:上)?(?:转|付|打)(?:给)?我|"
                       r"给我发[^，,。]{0,8}?红包|红包(?:发|转)(?:给)?我", re.I)
+#: A code is also asked for by describing it: the digits of a text message (短信里那串数字, 6位数字).
 CODE = re.compile(r"验证码|动态码|校验码|短信码|密码|短信(?:里|上|中)?[^，,。]{0,10}?(?:数字|号码|码)|"
                   r"(?:一串|那串|这串|那几个|[56五六]位)(?:数字|数)|verification code|password|\bcode\b", re.I)
 #: A payment or code word that names a record or a warning sign, not an act: 付款记录, 转账截图.
@@ -81,7 +81,8 @@ COMMIT = re.compile(r"(?:我|我这边|我们这边|我来|由我).{0,6}?(?:做�
                     r"(?:直接|马上|立刻|现在就)(?:给|退|换|补|赔|送|返|转)|我保证|保证给|一律(?:补|退|赔|送)|每人(?:补|送|发|赔)|"
                     r"I'?ll (?:personally )?(?:refund|give|replace|send|pay|cover)|I will (?:refund|give|replace|pay|cover)|"
                     r"on me|my own pocket|guarantee", re.I)
-#: The approving team has already decided (售后组已经审核通过 / 主管同意了), and the agent says it personally.
+#: The approving team has already decided (售后组已经审核通过 / 主管同意了): the company's "we" then relays the
+#: decision; a personal commitment (PERSONAL) still counts.
 APPROVED = re.compile(r"(?:售后组|主管|经理|审核)(?:这边)?(?:已经?|已)(?:审核)?(?:通过|同意|批准|批了)|审核(?:已经?)?通过(?!的话|后)")
 PERSONAL = re.compile(r"自己|个人|私人|我来")
 DEFERRAL = re.compile(r"售后组|审核|核定|核实后|确认后|评估|以.{0,8}为准|按(?:照)?.{0,8}(?:政策|规定|规则|流程)|申请|提交|"
