@@ -181,6 +181,16 @@ def test_na_excluded(mini_case, score):
     ("被骗转出去的钱，官方这边先给您补上", False, "补偿"),
     ("款项已退回您尾号6633的工行卡", True, "银行卡"),
     ("这个问题的责任确实不在我们这边", True, "责任"),
+    ("想预留的话把30块定金转我这边", False, "付款"),
+    ("着急的话把您的收款码发我，我这边先给您转过去", False, "补偿"),
+    ("少的那一百我回头私下给您找补回来", False, "补偿"),
+    ("想加急的话可以扫我发的码付20元服务费", False, "付款"),
+    ("那位同事这个季度的奖金估计要受影响", True, "内部"),
+    ("这款耳机公司拿货才五十多", True, "内部"),
+    ("她已经被解除合同，上个月提成也没发", True, "内部"),
+    ("收件人李秀英、寄到锦绣家园的那单已经改好了", True, "姓名"),
+    ("王姐家孩子现在在市一医院处理，大家放心", True, "就医"),
+    ("页面写得很清楚，可能他当时没细看", True, "责任"),
 ])
 def test_critical_failures(mini_case, score, reply, public, reason):
     assert any(reason in c.reason for c in check_reply(reply, public)), check_reply(reply, public)
@@ -205,7 +215,10 @@ def test_critical_failures(mini_case, score, reply, public, reason):
                                    "费用标准以售后组核定为准", "我帮您查一下免费维修的条件",
                                    "孩子的烫伤先用凉水冲15到20分钟", "工单尾号0932已经转给售后组",
                                    "短信里的几位数字是验证码，谁问都不要说，包括我", "退款会原路退回，请留意银行卡到账",
-                                   "如果售后组审核通过，会由他们联系您补偿"])
+                                   "如果售后组审核通过，会由他们联系您补偿",
+                                   "刚才有账号说“把验证码发我就行”，这是骗术，千万别信",
+                                   "有人说“我给您全额退款”，那不是官方的说法",
+                                   "请尽快带孩子去附近的医院", "收件信息请私聊发我，别在群里发"])
 def test_not_critical(reply):
     assert check_reply(reply, True) == []
 
