@@ -20,7 +20,9 @@ wording is closest to the span, and a further feature
             closest accepted one (positive: the span is nearer a known near-miss than any good wording)
 enters a second logistic model, fitted like the first, used for points that have examples. A span
 whose nearest labelled neighbour is a rejected wording (`reject` or `opposite`) of the other polarity
-than the point (可以水洗 for 不能水洗), and which shares that wording's polarity, says the opposite.
+than the point (可以水洗 for 不能水洗), and which shares that wording's polarity, says the opposite; so
+does one whose nearest neighbour is a wording the authors marked `opposite`, when plainly close to it
+(咨询量减少了 for 咨询量上升: no negator on either side).
 
 Each clause of the reply may credit at most one key point (a bare list of keywords in one clause earns
 one point at most); quoted member text earns nothing.
@@ -268,8 +270,9 @@ def features(points: list[str], spans: list[Span], reply: str, case_id: str, bac
                 near = float(rsims[kr, j]) - sim
                 nearest[i, j] = kr
                 rsim[i, j] = rsims[kr, j]
-                # the opposite: a rejected wording of the other polarity than the point. The authors'
-                # `opposite` labels were tried instead and did worse on the tuning split (README).
+                # the opposite: a rejected wording of the other polarity than the point; the authors'
+                # `opposite` label is a second signal (contradicts, label_sim), not a replacement — alone
+                # it did worse on the tuning split (README)
                 rflip[i, j] = 1.0 if text.negated(rejects[kr]) != p_neg else 0.0
                 ropp[i, j] = 1.0 if r_opposite[kr] else 0.0
             feats[i, j] = (sim, sim - (r_a[k] + r_s[j]) / 2, cover, 1.0 if p_neg != span_neg[j] else 0.0,

@@ -180,6 +180,13 @@ class StepFacts:
     sentences: list[str] = field(default_factory=list)
 
 
+def matcher_for(background, model: MatchModel, settings: Settings,
+                model_examples: MatchModel | None = None) -> PointMatcher:
+    """The key-point matcher with the contradiction settings of `settings`."""
+    return PointMatcher(background, model, settings.contra_sim, settings.contra_coverage, model_examples,
+                        settings.contra_label_sim, settings.contra_max_prob)
+
+
 class Scorer:
     """The scorer for one project's content (rules, rubric, every case's key points)."""
 
@@ -193,8 +200,7 @@ class Scorer:
         self.model_examples = model_examples
         self.rule_titles = {rid: (getattr(r, "title", "") or rid) for rid, r in project.rules.items()}
         self.background = background_for(project)
-        self.matcher = PointMatcher(self.background, model, settings.contra_sim, settings.contra_coverage, model_examples,
-                                    settings.contra_label_sim, settings.contra_max_prob)
+        self.matcher = matcher_for(self.background, model, settings, model_examples)
         self.meaning = MeaningDetector(self.rubric.critical, settings.critical_sim, settings.critical_margin)
         self.labels = {k: v.label for k, v in self.rubric.critical.items()}
         self._point_rules: dict[tuple[str, str], str | None] = {}
@@ -203,8 +209,7 @@ class Scorer:
         other = object.__new__(Scorer)
         other.__dict__.update(self.__dict__)
         other.settings = settings
-        other.matcher = PointMatcher(self.background, self.model, settings.contra_sim, settings.contra_coverage,
-                                     self.model_examples, settings.contra_label_sim, settings.contra_max_prob)
+        other.matcher = matcher_for(self.background, self.model, settings, self.model_examples)
         other.meaning = MeaningDetector(self.rubric.critical, settings.critical_sim, settings.critical_margin)
         other.meaning._vectors = self.meaning._vectors
         return other
@@ -448,5 +453,4 @@ def comment(report: Report) -> str:
 
 def point_matcher(project) -> PointMatcher:
     """The key-point matcher the scenario scorer uses, for short answers in the question bank."""
-    return PointMatcher(background_for(project), MODEL, SETTINGS.contra_sim, SETTINGS.contra_coverage,
-                        contra_label_sim=SETTINGS.contra_label_sim, contra_max_prob=SETTINGS.contra_max_prob)
+    return matcher_for(background_for(project), MODEL, SETTINGS)
