@@ -269,7 +269,6 @@ def _check_scenario(project: Project, located, cast: set[str]) -> None:
         if len(defaults) > 1 or (defaults and branches[-1].if_any is not None):
             problems.error(path, at("scenario", "steps", i, "next"), f"step '{step.id}': the default branch (no if_any) must be the last and only one", "branch")
     # the simulated clock never runs backwards: within a step, and from a step to any step it leads to
-    by_id_early = {s.id: (k, s) for k, s in enumerate(scenario.steps)}
     for i, step in enumerate(scenario.steps):
         times = [time_minutes(m.at) for m in step.messages]
         for j in range(1, len(times)):
@@ -280,7 +279,8 @@ def _check_scenario(project: Project, located, cast: set[str]) -> None:
         if not times:
             continue
         for branch in step.branches():
-            k, following = by_id_early.get(branch.goto, (None, None))
+            k = ids.get(branch.goto)
+            following = scenario.steps[k] if k is not None else None
             if following is not None and following.messages and time_minutes(following.messages[0].at) < max(times):
                 problems.error(path, at("scenario", "steps", k, "messages", 0, "at"),
                                f"step '{following.id}' starts at {following.messages[0].at}, before step '{step.id}' that leads "
