@@ -158,11 +158,8 @@ class Tokenizer:
         """The synonym groups with a term in the query (see _term_in), in file order."""
         lowered = normalize(query, fold_case=True)
         hit: set[int] = set()
-        for n in self._substring_lengths:
-            for start in range(len(lowered) - n + 1):
-                groups = self._substring_terms.get(lowered[start:start + n])
-                if groups:
-                    hit.update(groups)
+        for _, _, groups in self._substring_hits(lowered):
+            hit.update(groups)
         if self._ascii_terms and _ASCII_WORD_RE.search(lowered):
             query_tokens = self._all_tokens(lowered)
             for term, index in self._ascii_terms:
@@ -170,15 +167,19 @@ class Tokenizer:
                     hit.add(index)
         return [self._lower_groups[i] for i in sorted(hit)]
 
+    def _substring_hits(self, normalised: str):
+        """(start, end, groups) of each Chinese (or mixed) synonym term found in a normalised query,
+        by term length, then position."""
+        for n in self._substring_lengths:
+            for start in range(len(normalised) - n + 1):
+                groups = self._substring_terms.get(normalised[start:start + n])
+                if groups:
+                    yield start, start + n, groups
+
     def synonym_spans(self, normalised: str) -> list[tuple[int, int]]:
         """(start, end) of each Chinese (or mixed) synonym term found in a normalised query
         (as matched_groups finds them: substrings)."""
-        out = []
-        for n in self._substring_lengths:
-            for start in range(len(normalised) - n + 1):
-                if normalised[start:start + n] in self._substring_terms:
-                    out.append((start, start + n))
-        return out
+        return [(start, end) for start, end, _ in self._substring_hits(normalised)]
 
     def word_spans(self, normalised: str, vocabulary) -> list[tuple[int, int, bool]]:
         """(start, end, suspect) of the Chinese words of a normalised query. A word jieba finds
