@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..content import Problem
 from .scorer import Scorer, TranscriptError
-from .validation import FLOOR, RUBRIC_HINT, TUNED_ROUNDS, below_bar, validate_project
+from .validation import FLOOR, RUBRIC_HINT, TUNED_ROUNDS, below_bar, load_contradictions, validate_project
 
 
 #: Goldens carry a trainer's range; the scorer is held to keeping at least this share of them inside.
@@ -53,6 +53,7 @@ def check_validation(project, scorer: Scorer) -> list[Problem]:
                                "error", "validation"))
         else:
             out.extend(_unknown_points(item, project))
+    out.extend(_contradiction_labels(project, items))
     if any(i.round in TUNED_ROUNDS for i in items):  # the floor is about the blind set, not disputes alone
         missed = below_bar(parts["held-out"], FLOOR)
         if missed:
@@ -79,6 +80,31 @@ def _unknown_points(item, project) -> list[Problem]:
                                    f"verdict for '{point}', which is not a key point of that step "
                                    f"(the step's points: {'; '.join(step.expect.key_points) or 'none'})",
                                    "error", "validation"))
+    return out
+
+
+def _contradiction_labels(project, items) -> list[Problem]:
+    """Each blind contradiction label names a validation transcript, one of its steps, a key point the
+    trainer marked not conveyed there, and words of that step's reply."""
+    labels, errors = load_contradictions(project.root)
+    out = [Problem(path, line, f"contradiction label: {message}", "error", "contradictions")
+           for path, line, message in errors]
+    by_id = {i.id: i for i in items}
+    for c in labels:
+        item = by_id.get(c.transcript)
+        steps = dict(item.verdicts) if item else {}
+        replies = {s["step"]: s["reply"] or "" for s in item.steps} if item else {}
+        if item is None:
+            why = f"no validation transcript {c.transcript}"
+        elif c.step not in steps:
+            why = f"transcript {c.transcript} has no step {c.step}"
+        elif (steps[c.step].get("key_points") or {}).get(c.point) is not False:
+            why = f"the trainer did not mark '{c.point}' as not conveyed at {c.transcript} {c.step}"
+        elif c.says not in replies.get(c.step, ""):
+            why = f"'{c.says}' is not in the reply of {c.transcript} {c.step}"
+        else:
+            continue
+        out.append(Problem(c.path, c.line, f"contradiction label: {why}", "error", "contradictions"))
     return out
 
 

@@ -39,6 +39,14 @@ from . import semantic, text
 FEATURES = ("sim", "csls", "coverage", "opposite", "numbers", "english")
 #: The features of the model for key points with labelled example wordings.
 FEATURES_EX = FEATURES + ("near_miss",)
+#: The features of the contradiction model, for a (point, span) pair whose point is not conveyed: does the
+#: span say the opposite, or merely leave the point out? Embeddings hardly see negation, so no single
+#: feature decides; the authors' `opposite` wordings (labelled neighbours), the polarity of span, point
+#: and nearest opposite wording, and the share of the point's (and of that wording's) rare bigrams the
+#: span repeats are weighed by a logistic model fitted on contradictions a trainer labelled blind
+#: (cases/scoring/contradictions-*.yml; `casebook scenario tune`).
+CONTRA_FEATURES = ("sim", "opposite_sim", "opposite_margin", "reject_sim", "has_opposite", "coverage",
+                   "polarity_flip", "opposite_polarity", "opposite_coverage", "prob", "length_ratio")
 #: A span contradicts a point when its polarity differs and it is plainly about the same thing: it
 #: shares enough of the point's wording, is similar enough in meaning (both chosen on the tuning
 #: split: rubric.Settings.contra_*), and is not much longer (a long clause can carry an unrelated negation).
@@ -81,6 +89,8 @@ class PointMatch:
     features: dict
     passed: bool
     near_miss: str | None = None   # the rejected wording the span is closest to, when nearer than any good one
+    contra_prob: float = 0.0       # the contradiction model's probability that some span says the opposite …
+    contra_span: str | None = None  # … and that span
 
     @property
     def contradicted(self) -> bool:
@@ -215,6 +225,7 @@ class PairFeatures:
     reject_sim: np.ndarray
     reject_flip: np.ndarray
     reject_opposite: np.ndarray   # 1 where the closest rejected wording is one the authors marked `opposite`
+    contra: np.ndarray            # [points, spans, CONTRA_FEATURES] with "prob" left 0 (match() fills it)
 
 
 def features(points: list[str], spans: list[Span], reply: str, case_id: str, background: Background,
@@ -252,6 +263,8 @@ def features(points: list[str], spans: list[Span], reply: str, case_id: str, bac
     rsim = np.zeros((len(points), len(spans)), np.float32)
     rflip = np.zeros((len(points), len(spans)), np.float32)
     ropp = np.zeros((len(points), len(spans)), np.float32)
+    contra = np.zeros((len(points), len(spans), len(CONTRA_FEATURES)), np.float32)
+    opp_rows = np.array(r_opposite, dtype=bool)
     owner_a = np.array(owner)
     owner_r = np.array(r_owner, dtype=int)
     span_neg = [text.negated(sp.text) for sp in spans]
@@ -277,11 +290,42 @@ def features(points: list[str], spans: list[Span], reply: str, case_id: str, bac
                 ropp[i, j] = 1.0 if r_opposite[kr] else 0.0
             feats[i, j] = (sim, sim - (r_a[k] + r_s[j]) / 2, cover, 1.0 if p_neg != span_neg[j] else 0.0,
                            numbers, english, near)
-    return PairFeatures(feats, rejects, nearest, rsim, rflip, ropp)
+            o_rows = rrows[opp_rows[rrows]] if len(rrows) else rrows
+            r_rows = rrows[~opp_rows[rrows]] if len(rrows) else rrows
+            o_sim = o_pol = o_cover = 0.0
+            if len(o_rows):
+                ko = o_rows[int(rsims[o_rows, j].argmax())]
+                o_sim = float(rsims[ko, j])
+                o_pol = 1.0 if text.negated(rejects[ko]) == span_neg[j] else 0.0
+                o_cover = semantic.coverage(rejects[ko], sp.text)
+            contra[i, j] = (sim, o_sim, o_sim - sim if len(o_rows) else 0.0,
+                            float(rsims[r_rows, j].max()) if len(r_rows) else 0.0, 1.0 if len(o_rows) else 0.0,
+                            cover, feats[i, j, 3], o_pol, o_cover, 0.0,
+                            math.log(max(1, len(sp.text)) / max(1, len(point))))
+    return PairFeatures(feats, rejects, nearest, rsim, rflip, ropp, contra)
+
+
+def pair_probabilities(points: list[str], spans: list[Span], reply: str, case_id: str, background: Background,
+                       model: MatchModel, examples=None, model_examples: MatchModel | None = None
+                       ) -> tuple[PairFeatures, np.ndarray]:
+    """Every (point, span) pair's features and probability that the span conveys the point (points with
+    example wordings judged by `model_examples` when given); the contradiction features get that
+    probability too."""
+    examples = examples or {}
+    pf = features(points, spans, reply, case_id, background, examples)
+    probs = np.zeros((len(points), len(spans)))
+    for i, point in enumerate(points):
+        if model_examples is not None and point in examples:
+            probs[i] = model_examples.prob(pf.feats[i])
+        else:
+            probs[i] = model.prob(pf.feats[i, :, :len(FEATURES)])
+    pf.contra[:, :, CONTRA_FEATURES.index("prob")] = probs
+    return pf, probs
 
 
 def match(points: list[str], sentences: list[str], reply: str, case_id: str, background: Background,
-          model: MatchModel, examples=None, model_examples: MatchModel | None = None) -> list[PointMatch]:
+          model: MatchModel, examples=None, model_examples: MatchModel | None = None,
+          contra_model: MatchModel | None = None) -> list[PointMatch]:
     """Each key point's span (at most one point per clause) and whether it is conveyed. Points with
     example wordings are judged by `model_examples` (over FEATURES_EX) when it is given."""
     if not points:
@@ -290,14 +334,10 @@ def match(points: list[str], sentences: list[str], reply: str, case_id: str, bac
     if not spans:
         return [PointMatch(p, None, None, 0.0, {}, False) for p in points]
     examples = examples or {}
-    pf = features(points, spans, reply, case_id, background, examples)
+    pf, probs = pair_probabilities(points, spans, reply, case_id, background, model, examples, model_examples)
     feats = pf.feats
-    probs = np.zeros((len(points), len(spans)))
-    for i, point in enumerate(points):
-        if model_examples is not None and point in examples:
-            probs[i] = model_examples.prob(feats[i])
-        else:
-            probs[i] = model.prob(feats[i, :, :len(FEATURES)])
+    contra_probs = (np.stack([contra_model.prob(pf.contra[i]) for i in range(len(points))])
+                    if contra_model is not None else np.zeros_like(probs))
     threshold = model.threshold
     order = sorted(((probs[i, j], i, j) for i in range(len(points)) for j in range(len(spans))), reverse=True)
     used: set[int] = set()
@@ -338,7 +378,9 @@ def match(points: list[str], sentences: list[str], reply: str, case_id: str, bac
             f["near_miss_opposite"] = float(pf.reject_opposite[i, j])
             if f["near_miss"] > 0:
                 near = pf.rejects[pf.nearest_reject[i, j]]
-        out.append(PointMatch(point, spans[j].text, spans[j].sentence, float(probs[i, j]), f, passed, near))
+        jc = int(contra_probs[i].argmax())
+        out.append(PointMatch(point, spans[j].text, spans[j].sentence, float(probs[i, j]), f, passed, near,
+                              float(contra_probs[i, jc]), spans[jc].text))
     return out
 
 
@@ -348,8 +390,10 @@ class PointMatcher:
 
     def __init__(self, background: Background, model: MatchModel, contra_sim: float = CONTRA_SIM,
                  contra_coverage: float = CONTRA_COVERAGE, model_examples: MatchModel | None = None,
-                 contra_label_sim: float = CONTRA_LABEL_SIM, contra_max_prob: float = CONTRA_MAX_PROB):
+                 contra_label_sim: float = CONTRA_LABEL_SIM, contra_max_prob: float = CONTRA_MAX_PROB,
+                 contra_model: MatchModel | None = None):
         self.background = background
+        self.contra_model = contra_model
         self.model = model
         self.model_examples = model_examples
         self.contra_sim = contra_sim
@@ -363,7 +407,7 @@ class PointMatcher:
         points belong to, whose own points are left out of the hubness reference; `examples`: the
         points' labelled wordings, by point)."""
         return match(list(points), sentences, reply, context, self.background, self.model, examples,
-                     self.model_examples)
+                     self.model_examples, self.contra_model)
 
     def match_text(self, points: list[str], reply: str, context: str = "", examples=None) -> list[PointMatch]:
         """Each point against the sentences of a free text."""
@@ -371,10 +415,20 @@ class PointMatcher:
 
     def verdict(self, m: PointMatch) -> tuple[bool, bool]:
         """(conveyed, contradicted): a point is conveyed when the model passes it and the reply does
-        not say its opposite."""
+        not say its opposite: its closest span is plainly its opposite (`PointMatch.contradicts`), or — with
+        a contradiction model — the point is not conveyed and some span says its opposite with at least the
+        model's threshold probability (`contra_span`)."""
         contradicted = m.prob < self.contra_max_prob and m.contradicts(self.contra_sim, self.contra_coverage,
                                                                         self.contra_label_sim)
-        return m.passed and not contradicted, contradicted
+        learned = (self.contra_model is not None and not m.passed and not contradicted
+                   and m.contra_prob >= self.contra_model.threshold)
+        return m.passed and not contradicted, contradicted or learned
+
+    def learned_contradiction(self, m: PointMatch) -> bool:
+        """The contradiction was found by the contradiction model (its words are `m.contra_span`)."""
+        return (self.contra_model is not None and not m.passed and m.contra_prob >= self.contra_model.threshold
+                and not (m.prob < self.contra_max_prob and m.contradicts(self.contra_sim, self.contra_coverage,
+                                                                         self.contra_label_sim)))
 
 
 def background_for(project) -> Background:

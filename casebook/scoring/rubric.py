@@ -58,6 +58,9 @@ class Settings:
     contra_coverage: float = 0.5
     contra_label_sim: float = 1.01
     contra_max_prob: float = 1.01
+    # with a contradiction model (scorer.CONTRA_MODEL): a point not conveyed is contradicted when some span
+    # says its opposite with at least this probability
+    contra_threshold: float = 0.7
 
 
 def step_score(losses: list[tuple[str, float]], st: Settings) -> float:

@@ -17,7 +17,7 @@ no module-level registry.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..content.checks import next_step
 from . import form, semantic, text, tone
@@ -30,11 +30,17 @@ from .rubric import (FAIL, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure, R
 SETTINGS = Settings(key_point=25, key_point_max=40, tone=10, late=25, worst_step_weight=0.5, cap_forbidden=35,
                     cap_missing=55, cap_form=55, cap_late=65, cap_quoting=55, quote_min_letters=12, cap_opposite=55,
                     cap_long=60, cap_near_miss=80, near_miss_sim=0.90, critical_sim=0.86, critical_margin=0.04,
-                    contra_sim=0.93, contra_coverage=0.5, contra_label_sim=0.94, contra_max_prob=1.01)
+                    contra_sim=0.93, contra_coverage=0.5, contra_label_sim=0.96, contra_max_prob=1.01,
+                    contra_threshold=0.8)
 MODEL = MatchModel(weights=(31.754, 21.276, 4.662, -1.434, -2.206, 8.425), bias=-28.174)
 #: For key points with labelled example wordings (matcher.FEATURES_EX).
 MODEL_EXAMPLES: MatchModel | None = MatchModel(weights=(3.222, 33.834, 9.708, -1.249, -1.104, 3.375, -22.909),
                                                bias=-5.524)
+
+#: Whether a point the reply does not convey is contradicted (matcher.CONTRA_FEATURES), fitted by
+#: `casebook scenario tune` on blind contradiction labels; its threshold is SETTINGS.contra_threshold.
+CONTRA_MODEL: MatchModel | None = MatchModel(
+    weights=(54.606, 1.356, 49.956, -0.655, 1.322, -5.662, 0.775, 0.238, 7.573, -0.253, -0.302), bias=-53.203)
 
 #: Staff in a case's cast: their messages (and internal ones) are meant to be relayed, not "quoted".
 STAFF_ROLES = {"agent", "moderator"}
@@ -181,26 +187,30 @@ class StepFacts:
 
 
 def matcher_for(background, model: MatchModel, settings: Settings,
-                model_examples: MatchModel | None = None) -> PointMatcher:
-    """The key-point matcher with the contradiction settings of `settings`."""
+                model_examples: MatchModel | None = None, contra_model: MatchModel | None = None) -> PointMatcher:
+    """The key-point matcher with the contradiction settings of `settings` (the contradiction model's
+    threshold is `settings.contra_threshold`)."""
+    if contra_model is not None:
+        contra_model = replace(contra_model, threshold=settings.contra_threshold)
     return PointMatcher(background, model, settings.contra_sim, settings.contra_coverage, model_examples,
-                        settings.contra_label_sim, settings.contra_max_prob)
+                        settings.contra_label_sim, settings.contra_max_prob, contra_model)
 
 
 class Scorer:
     """The scorer for one project's content (rules, rubric, every case's key points)."""
 
     def __init__(self, project, settings: Settings = SETTINGS, model: MatchModel = MODEL,
-                 model_examples: MatchModel | None = MODEL_EXAMPLES):
+                 model_examples: MatchModel | None = MODEL_EXAMPLES, contra_model: MatchModel | None = CONTRA_MODEL):
         if project.rubric is None:
             raise ValueError("cases/scoring/rubric.yml is missing: the scorer needs its rule links and critical examples")
         self.rubric = project.rubric.obj
         self.settings = settings
         self.model = model
         self.model_examples = model_examples
+        self.contra_model = contra_model
         self.rule_titles = {rid: (getattr(r, "title", "") or rid) for rid, r in project.rules.items()}
         self.background = background_for(project)
-        self.matcher = matcher_for(self.background, model, settings, model_examples)
+        self.matcher = matcher_for(self.background, model, settings, model_examples, contra_model)
         self.meaning = MeaningDetector(self.rubric.critical, settings.critical_sim, settings.critical_margin)
         self.labels = {k: v.label for k, v in self.rubric.critical.items()}
         self._point_rules: dict[tuple[str, str], str | None] = {}
@@ -209,7 +219,7 @@ class Scorer:
         other = object.__new__(Scorer)
         other.__dict__.update(self.__dict__)
         other.settings = settings
-        other.matcher = matcher_for(self.background, self.model, settings, self.model_examples)
+        other.matcher = matcher_for(self.background, self.model, settings, self.model_examples, self.contra_model)
         other.meaning = MeaningDetector(self.rubric.critical, settings.critical_sim, settings.critical_margin)
         other.meaning._vectors = self.meaning._vectors
         return other
@@ -336,11 +346,12 @@ class Scorer:
                     add("key_points", m.point, FAIL, "；".join(facts.flags), rule, st.key_point, said=m.span)
                 else:
                     ok, contradicted = self.matcher.verdict(m)
+                    said = m.contra_span if contradicted and self.matcher.learned_contradiction(m) else m.span
                     add("key_points", m.point, PASS if ok else FAIL,
                         "说法与要点相反" if contradicted else m.explain(st.near_miss_sim), rule,
-                        st.key_point, said=m.span, detail=detail)
+                        st.key_point, said=said, detail=detail)
                     if contradicted:
-                        caps.append(Cap(sid, f"回复「{m.span}」与要点「{m.point}」相反", st.cap_opposite, rule))
+                        caps.append(Cap(sid, f"回复「{said}」与要点「{m.point}」相反", st.cap_opposite, rule))
                     elif not ok and m.near(st.near_miss_sim):
                         caps.append(Cap(sid, f"没有讲到要点「{m.point}」：回复「{m.span}」更像培训中列为不合格的说法「{m.near_miss}」",
                                         st.cap_near_miss, rule))

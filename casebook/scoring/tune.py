@@ -1,13 +1,18 @@
-"""Choose the scorer's settings on the TUNING split of the validation set (never the held-out one).
+"""Choose the scorer's settings on graded data already studied (never on the held-out split or a later round).
 
 1. The key-point matcher: a logistic model over matcher.FEATURES, fitted on the trainers' per-point
-   verdicts (conveyed / not conveyed) of the tuning transcripts.
-2. The critical-failure thresholds: the loosest similarity/margin with no false critical on tuning.
-3. The deductions and caps: a grid search minimising the mean absolute error against the trainers'
-   grades, with false passes and false fails weighed in.
+   verdicts (conveyed / not conveyed) of the tuning split of TUNED_ROUNDS.
+2. The contradiction model: a logistic model over matcher.CONTRA_FEATURES, fitted on the spans of key
+   points the matcher does not find conveyed, labelled by the blind contradiction labels
+   (cases/scoring/contradictions-*.yml), on the tuning split and the development rounds (DEV_ROUNDS).
+3. The critical-failure thresholds: the loosest similarity/margin with no false critical by meaning on
+   the tuning split and the development rounds.
+4. The deductions and caps: a grid search minimising the mean absolute error against the trainers'
+   grades, with false passes and false fails weighed in, on the same data.
 
 `casebook scenario tune` prints what it chose and the figures; the chosen values are then written
-into scorer.SETTINGS / scorer.MODEL by hand (reviewed, committed), so scoring never depends on a run.
+into scorer.SETTINGS / scorer.MODEL / scorer.CONTRA_MODEL by hand (reviewed, committed), so scoring
+never depends on a run.
 """
 from __future__ import annotations
 
@@ -17,10 +22,10 @@ from dataclasses import replace
 import numpy as np
 
 from . import matcher, text
-from .matcher import FEATURES, FEATURES_EX, MatchModel, fit_logistic, log_loss
+from .matcher import CONTRA_FEATURES, FEATURES, FEATURES_EX, MatchModel, fit_logistic, log_loss
 from .rubric import Settings
 from .scorer import Scorer, follow_path, parse_transcript
-from .validation import PASS_MARK, TUNED_ROUNDS, Item, figures, load_set
+from .validation import DEV_ROUNDS, PASS_MARK, TUNED_ROUNDS, Item, figures, load_contradictions, load_set
 
 
 def point_examples(scorer: Scorer, items: list[Item], cases: dict,
@@ -54,6 +59,61 @@ def point_examples(scorer: Scorer, items: list[Item], cases: dict,
     return np.array(xs), np.array(ys)
 
 
+def _overlaps(span: str, says: str, share: float = 0.6) -> bool:
+    """The span is (mostly) the labelled words: one contains the other, or they share most bigrams."""
+    a, b = (semantic_strip(x) for x in (span, says))
+    if not a or not b:
+        return False
+    if a in b or b in a:
+        return True
+    ga = {a[i:i + 2] for i in range(len(a) - 1)}
+    gb = {b[i:i + 2] for i in range(len(b) - 1)}
+    return len(ga & gb) / max(1, min(len(ga), len(gb))) >= share
+
+
+def semantic_strip(s: str) -> str:
+    return "".join(ch for ch in s if ch.isalnum())
+
+
+def contra_examples(scorer: Scorer, items: list[Item], cases: dict, labels) -> tuple[np.ndarray, np.ndarray]:
+    """(CONTRA_FEATURES, label) for every span of every key point the matcher does not find conveyed: 1 for
+    the spans holding the words a trainer labelled as contradicting the point, 0 for the spans of points
+    not labelled contradicted (the other spans of a contradicted point are left out: they are neither)."""
+    said = {(c.transcript, c.step, c.point): c.says for c in labels}
+    xs, ys = [], []
+    for item in items:
+        case = cases[item.case].obj
+        turns = parse_transcript({"steps": item.steps})
+        try:
+            follow_path(case.scenario, turns)
+        except ValueError:
+            continue
+        by_id = {s.id: s for s in case.scenario.steps}
+        for turn, (_, verdicts) in zip(turns, item.verdicts):
+            judged = verdicts.get("key_points") or {}
+            expect = by_id[turn.step].expect
+            points = list(expect.key_points)
+            sentences = text.sentences(turn.reply)
+            if not judged or not points or not sentences:
+                continue
+            found = scorer.matcher.match(points, sentences, turn.reply, case.id, expect.examples)
+            spans = matcher.spans_of(sentences)
+            pf, _ = matcher.pair_probabilities(points, spans, turn.reply, case.id, scorer.background,
+                                                scorer.model, expect.examples, scorer.model_examples)
+            for i, point in enumerate(points):
+                if point not in judged or found[i].passed:
+                    continue
+                says = said.get((item.id, turn.step, point))
+                for j, span in enumerate(spans):
+                    if says is None:
+                        xs.append(pf.contra[i, j])
+                        ys.append(0.0)
+                    elif _overlaps(span.text, says):
+                        xs.append(pf.contra[i, j])
+                        ys.append(1.0)
+    return np.array(xs), np.array(ys)
+
+
 def fit_model(x: np.ndarray, y: np.ndarray) -> MatchModel:
     w, b = fit_logistic(x, y, l2=1.0)
     return MatchModel(tuple(round(float(v), 3) for v in w), round(b, 3))
@@ -83,9 +143,20 @@ def tune(project, log=print) -> tuple[Settings, MatchModel]:
         log(f"matcher with example wordings: {len(ye)} labelled points; fitted weights "
             + ", ".join(f"{n}={w:g}" for n, w in zip(FEATURES_EX, model_ex.weights)) + f", bias={model_ex.bias:g}; "
             f"log-loss {log_loss(pe, ye):.3f}, accuracy {((pe >= 0.5) == (ye == 1)).mean():.3f}")
-    scorer = Scorer(project, base.settings, model, model_ex)
+    contra_model = None
+    labels, _ = load_contradictions(project.root)
+    fit_on = tuning + [i for i in items if i.round in DEV_ROUNDS and i.case in project.cases]
+    xc, yc = contra_examples(Scorer(project, base.settings, model, model_ex, None), fit_on, project.cases, labels)
+    if len(yc) and 10 <= yc.sum() < len(yc):
+        contra_model = fit_model(xc, yc)
+        pc = contra_model.prob(xc)
+        log(f"contradictions: {len(yc)} spans of points not conveyed ({int(yc.sum())} labelled contradicting, "
+            f"{len(labels)} labels); fitted weights "
+            + ", ".join(f"{n}={w:g}" for n, w in zip(CONTRA_FEATURES, contra_model.weights))
+            + f", bias={contra_model.bias:g}; log-loss {log_loss(pc, yc):.3f}")
+    scorer = Scorer(project, base.settings, model, model_ex, contra_model)
     facts = {}
-    for item in tuning:
+    for item in fit_on:
         case = project.cases[item.case].obj
         try:
             facts[item.id] = (case, scorer.analyse(case, {"steps": item.steps}))
@@ -95,9 +166,9 @@ def tune(project, log=print) -> tuple[Settings, MatchModel]:
     # detector switched off by an unreachable similarity — set the count that may not grow)
     def critical_counts(sim: float, margin: float) -> tuple[int, int]:
         sc = scorer.with_settings(replace(scorer.settings, critical_sim=sim, critical_margin=margin))
-        hits = {i.id: bool(sc.aggregate(*facts[i.id]).critical) for i in tuning if i.id in facts}
-        return (sum(hits[i.id] for i in tuning if i.id in hits and not i.critical),
-                sum(hits[i.id] for i in tuning if i.id in hits and i.critical))
+        hits = {i.id: bool(sc.aggregate(*facts[i.id]).critical) for i in fit_on if i.id in facts}
+        return (sum(hits[i.id] for i in fit_on if i.id in hits and not i.critical),
+                sum(hits[i.id] for i in fit_on if i.id in hits and i.critical))
 
     patterns_false, _ = critical_counts(2.0, 0.0)
     best_crit = None
@@ -110,7 +181,7 @@ def tune(project, log=print) -> tuple[Settings, MatchModel]:
     if best_crit:
         settings = replace(settings, critical_sim=best_crit[1], critical_margin=best_crit[2])
         log(f"critical: similarity ≥ {best_crit[1]}, margin ≥ {best_crit[2]} → {best_crit[0]} of "
-            f"{sum(i.critical for i in tuning)} tuning criticals, no false critical by meaning "
+            f"{sum(i.critical for i in fit_on)} criticals (tuning + development rounds), no false critical by meaning "
             f"({patterns_false} by pattern)")
     grid = {
         "key_point": (8, 12, 15, 20, 25, 30),
@@ -134,6 +205,9 @@ def tune(project, log=print) -> tuple[Settings, MatchModel]:
         # near-paraphrases of a point no longer count as its opposite)
         ("cap_opposite", "contra_max_prob"): tuple(itertools.product((15, 20, 30, 40, 55), (0.6, 0.7, 0.8, 0.9, 1.01))),
     }
+    if contra_model is not None:  # what a contradiction costs and how sure the model must be move together
+        grid[("cap_opposite", "contra_threshold")] = tuple(itertools.product((15, 20, 25, 30, 40, 55),
+                                                                             (0.5, 0.6, 0.7, 0.8, 0.9, 1.01)))
     keys = list(grid)
 
     # golden transcripts carry trainers' ranges too: each one left costs as much as 3 points of MAE
@@ -149,11 +223,11 @@ def tune(project, log=print) -> tuple[Settings, MatchModel]:
 
     def measure(s: Settings):
         sc = scorer.with_settings(s)
-        for item in tuning:
+        for item in fit_on:
             if item.id in facts:
                 r = sc.aggregate(*facts[item.id])
                 item.score, item.auto_critical, item.report = r.score, bool(r.critical), r
-        f = figures(tuning)
+        f = figures(fit_on)
         outside = sum(not lo <= sc.aggregate(case, fl).score <= hi for case, fl, (lo, hi) in golden_facts)
         f.goldens_outside = outside
         return _objective(f) + 3 * outside, f
@@ -171,9 +245,11 @@ def tune(project, log=print) -> tuple[Settings, MatchModel]:
     names = [n for k in keys for n in (k if isinstance(k, tuple) else (k,))]
     log("deductions and caps: " + ", ".join(f"{k}={getattr(settings, k):g}" for k in names))
     log(f"MODEL = MatchModel(weights={model.weights}, bias={model.bias})")
+    if contra_model is not None:
+        log(f"CONTRA_MODEL = MatchModel(weights={contra_model.weights}, bias={contra_model.bias})")
     if model_ex is not None:
         log(f"MODEL_EXAMPLES = MatchModel(weights={model_ex.weights}, bias={model_ex.bias})")
     log(f"goldens outside their trainer ranges: {f.goldens_outside} of {len(golden_facts)}")
-    log(f"tuning split: n={f.n} Spearman {f.spearman:.3f} MAE {f.mae:.1f} false passes {f.false_passes}/{f.bad} "
+    log(f"tuning split + development rounds {DEV_ROUNDS}: n={f.n} Spearman {f.spearman:.3f} MAE {f.mae:.1f} false passes {f.false_passes}/{f.bad} "
         f"false fails {f.false_fails}/{f.good} (pass mark {PASS_MARK:g})")
-    return settings, model, model_ex
+    return settings, model, model_ex, contra_model

@@ -7,9 +7,13 @@ table; ``casebook lint`` fails when the held-out figures fall below THRESHOLDS.
 """
 from __future__ import annotations
 
+import glob
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import yaml
 
 from ..content.files import Located, load_validation
 from ..content.problems import ProblemList
@@ -24,6 +28,13 @@ HELD_OUT_SHARE = 30  # percent of transcripts held out, chosen by hash
 #: written after the settings were chosen and are reported in a column of their own, never tuned on.
 TUNED_ROUNDS = (1, 2, 3)
 RUBRIC_HINT = " (`casebook scenario validate --items` lists every transcript)"
+#: Development rounds (written after tuning, each measured once unseen, then studied): the contradiction
+#: model and the deductions and caps are fitted on them together with the tuning split of TUNED_ROUNDS
+#: (the key-point matcher on that tuning split alone). The held-out split and later rounds are never fitted on.
+DEV_ROUNDS = (4, 5, 6, 7, 8)
+#: Where trainers' blind labels of contradicted key points live (cases/scoring/contradictions-*.yml).
+CONTRA_GLOB = "cases/scoring/contradictions-*.yml"
+
 #: The round of files that hold agents' disputes resolved by trainers (cases/validation/*.disputes.yml).
 DISPUTES = "disputes"
 
@@ -280,3 +291,45 @@ def validate_project(project, score_fn, problems: ProblemList | None = None) -> 
     if disputes:  # trainer-corrected, not blind: a group of its own, outside "all" and never tuned on
         parts["disputes (trainer-corrected, not blind)"] = figures(disputes)
     return items, parts
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    transcript: str
+    step: str
+    point: str
+    says: str       # the words of the reply that contradict the point
+    path: str
+    line: int
+
+
+def load_contradictions(root) -> tuple[list[Contradiction], list[tuple[str, int, str]]]:
+    """The blind contradiction labels, and (path, line, message) for each file or entry that cannot be read."""
+    out: list[Contradiction] = []
+    errors: list[tuple[str, int, str]] = []
+    for path in sorted(glob.glob(os.path.join(str(root), CONTRA_GLOB))):
+        rel = os.path.relpath(path, str(root))
+        try:
+            with open(path, encoding="utf-8") as fh:
+                node = yaml.compose(fh)
+            with open(path, encoding="utf-8") as fh:
+                data = yaml.safe_load(fh) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            errors.append((rel, 1, f"cannot read: {exc}"))
+            continue
+        entries = data.get("contradictions") if isinstance(data, dict) else None
+        if not isinstance(entries, list):
+            errors.append((rel, 1, "expected a `contradictions:` list"))
+            continue
+        lines = {}
+        for key, value in (node.value if node is not None else []):
+            if key.value == "contradictions":
+                lines = {i: item.start_mark.line + 1 for i, item in enumerate(value.value)}
+        for i, e in enumerate(entries):
+            line = lines.get(i, 1)
+            if not isinstance(e, dict) or not all(isinstance(e.get(k), str) and e.get(k) for k in
+                                                  ("transcript", "step", "point", "says")):
+                errors.append((rel, line, "an entry needs transcript, step, point and says (text)"))
+                continue
+            out.append(Contradiction(e["transcript"], e["step"], e["point"], e["says"], rel, line))
+    return out, errors

@@ -1,0 +1,99 @@
+"""The learned contradiction model: a point a reply does not convey is told apart as contradicted (the
+reply says its opposite) or merely left out, and the blind labels it is fitted on are lint-checked."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from casebook.content import load_project
+from casebook.scoring import Scorer
+from casebook.scoring.lint_check import _contradiction_labels
+from casebook.scoring.matcher import CONTRA_FEATURES, MatchModel, PointMatch, PointMatcher
+from casebook.scoring.tune import _overlaps
+from tests.conftest import REPO
+
+POINT = "HEPA滤芯不能水洗"
+EXAMPLES = {POINT: SimpleNamespace(accept=["HEPA滤网千万别用水冲洗"], reject=["滤芯的事您问售后吧"],
+                                   opposite=["HEPA滤芯可以用水冲洗"])}
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    return Scorer(load_project(REPO)).matcher
+
+
+def test_the_shipped_scorer_uses_a_learned_contradiction_model(matcher):
+    assert matcher.contra_model is not None
+    assert len(matcher.contra_model.weights) == len(CONTRA_FEATURES)
+
+
+def test_saying_the_opposite_is_a_contradiction_and_names_the_words(matcher):
+    reply = "谢谢老周补充。HEPA滤芯脏了用清水冲一冲，晾干还能接着用。"
+    [m] = matcher.match_text([POINT], reply, "CASE-TEST", EXAMPLES)
+    conveyed, contradicted = matcher.verdict(m)
+    assert not conveyed and contradicted
+    assert "清水冲" in m.contra_span
+
+
+def test_leaving_the_point_out_is_not_a_contradiction(matcher):
+    reply = "谢谢老周补充，滤网的问题我们私聊帮您看看。"
+    [m] = matcher.match_text([POINT], reply, "CASE-TEST", EXAMPLES)
+    assert matcher.verdict(m) == (False, False)
+
+
+def test_a_conveyed_point_is_never_contradicted():
+    """The model is asked only about points not conveyed: a sure contradiction probability on a point
+    the matcher credits changes nothing."""
+    model = MatchModel(tuple([0.0] * len(CONTRA_FEATURES)), 10.0, threshold=0.8)
+    pm = PointMatcher(None, None, contra_model=model)
+    passed = PointMatch(POINT, "x", "x", 0.9, {}, True, contra_prob=0.99, contra_span="x")
+    failed = PointMatch(POINT, "x", "x", 0.1, {}, False, contra_prob=0.99, contra_span="x")
+    doubtful = PointMatch(POINT, "x", "x", 0.1, {}, False, contra_prob=0.5, contra_span="x")
+    assert pm.verdict(passed) == (True, False)
+    assert pm.verdict(failed) == (False, True)
+    assert pm.verdict(doubtful) == (False, False)
+
+
+def test_the_report_caps_a_contradiction_and_quotes_the_contradicting_words():
+    project = load_project(REPO)
+    scorer = Scorer(project)
+    case = project.cases["CASE-024"].obj
+    step = case.scenario.steps[0]
+    assert "HEPA滤芯不能水洗" in step.expect.key_points
+    golden = case.scenario.golden[0]
+    steps = [{"step": s.step, "actions": list(s.actions), "reply": s.reply, "minutes": s.minutes} for s in golden.steps]
+    good = scorer.score(case, {"steps": steps})
+    steps[0]["reply"] = ("谢谢老周帮忙解答！背面的初效滤网可以水洗。里面白色的HEPA滤芯脏得不厉害的话，用清水轻轻冲一下，"
+                         "彻底晾干还能继续用。转发文章请注明来源。")
+    bad = scorer.score(case, {"steps": steps})
+    caps = [c for c in bad.caps if "相反" in c.reason]
+    assert caps and "清水" in caps[0].reason
+    assert bad.score <= scorer.settings.cap_opposite < good.score
+
+
+def test_span_overlap_for_training_labels():
+    assert _overlaps("用清水轻轻冲一下", "用清水轻轻冲一下，彻底晾干也还能再用一阵")
+    assert not _overlaps("转发文章请注明来源", "用清水轻轻冲一下，彻底晾干也还能再用一阵")
+
+
+def test_lint_names_file_and_line_of_a_label_that_does_not_fit_its_transcript(tmp_path):
+    (tmp_path / "cases" / "scoring").mkdir(parents=True)
+    (tmp_path / "cases" / "scoring" / "contradictions-x.yml").write_text(
+        "labeller: 甲\ncontradictions:\n"
+        "  - transcript: CASE-001-Z01\n    step: s1\n    point: 要点甲\n    says: 可以水洗\n"
+        "  - transcript: CASE-001-Z01\n    step: s1\n    point: 要点乙\n    says: 可以水洗\n"
+        "  - transcript: CASE-001-Z01\n    step: s1\n    point: 要点甲\n    says: 不在回复里的话\n"
+        "  - transcript: CASE-001-Z09\n    step: s1\n    point: 要点甲\n    says: 可以水洗\n"
+        "  - transcript: CASE-001-Z01\n    step: s1\n", encoding="utf-8")
+    item = SimpleNamespace(id="CASE-001-Z01", verdicts=[("s1", {"key_points": {"要点甲": False, "要点乙": True}})],
+                           steps=[{"step": "s1", "reply": "滤芯可以水洗的。"}])
+    problems = _contradiction_labels(SimpleNamespace(root=tmp_path), [item])
+    got = sorted((p.line, p.message) for p in problems)
+    assert [line for line, _ in got] == [7, 11, 15, 19]
+    assert "did not mark '要点乙'" in got[0][1]
+    assert "is not in the reply" in got[1][1]
+    assert "no validation transcript CASE-001-Z09" in got[2][1]
+    assert "needs transcript, step, point and says" in got[3][1]
+    assert all(p.path.endswith("contradictions-x.yml") and p.severity == "error" for p in problems)
