@@ -47,6 +47,8 @@ class Settings:
     cap_near_miss: float = 100.0  # a clause is nearer a rejected example wording of a key point than any good one …
     near_miss_sim: float = 1.01   # … and at least this similar to it (1.01: never)
     cap_long: float = 60.0        # a reply so long that its points drown (over form.MAX_REPLY_CHARS units)
+    cap_few_points: float = 100.0  # a step's reply conveys at most this share of the step's key points … (once per transcript)
+    few_points_share: float = 0.34  # … a generic reply: polite words, none of what the step asks
     worst_step_weight: float = 0.5  # the transcript blends the mean step score with its worst step
     critical_score: float = 0.0   # any critical failure
     # critical failures by meaning (cosine similarity, multilingual-e5)
@@ -61,6 +63,11 @@ class Settings:
     # with a contradiction model (scorer.CONTRA_MODEL): a point not conveyed is contradicted when some span
     # says its opposite with at least this probability
     contra_threshold: float = 0.7
+
+
+#: The start of the reason of the cap for a reply that conveys (almost) none of its step's key points
+#: (the scorer writes it; rescoring recognises it).
+FEW_POINTS = "回复几乎没有传达本步要点"
 
 
 def step_score(losses: list[tuple[str, float]], st: Settings) -> float:

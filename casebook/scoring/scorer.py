@@ -23,13 +23,13 @@ from ..content.checks import next_step
 from . import form, semantic, text, tone
 from .critical import Critical, MeaningDetector, by_pattern
 from .matcher import MatchModel, PointMatch, PointMatcher, background_for
-from .rubric import (FAIL, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure, Report, Settings, pick_rule,
+from .rubric import (FAIL, FEW_POINTS, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure, Report, Settings, pick_rule,
                      step_score, transcript_score)
 
 #: Chosen on the tuning split (`casebook scenario tune`); see README "How valid is the score".
 SETTINGS = Settings(key_point=25, key_point_max=40, tone=10, late=25, worst_step_weight=0.5, cap_forbidden=35,
                     cap_missing=55, cap_form=55, cap_late=65, cap_quoting=55, quote_min_letters=12, cap_opposite=55,
-                    cap_long=60, cap_near_miss=80, near_miss_sim=0.90, critical_sim=0.86, critical_margin=0.04,
+                    cap_long=60, cap_few_points=40, few_points_share=0.34, cap_near_miss=80, near_miss_sim=0.90, critical_sim=0.86, critical_margin=0.04,
                     contra_sim=0.93, contra_coverage=0.5, contra_label_sim=0.96, contra_max_prob=1.01,
                     contra_threshold=0.8)
 MODEL = MatchModel(weights=(31.754, 21.276, 4.662, -1.434, -2.206, 8.425), bias=-28.174)
@@ -310,6 +310,7 @@ class Scorer:
         caps: list[Cap] = []
         failures: list[CriticalFailure] = []
         step_scores: list[float] = []
+        few_points: Cap | None = None  # once per transcript
         for facts in facts_list:
             step = facts.step
             sid = step.id
@@ -336,6 +337,7 @@ class Scorer:
                     caps.append(Cap(sid, "执行了禁止动作：" + "、".join(hit), st.cap_forbidden, rule))
             if facts.flags:
                 caps.append(Cap(sid, "；".join(facts.flags), st.cap_form, self._rule("polite", rules)))
+            conveyed = 0
             for m in facts.matches:
                 rule = self._point_rule(m.point, rules)
                 detail = (f"概率 {m.prob:.2f}（语义相似度 {m.features.get('sim', 0):.2f}，校正后 {m.features.get('csls', 0):.3f}，"
@@ -346,6 +348,7 @@ class Scorer:
                     add("key_points", m.point, FAIL, "；".join(facts.flags), rule, st.key_point, said=m.span)
                 else:
                     ok, contradicted = self.matcher.verdict(m)
+                    conveyed += ok
                     said = m.contra_span if contradicted and self.matcher.learned_contradiction(m) else m.span
                     add("key_points", m.point, PASS if ok else FAIL,
                         "说法与要点相反" if contradicted else m.explain(st.near_miss_sim), rule,
@@ -355,6 +358,11 @@ class Scorer:
                     elif not ok and m.near(st.near_miss_sim):
                         caps.append(Cap(sid, f"没有讲到要点「{m.point}」：回复「{m.span}」更像培训中列为不合格的说法「{m.near_miss}」",
                                         st.cap_near_miss, rule))
+            if (facts.reply and not facts.flags and facts.matches and not few_points and st.cap_few_points < 100
+                    and conveyed <= st.few_points_share * len(facts.matches)):
+                few_points = Cap(sid, f"{FEW_POINTS}（{conveyed}/{len(facts.matches)}）：像是套话，没有回应本步要处理的事",
+                                 st.cap_few_points, self._point_rule(facts.matches[0].point, rules))
+                caps.append(few_points)
             if step.expect.avoid:
                 if not facts.reply:
                     add("avoid", "未使用禁用语", NA, "没有回复内容", self._rule("avoid", rules))

@@ -195,6 +195,7 @@ def tune(project, log=print) -> tuple[Settings, MatchModel]:
         "cap_late": (45, 55, 65, 75),
         ("cap_quoting", "quote_min_letters"): tuple(itertools.product((25, 35, 45, 55, 65), (8, 10, 12, 16, 1000))),
         "cap_long": (40, 50, 60, 70),
+        ("cap_few_points", "few_points_share"): tuple(itertools.product((25, 30, 35, 40, 50, 100), (0.0, 0.34, 0.5))),
         # a cap and its trigger move together (either alone at its "off" value hides the other)
         ("cap_near_miss", "near_miss_sim"): tuple(itertools.product((20, 35, 50, 65, 80, 100),
                                                                     (0.85, 0.88, 0.90, 0.92, 0.95, 1.01))),

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from ..scoring.rubric import FAIL, NA, PASS, STATUSES, Settings, step_score, transcript_score
+from ..scoring.rubric import FAIL, FEW_POINTS, NA, PASS, STATUSES, Settings, step_score, transcript_score
 
 CONTRADICTION = re.compile(r"^回复「.*」与要点「(?P<point>.*)」相反$", re.S)
 REPLY_ACTIONS = ("reply", "private_message")
@@ -95,6 +95,12 @@ def cap_source(cap: dict, criteria: list[dict]) -> int | None:
     return None
 
 
+def _few_points(criteria: list[dict], step, st: Settings) -> bool:
+    """The step's reply conveys at most `few_points_share` of its key points (with the statuses in force)."""
+    points = [c for c in criteria if c.get("step") == step and c.get("kind") == "key_points" and c["status"] != NA]
+    return bool(points) and sum(c["status"] == PASS for c in points) <= st.few_points_share * len(points)
+
+
 def rescore(report: dict, overrides: dict[int, str], settings: Settings | None = None) -> dict:
     """The report's score with `overrides` ({criterion index: pass|fail|na}) in place of the scorer's
     statuses. Returns {score, raw, caps, criteria, changed}: criteria carry `status` (the effective one),
@@ -121,7 +127,16 @@ def rescore(report: dict, overrides: dict[int, str], settings: Settings | None =
         source = cap_source(cap, original)
         if source is not None and criteria[source]["status"] != FAIL:
             continue
+        if cap.get("reason", "").startswith(FEW_POINTS) and not _few_points(criteria, cap.get("step"), st):
+            continue
         caps.append(dict(cap))
+    if st.cap_few_points < 100 and not any(c.get("reason", "").startswith(FEW_POINTS) for c in caps):
+        for step in dict.fromkeys(c.get("step") for c in criteria if c["overridden"] and c.get("kind") == "key_points"):
+            if _few_points(criteria, step, st):
+                points = [c for c in criteria if c.get("step") == step and c.get("kind") == "key_points"]
+                caps.append({"step": step, "reason": f"{FEW_POINTS}（培训师判定）", "cap": st.cap_few_points,
+                             "rule": points[0].get("rule")})
+                break
     for i, c in enumerate(criteria):
         if c["overridden"] and c["status"] == FAIL and c["auto_status"] != FAIL:
             extra = default_cap(c, st)
