@@ -365,11 +365,12 @@ class Searcher:
         lifted = (1.0 - mean_weight) * np.maximum(best, own) + mean_weight * mean
         scores = dict(dense)
         floor = dense[-1][1] if dense else -np.inf
-        for position, score in zip(positions.tolist(), lifted.tolist()):
-            if mask is not None and not mask[position]:
-                continue
-            if position in scores or score > floor:
-                scores[position] = float(score)
+        keep = lifted > floor
+        if scores:
+            keep |= np.isin(positions, np.fromiter(scores, dtype=np.int64, count=len(scores)))
+        if mask is not None:
+            keep &= mask[positions]
+        scores.update(zip(positions[keep].tolist(), lifted[keep].tolist()))
         order = {p: i for i, (p, _) in enumerate(dense)}
         ranked = sorted(scores.items(), key=lambda item: (-item[1], order.get(item[0], len(order)), item[0]))
         return ranked[:max(len(dense), 1)]
