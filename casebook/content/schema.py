@@ -447,9 +447,9 @@ class ValidationFile(Strict):
     """cases/validation/CASE-NNN.yml: transcripts graded by a trainer who has not seen the scorer."""
     case: CaseId
     grader: Text
-    #: 1: written before the scorer was tuned; 2: written after tuning, reported as a column of its own;
+    #: 1: written before the scorer was tuned; 2, 3, …: written later, each reported as a column of its own;
     #: "disputes": agents' disputes resolved by a trainer (not blind: reported on their own, never tuned on).
-    round: Annotated[int, Field(ge=1, le=9)] | Literal["disputes"] = 1
+    round: Annotated[int, Field(ge=1)] | Literal["disputes"] = 1
     transcripts: Annotated[list[ValidationTranscript], Field(min_length=1)]
 
 

@@ -59,3 +59,19 @@ def test_below_bar_names_what_is_missed():
     missed = " ".join(below_bar(bad))
     for name in ("spearman", "mae", "false_pass_rate", "critical_recall", "false_criticals"):
         assert name in missed
+
+
+def test_any_later_round_is_a_valid_validation_file():
+    """Blind rounds keep coming (round 10 was refused once by an upper bound of 9)."""
+    import pydantic
+    import pytest
+
+    from casebook.content.schema import ValidationFile
+
+    t = {"id": "CASE-001-Z01", "kind": "excellent_reworded", "grade": 90, "critical": False, "reason": "好",
+         "steps": [{"step": "s1", "actions": ["reply"], "reply": "您好", "minutes": 1}]}
+    for r in (1, 10, 23):
+        assert ValidationFile.model_validate({"case": "CASE-001", "grader": "甲", "round": r,
+                                              "transcripts": [t]}).round == r
+    with pytest.raises(pydantic.ValidationError):
+        ValidationFile.model_validate({"case": "CASE-001", "grader": "甲", "round": 0, "transcripts": [t]})
