@@ -13,6 +13,10 @@ SITE_PREFIX = "/docs/"
 RESOLUTION_URL = "/search/resolutions/{id}"
 #: Passages longer than this are cut before embedding (e5 would window them; this bounds cost).
 MAX_PASSAGE_CHARS = 2000
+#: a section passage (Document.section_passages) holds at most this many characters besides the title
+SECTION_CHARS = 400
+#: a case's text lines by their label (documents.case_documents); other labelled lines are the transcript
+_CASE_SECTIONS = {"处理": "handling", "常见错误": "mistakes", "结果": "outcome", "经验": "outcome"}
 
 
 @dataclass
@@ -54,6 +58,31 @@ class Document:
         if title.startswith(f"{self.id} "):
             title = title[len(self.id) + 1:]
         return ". ".join(p for p in (title.strip(), ", ".join(self.keywords_en)) if p)
+
+    @property
+    def section_passages(self) -> list[str]:
+        """Shorter passages of a rule or case, embedded apart, so a query about one do/don't line
+        or one step of a case meets that part rather than the average of the whole document
+        (search/README.md, "Section passages"; a case is also cut at MAX_PASSAGE_CHARS before
+        embedding). A rule: its title with each line (statement, reason, each do and don't). A
+        case: its title with each section (summary; handling; mistakes; outcome and lessons; the
+        transcript in pieces), each at most SECTION_CHARS characters besides the title. Empty for
+        questions and resolutions."""
+        if self.kind == "rule":
+            return [f"{self.title}\n{line[:SECTION_CHARS]}" for line in self.text.split("\n") if line.strip()]
+        if self.kind != "case":
+            return []
+        parts, current, label = [], "", None
+        for number, line in enumerate(line for line in self.text.split("\n") if line.strip()):
+            section = "summary" if number == 0 else _CASE_SECTIONS.get(line.split("：", 1)[0], "transcript")
+            if current and (section != label or len(current) + len(line) + 1 > SECTION_CHARS):
+                parts.append(current)
+                current = ""
+            current = f"{current}\n{line}" if current else line
+            label = section
+        if current:
+            parts.append(current)
+        return [f"{self.title}\n{part[:SECTION_CHARS]}" for part in parts]
 
     @property
     def hash(self) -> str:

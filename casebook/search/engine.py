@@ -236,6 +236,10 @@ class Searcher:
         embedding (for pseudo-relevance feedback)."""
         if mode != "keyword" and fusion.english_passages and vector is not None:
             dense = self._lift_english_passages(dense, vector, mask)
+        # a bare term (2–4 characters) is read better by the whole document than by its best line
+        use_sections = fusion.section_passages and len(normalize(query)) >= fusion.section_min_chars
+        if mode != "keyword" and use_sections and vector is not None:
+            dense = self._lift_sections(dense, vector, mask, fusion.section_mean)
         if mode != "keyword" and fusion.question_passages:
             dense = self._lift_tested_rules(dense, mask)
         if mode == "keyword":
@@ -248,7 +252,7 @@ class Searcher:
                 share = self.keyword_share(query, keyword)
             ranked = fuse(keyword, dense, fusion, query, self.index.kinds, share)
             if fusion.prf_weight and vector is not None and ranked:
-                dense = self._feedback(vector, ranked, keyword, dense, fusion, mask)
+                dense = self._feedback(vector, ranked, keyword, dense, fusion.with_(section_passages=use_sections), mask)
                 ranked = fuse(keyword, dense, fusion, query, self.index.kinds, share)
             if len(normalize(query)) >= fusion.long_query_chars and fusion.cited_rule_weight:
                 ranked = self._bring_up_cited_rules(ranked, fusion, mask)
@@ -346,6 +350,31 @@ class Searcher:
         ranked = sorted(scores.items(), key=lambda item: (-item[1], order.get(item[0], len(order)), item[0]))
         return ranked[:max(len(dense), 1)]
 
+    def _lift_sections(self, dense: list[tuple[int, float]], vector: np.ndarray, mask: np.ndarray | None,
+                       mean_weight: float = 0.0) -> list[tuple[int, float]]:
+        """Section passages (LoadedIndex.section_vectors): a rule's or case's similarity is
+        (1 − mean_weight) × the best of its own and its sections' + mean_weight × its sections'
+        mean; a document outside the ranking that now scores above the ranking's last item joins it."""
+        positions, starts = self.index.section_doc_positions, self.index.section_starts
+        if not len(positions):
+            return dense
+        sims = self.index.section_vectors @ np.asarray(vector, dtype=np.float32)
+        best = np.maximum.reduceat(sims, starts)
+        mean = np.add.reduceat(sims, starts) / np.diff(np.append(starts, len(sims)))
+        own = self.index.dense.vectors[positions] @ np.asarray(vector, dtype=np.float32)
+        lifted = (1.0 - mean_weight) * np.maximum(best, own) + mean_weight * mean
+        scores = dict(dense)
+        floor = dense[-1][1] if dense else -np.inf
+        keep = lifted > floor
+        if scores:
+            keep |= np.isin(positions, np.fromiter(scores, dtype=np.int64, count=len(scores)))
+        if mask is not None:
+            keep &= mask[positions]
+        scores.update(zip(positions[keep].tolist(), lifted[keep].tolist()))
+        order = {p: i for i, (p, _) in enumerate(dense)}
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], order.get(item[0], len(order)), item[0]))
+        return ranked[:max(len(dense), 1)]
+
     def _lift_tested_rules(self, dense: list[tuple[int, float]], mask: np.ndarray | None) -> list[tuple[int, float]]:
         """Quiz questions as passages of the rules they test: each rule gets the best similarity
         of itself and of its questions in the ranking (questions keep their own score)."""
@@ -381,6 +410,8 @@ class Searcher:
         rescored = rescored[:max(fusion.depth, len(dense))]
         if fusion.english_passages:
             rescored = self._lift_english_passages(rescored, moved, mask)
+        if fusion.section_passages:
+            rescored = self._lift_sections(rescored, moved, mask, fusion.section_mean)
         return self._lift_tested_rules(rescored, mask) if fusion.question_passages else rescored
 
     def _bring_up_cited_rules(self, ranked: list[tuple[int, float]], fusion: Fusion,

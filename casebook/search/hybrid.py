@@ -41,6 +41,13 @@ class Fusion:
     #: dense: a rule's English title and keywords are a second passage of the rule (embedded
     #: apart), so a rule's similarity is the best of the two
     english_passages: bool = False
+    #: dense: rules and cases also embedded as section passages (Document.section_passages: the
+    #: title with one line of a rule, or with one section of a case); for a query of at least
+    #: section_min_chars characters a rule's or case's similarity is (1 − section_mean) × the best
+    #: of its own and its sections' + section_mean × the mean of its sections'
+    section_passages: bool = False
+    section_mean: float = 0.0
+    section_min_chars: int = 5
     #: pseudo-relevance feedback (Rocchio) on the dense side: the query vector plus prf_weight ×
     #: the mean vector of the top prf_docs fused hits re-scores the candidates; 0 = off
     prf_weight: float = 0.0
@@ -97,6 +104,8 @@ class Fusion:
             extra += ", questions as rule passages"
         if self.english_passages:
             extra += ", English rule passages"
+        if self.section_passages:
+            extra += f", section passages (mean {self.section_mean:.2f}, ≥{self.section_min_chars} chars)"
         if self.linked_weight:
             extra += f", items linked to a named ID +{self.linked_weight:.2f}"
         if self.citing_weight or self.citing_weight_latin:
@@ -134,14 +143,15 @@ class Fusion:
 #: passages of their rules, dense pseudo-relevance feedback, then `casebook search eval --tune`
 #: (coordinate search from there; 71 settings compared); the third round added the keyword share
 #: (keyword_share_power: a short query's keyword side counts by how much of it the best keyword
-#: hit matches).
+#: hit matches); the fourth round section passages of rules and cases (section_passages).
 DEFAULT = Fusion(method="weighted", alpha=0.4, alpha_latin=None, question_weight=0.3, depth=100,
                  synonym_weight=0.5, typo_weight=0.6, cited_rule_weight=0.3, citing_items=2, long_query_chars=0,
                  citing_kinds=("case", "resolution"), typo_suspects=True, question_passages=True,
                  initials_weight=1.0, prf_weight=1.0, prf_docs=5, linked_weight=1.0,
                  citing_weight=0.1, citing_weight_latin=0.3, citing_rules=2, english_passages=False, respell_dense=True,
                  lexicon_weight=0.3, lexicon_min=0.2, lexicon_latin_only=True,
-                 keyword_share_power=0.5, keyword_share_chars=40)
+                 keyword_share_power=0.5, keyword_share_chars=40, section_passages=True, section_mean=0.1,
+                 section_min_chars=5)
 
 
 def rrf(keyword: list[tuple[int, float]], dense: list[tuple[int, float]], k: int = 60,

@@ -42,6 +42,8 @@ from .typos import TermIndex
 FORMAT = 1
 #: the vectors of the rules' English passages (Document.english_passage), in document order
 ENGLISH_FILE = "english.npy"
+#: the vectors of the rules' and cases' section passages (Document.section_passages), in document order
+SECTIONS_FILE = "sections.npy"
 TOKENIZER_FILE = "tokenizer.json"   # the user dictionary and synonyms the index was built with
 CURRENT = "current"
 PROGRESS_MIN = 50   # show a progress bar when at least this many passages must be embedded
@@ -142,6 +144,10 @@ def build_documents(docs: Sequence[Document], home: Path, tokenizer: Tokenizer, 
     # the rules' English passages (a second vector per rule; counted in the embed stage's time only)
     english_vectors = (cache.embed(embedder, english) if english
                        else np.zeros((0, vectors.shape[1] if vectors.ndim == 2 else embedder.dim), np.float32))
+    sections = [p for d in docs for p in d.section_passages]
+    # the rules' and cases' section passages (a line or section each; counted in the embed stage's time)
+    section_vectors = (cache.embed(embedder, sections) if sections
+                       else np.zeros((0, vectors.shape[1] if vectors.ndim == 2 else embedder.dim), np.float32))
     stages["embed"] = time.perf_counter() - t
     t = time.perf_counter()
     corpus_tokens = cache.tokens(tokenizer, [d.keyword_text for d in docs])
@@ -160,6 +166,7 @@ def build_documents(docs: Sequence[Document], home: Path, tokenizer: Tokenizer, 
                 handle.write(json.dumps(doc.as_dict(), ensure_ascii=False) + "\n")
         dense.save(work)
         np.save(work / ENGLISH_FILE, np.asarray(english_vectors, dtype=np.float32))
+        np.save(work / SECTIONS_FILE, np.asarray(section_vectors, dtype=np.float32))
         keyword.save(work / "bm25")
         terms.save(work)
         (work / TOKENIZER_FILE).write_text(json.dumps(tokenizer.config(), ensure_ascii=False), encoding="utf-8")
@@ -271,16 +278,19 @@ class LoadedIndex:
         self.keyword = KeywordIndex.load(path / "bm25")
         self.terms = TermIndex.load(path)
         self._tokenizer: Tokenizer | None = None
-        english = path / ENGLISH_FILE
-        self._derive(np.load(english) if english.is_file() else None)
+        english, sections = path / ENGLISH_FILE, path / SECTIONS_FILE
+        self._derive(np.load(english) if english.is_file() else None,
+                     np.load(sections) if sections.is_file() else None)
 
     @classmethod
     def assemble(cls, docs: list[Document], vectors: np.ndarray, corpus_tokens: Sequence[Sequence[str]],
                  tokenizer: Tokenizer, manifest: dict, hnsw_threshold: int = HNSW_THRESHOLD,
-                 english_vectors: np.ndarray | None = None) -> "LoadedIndex":
+                 english_vectors: np.ndarray | None = None,
+                 section_vectors: np.ndarray | None = None) -> "LoadedIndex":
         """An index built in memory from its documents, vectors and tokens (no folder): what an app
         process keeps as its cache of the index in the database (live.py). english_vectors: the
-        vectors of the documents' English passages, in document order (None: none)."""
+        vectors of the documents' English passages, in document order (None: none); section_vectors:
+        the same for the section passages."""
         self = cls.__new__(cls)
         self.path = None
         self.manifest = dict(manifest, documents=len(docs), by_kind=dict(Counter(d.kind for d in docs)))
@@ -290,10 +300,11 @@ class LoadedIndex:
                                                                 hnsw_threshold)
         self.manifest["dense"] = self.dense.kind
         self._tokenizer = tokenizer
-        self._derive(english_vectors)
+        self._derive(english_vectors, section_vectors)
         return self
 
-    def _derive(self, english_vectors: np.ndarray | None = None) -> None:
+    def _derive(self, english_vectors: np.ndarray | None = None,
+                section_vectors: np.ndarray | None = None) -> None:
         """Lookup arrays derived from the documents and vectors."""
         vectors = self.dense.vectors
         #: the English passages of rules (Document.english_passage): their document positions and
@@ -304,6 +315,7 @@ class LoadedIndex:
             english_vectors = np.zeros((0, vectors.shape[1] if vectors.ndim == 2 else 1), np.float32)
         self.english_positions = positions
         self.english_vectors = np.ascontiguousarray(english_vectors, dtype=np.float32)
+        self._set_sections(section_vectors)
         content = np.array([d.kind != "resolution" for d in self.docs], dtype=bool)
         reference = vectors[content] if content.any() else vectors
         #: mean vector of the content documents (rules, cases, questions): centroid · q is the
@@ -328,6 +340,24 @@ class LoadedIndex:
             if doc.kind in ("case", "resolution"):
                 for rule_id in dict.fromkeys(doc.rules):
                     self._citing.setdefault(rule_id, []).append(i)
+
+    def _set_sections(self, section_vectors: np.ndarray | None) -> None:
+        """The section passages of rules and cases (Document.section_passages): their vectors
+        in document order, the position of each document that has sections
+        (section_doc_positions) and the index of its first section (section_starts); empty when
+        the index has none or they do not match the documents (an older folder)."""
+        dim = self.dense.vectors.shape[1] if self.dense.vectors.ndim == 2 else 1
+        counts = [(i, len(d.section_passages)) for i, d in enumerate(self.docs)]
+        counts = [(i, n) for i, n in counts if n]
+        total = sum(n for _, n in counts)
+        if section_vectors is None or len(section_vectors) != total or not total:
+            self.section_doc_positions = np.zeros(0, dtype=np.int64)
+            self.section_starts = np.zeros(0, dtype=np.int64)
+            self.section_vectors = np.zeros((0, dim), np.float32)
+            return
+        self.section_doc_positions = np.array([i for i, _ in counts], dtype=np.int64)
+        self.section_starts = np.cumsum([0] + [n for _, n in counts[:-1]]).astype(np.int64)
+        self.section_vectors = np.ascontiguousarray(section_vectors, dtype=np.float32)
 
     def citing(self, rule_id: str) -> list[int]:
         """Positions of the cases and resolutions that cite a rule."""

@@ -99,18 +99,22 @@ class LiveIndex:
                     "tokenizer": state.tokenizer, "generation": state.generation, "source": "database"}
         docs = [e.doc for e in ordered]
         return LoadedIndex.assemble(docs, vectors, [e.tokens for e in ordered], tokenizer, manifest,
-                                    english_vectors=self._english_vectors(state, docs))
+                                    english_vectors=self._stored_vectors(
+                                        state, [d.english_passage for d in docs if d.english_passage], "English"),
+                                    section_vectors=self._stored_vectors(
+                                        state, [p for d in docs for p in d.section_passages], "section"))
 
-    def _english_vectors(self, state: State, docs) -> np.ndarray | None:
-        """The stored vectors of the rules' English passages (embedded by the build that published
-        the documents); None when any is missing (the index then has no English passages)."""
+    def _stored_vectors(self, state: State, passages: list[str], what: str) -> np.ndarray | None:
+        """The stored vectors of extra passages (the rules' English passages, the section passages
+        of rules and cases), embedded by the build that published the documents; None when any is
+        missing (the index then has none of them)."""
         from .embcache import DatabaseEmbeddingCache, content_hash
-        hashes = [content_hash(d.english_passage) for d in docs if d.english_passage]
+        hashes = [content_hash(p) for p in passages]
         if not hashes:
             return None
         found = DatabaseEmbeddingCache(self.database).get_many(state.embedder, hashes)
         if any(h not in found for h in hashes):
-            log.warning("search index generation %s: English passages without a stored vector", state.generation)
+            log.warning("search index generation %s: %s passages without a stored vector", state.generation, what)
             return None
         return np.vstack([found[h] for h in hashes]).astype(np.float32, copy=False)
 
