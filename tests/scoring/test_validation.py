@@ -75,3 +75,19 @@ def test_any_later_round_is_a_valid_validation_file():
                                               "transcripts": [t]}).round == r
     with pytest.raises(pydantic.ValidationError):
         ValidationFile.model_validate({"case": "CASE-001", "grader": "甲", "round": 0, "transcripts": [t]})
+
+
+def test_the_tuning_objective_charges_rates_beyond_the_bar_more():
+    """The bar asks for false passes and false fails each ≤ 10 %: past it a rate costs five times as much,
+    so the tuner does not trade a rate far over the bar for a little MAE."""
+    from types import SimpleNamespace
+
+    from casebook.scoring.tune import _objective
+
+    def obj(fp, ff):
+        return _objective(SimpleNamespace(mae=12.0, spearman=0.8, false_pass_rate=fp, false_fail_rate=ff))
+
+    inside = obj(0.10, 0.05) - obj(0.05, 0.05)
+    beyond = obj(0.15, 0.05) - obj(0.10, 0.05)
+    assert inside == pytest.approx(2.0) and beyond == pytest.approx(12.0)
+    assert obj(0.10, 0.10) < obj(0.20, 0.0)
