@@ -418,17 +418,19 @@ class PointMatcher:
         not say its opposite: its closest span is plainly its opposite (`PointMatch.contradicts`), or — with
         a contradiction model — the point is not conveyed and some span says its opposite with at least the
         model's threshold probability (`contra_span`)."""
-        contradicted = m.prob < self.contra_max_prob and m.contradicts(self.contra_sim, self.contra_coverage,
-                                                                        self.contra_label_sim)
-        learned = (self.contra_model is not None and not m.passed and not contradicted
-                   and m.contra_prob >= self.contra_model.threshold)
-        return m.passed and not contradicted, contradicted or learned
+        contradicted = self._says_opposite(m)
+        return m.passed and not contradicted, contradicted or self.learned_contradiction(m)
+
+    def _says_opposite(self, m: PointMatch) -> bool:
+        """The rule-based check: the point's closest span is plainly its opposite."""
+        return m.prob < self.contra_max_prob and m.contradicts(self.contra_sim, self.contra_coverage,
+                                                                self.contra_label_sim)
 
     def learned_contradiction(self, m: PointMatch) -> bool:
-        """The contradiction was found by the contradiction model (its words are `m.contra_span`)."""
+        """The contradiction model (and not the rule-based check) finds the point, not conveyed, said the
+        other way round; its words are `m.contra_span`."""
         return (self.contra_model is not None and not m.passed and m.contra_prob >= self.contra_model.threshold
-                and not (m.prob < self.contra_max_prob and m.contradicts(self.contra_sim, self.contra_coverage,
-                                                                         self.contra_label_sim)))
+                and not self._says_opposite(m))
 
 
 def background_for(project) -> Background:
