@@ -136,8 +136,15 @@ def _uses_phrase(reply: str, phrase: str) -> bool:
         clause = re.split(r"[，,。！!？?；;\n]", before)[-1]
         if text.negated(clause) and not text.negated(phrase):
             continue
+        if POTENTIAL_NEGATION.match(reply, m.end()) and not text.negated(phrase):
+            continue  # 这个我保证不了: a potential complement denies the verb it follows
         return True
     return False
+
+
+#: A negative potential complement right after a verb phrase (保证不了, 做不到, 负担不起) denies it; unlike a
+#: negated clause that follows (我保证不会再出问题 is still a promise).
+POTENTIAL_NEGATION = re.compile(r"不[了到起来成]")
 
 
 def _letters(s: str) -> int:

@@ -374,6 +374,10 @@ def test_an_avoided_phrase_denied_or_quoted_is_not_used():
     assert not _uses_phrase("有人说“比母乳还好”，这个说法不对", "比母乳还好")
     assert _uses_phrase("我们这款比母乳还好", "比母乳还好")
     assert _uses_phrase("这个做不了", "这个做不了")   # an avoided phrase that is itself negative still counts
+    # a round-10 trainer: 「这个我保证不了」 denies the promise; 「我保证不会再出问题」 is one
+    assert not _uses_phrase("退不退这个我保证不了，要看售后组审核", "我保证")
+    assert _uses_phrase("我保证不会再出问题", "我保证")
+    assert _uses_phrase("我保证，明天一定到", "我保证")
 
 
 def test_repeating_a_members_public_message_word_for_word_is_quoting(repo, repo_scorer):
