@@ -87,3 +87,17 @@ def shared_index(tmp_path_factory, embedder, embedding_cache):
 def searcher(shared_index):
     from casebook.search.engine import Searcher
     return Searcher.for_root(shared_index)
+
+
+@pytest.fixture
+def index_loaded_without_embedding(mini, database, embedder, monkeypatch, embedding_cache):
+    """The mini project's index built into the database, then loaded as a server loads it, with any
+    passage embedding turned into a failure (a server must read vectors, never compute them)."""
+    from casebook.search.index import build_index
+    from casebook.search.live import LiveIndex
+    build_index(mini, database, show_progress=False, cache_file=embedding_cache)
+
+    def no_embedding(*_args, **_kwargs):
+        raise AssertionError("a server loading the index must not embed")
+    monkeypatch.setattr(type(embedder), "passage", no_embedding)
+    return LiveIndex(database, listen=False).current()

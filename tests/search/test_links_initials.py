@@ -105,16 +105,8 @@ def test_rules_have_an_english_passage_and_it_lifts_them(searcher):
     assert _pos(searcher, "AAA-02") not in dict(searcher._lift_english_passages([(other, 0.5)], vector, mask))
 
 
-def test_the_database_index_has_the_english_passages_without_embedding(mini, database, embedder, monkeypatch,
-                                                                       embedding_cache):
-    from casebook.search.index import build_index
-    from casebook.search.live import LiveIndex
-    build_index(mini, database, show_progress=False, cache_file=embedding_cache)
-
-    def no_embedding(*_args, **_kwargs):
-        raise AssertionError("a server loading the index must not embed")
-    monkeypatch.setattr(type(embedder), "passage", no_embedding)
-    index = LiveIndex(database, listen=False).current()
+def test_the_database_index_has_the_english_passages_without_embedding(index_loaded_without_embedding):
+    index = index_loaded_without_embedding
     assert {index.docs[p].id for p in index.english_positions} == {"AAA-01", "AAA-02"}
     assert index.english_vectors.shape[0] == 2
 

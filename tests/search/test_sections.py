@@ -81,14 +81,6 @@ def test_sections_apply_to_queries_of_five_characters_or_more(searcher):
     assert ranked("发广告", DEFAULT) == ranked("发广告", off)                   # a bare term: whole documents
 
 
-def test_the_database_index_has_the_sections_without_embedding(mini, database, embedder, monkeypatch,
-                                                               embedding_cache):
-    from casebook.search.index import build_index
-    from casebook.search.live import LiveIndex
-    build_index(mini, database, show_progress=False, cache_file=embedding_cache)
-
-    def no_embedding(*_args, **_kwargs):
-        raise AssertionError("a server loading the index must not embed")
-    monkeypatch.setattr(type(embedder), "passage", no_embedding)
-    index = LiveIndex(database, listen=False).current()
+def test_the_database_index_has_the_sections_without_embedding(index_loaded_without_embedding):
+    index = index_loaded_without_embedding
     assert index.section_vectors.shape[0] == sum(len(d.section_passages) for d in index.docs) > 0
