@@ -9,7 +9,8 @@ from pydantic import BaseModel
 
 from .problems import ProblemList
 from .question_types import QuizFile
-from .schema import Case, EvalFile, ExamFile, SynonymsFile, TagsFile, ValidationFile, RubricFile
+from .schema import (Case, ContradictionsFile, EvalFile, ExamFile, RubricFile, SynonymsFile, TagsFile,
+                     ValidationFile)
 from .source import LineMap, load_yaml, read_text
 from .validate import validate
 
@@ -52,6 +53,10 @@ def load_case(path: Path, rel: str, problems: ProblemList) -> Located[Case] | No
 
 def load_validation(path: Path, rel: str, problems: ProblemList) -> Located[ValidationFile] | None:
     return load_model(ValidationFile, path, rel, problems)
+
+
+def load_contradictions(path: Path, rel: str, problems: ProblemList) -> Located[ContradictionsFile] | None:
+    return load_model(ContradictionsFile, path, rel, problems)
 
 
 def load_rubric(path: Path, rel: str, problems: ProblemList) -> Located[RubricFile] | None:

@@ -453,6 +453,21 @@ class ValidationFile(Strict):
     transcripts: Annotated[list[ValidationTranscript], Field(min_length=1)]
 
 
+class ContradictionLabel(Strict):
+    """A key point a reply contradicts (not merely omits), labelled blind by a trainer."""
+    transcript: Text
+    step: StepId
+    point: Text
+    says: Text      # the words of the reply that contradict the point, copied exactly
+
+
+class ContradictionsFile(Strict):
+    """cases/scoring/contradictions-*.yml: blind labels the scorer's contradiction model is fitted on."""
+    labeller: Text
+    covered: list[CaseId] = []
+    contradictions: list[ContradictionLabel]
+
+
 # ---------------------------------------------------------------- scorer rubric (cases/scoring/rubric.yml)
 
 class RubricRules(Strict):

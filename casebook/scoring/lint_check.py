@@ -86,9 +86,10 @@ def _unknown_points(item, project) -> list[Problem]:
 def _contradiction_labels(project, items) -> list[Problem]:
     """Each blind contradiction label names a validation transcript, one of its steps, a key point the
     trainer marked not conveyed there, and words of that step's reply."""
-    labels, errors = load_contradictions(project.root)
-    out = [Problem(path, line, f"contradiction label: {message}", "error", "contradictions")
-           for path, line, message in errors]
+    from ..content.problems import ProblemList
+    problems = ProblemList()
+    labels = load_contradictions(project.root, problems)
+    out = list(problems)
     by_id = {i.id: i for i in items}
     for c in labels:
         item = by_id.get(c.transcript)

@@ -137,7 +137,7 @@ def tune(project, log=print) -> tuple[Settings, MatchModel]:
             + ", ".join(f"{n}={w:g}" for n, w in zip(FEATURES_EX, model_ex.weights)) + f", bias={model_ex.bias:g}; "
             f"log-loss {log_loss(pe, ye):.3f}, accuracy {((pe >= 0.5) == (ye == 1)).mean():.3f}")
     contra_model = None
-    labels, _ = load_contradictions(project.root)
+    labels = load_contradictions(project.root)
     fit_on = tuning + [i for i in items if i.round in DEV_ROUNDS and i.case in project.cases]
     xc, yc = contra_examples(Scorer(project, base.settings, model, model_ex, None), fit_on, project.cases, labels)
     if len(yc) and 10 <= yc.sum() < len(yc):

@@ -7,15 +7,12 @@ table; ``casebook lint`` fails when the held-out figures fall below THRESHOLDS.
 """
 from __future__ import annotations
 
-import glob
 import hashlib
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from ..content.files import Located, load_validation
+from ..content.files import load_contradictions as load_contradiction_file  # one file; this: every file
 from ..content.problems import ProblemList
 from ..correlation import pearson, quadratic_kappa, spearman
 from .agreement import cohen_kappa
@@ -303,33 +300,16 @@ class Contradiction:
     line: int
 
 
-def load_contradictions(root) -> tuple[list[Contradiction], list[tuple[str, int, str]]]:
-    """The blind contradiction labels, and (path, line, message) for each file or entry that cannot be read."""
+def load_contradictions(root, problems: ProblemList | None = None) -> list[Contradiction]:
+    """The blind contradiction labels of every cases/scoring/contradictions-*.yml (a file that does not
+    load is reported to `problems`, with file and line, and left out)."""
+    problems = problems if problems is not None else ProblemList()
     out: list[Contradiction] = []
-    errors: list[tuple[str, int, str]] = []
-    for path in sorted(glob.glob(os.path.join(str(root), CONTRA_GLOB))):
-        rel = os.path.relpath(path, str(root))
-        try:
-            with open(path, encoding="utf-8") as fh:
-                node = yaml.compose(fh)
-            with open(path, encoding="utf-8") as fh:
-                data = yaml.safe_load(fh) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            errors.append((rel, 1, f"cannot read: {exc}"))
+    for path in sorted(Path(root).glob(CONTRA_GLOB)):
+        located = load_contradiction_file(path, path.relative_to(root).as_posix(), problems)
+        if located is None:
             continue
-        entries = data.get("contradictions") if isinstance(data, dict) else None
-        if not isinstance(entries, list):
-            errors.append((rel, 1, "expected a `contradictions:` list"))
-            continue
-        lines = {}
-        for key, value in (node.value if node is not None else []):
-            if key.value == "contradictions":
-                lines = {i: item.start_mark.line + 1 for i, item in enumerate(value.value)}
-        for i, e in enumerate(entries):
-            line = lines.get(i, 1)
-            if not isinstance(e, dict) or not all(isinstance(e.get(k), str) and e.get(k) for k in
-                                                  ("transcript", "step", "point", "says")):
-                errors.append((rel, line, "an entry needs transcript, step, point and says (text)"))
-                continue
-            out.append(Contradiction(e["transcript"], e["step"], e["point"], e["says"], rel, line))
-    return out, errors
+        for i, c in enumerate(located.obj.contradictions):
+            out.append(Contradiction(c.transcript, c.step, c.point, c.says, located.path,
+                                     located.line("contradictions", i)))
+    return out

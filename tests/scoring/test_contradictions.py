@@ -78,21 +78,24 @@ def test_span_overlap_for_training_labels():
 
 
 def test_lint_names_file_and_line_of_a_label_that_does_not_fit_its_transcript(tmp_path):
-    (tmp_path / "cases" / "scoring").mkdir(parents=True)
-    (tmp_path / "cases" / "scoring" / "contradictions-x.yml").write_text(
+    folder = tmp_path / "cases" / "scoring"
+    folder.mkdir(parents=True)
+    (folder / "contradictions-x.yml").write_text(
         "labeller: 甲\ncontradictions:\n"
         "  - transcript: CASE-001-Z01\n    step: s1\n    point: 要点甲\n    says: 可以水洗\n"
         "  - transcript: CASE-001-Z01\n    step: s1\n    point: 要点乙\n    says: 可以水洗\n"
         "  - transcript: CASE-001-Z01\n    step: s1\n    point: 要点甲\n    says: 不在回复里的话\n"
-        "  - transcript: CASE-001-Z09\n    step: s1\n    point: 要点甲\n    says: 可以水洗\n"
-        "  - transcript: CASE-001-Z01\n    step: s1\n", encoding="utf-8")
+        "  - transcript: CASE-001-Z09\n    step: s1\n    point: 要点甲\n    says: 可以水洗\n", encoding="utf-8")
+    (folder / "contradictions-y.yml").write_text(
+        "labeller: 乙\ncontradictions:\n  - transcript: CASE-001-Z01\n    step: s1\n", encoding="utf-8")
     item = SimpleNamespace(id="CASE-001-Z01", verdicts=[("s1", {"key_points": {"要点甲": False, "要点乙": True}})],
                            steps=[{"step": "s1", "reply": "滤芯可以水洗的。"}])
     problems = _contradiction_labels(SimpleNamespace(root=tmp_path), [item])
-    got = sorted((p.line, p.message) for p in problems)
-    assert [line for line, _ in got] == [7, 11, 15, 19]
-    assert "did not mark '要点乙'" in got[0][1]
-    assert "is not in the reply" in got[1][1]
-    assert "no validation transcript CASE-001-Z09" in got[2][1]
-    assert "needs transcript, step, point and says" in got[3][1]
-    assert all(p.path.endswith("contradictions-x.yml") and p.severity == "error" for p in problems)
+    x = sorted((p.line, p.message) for p in problems if p.path.endswith("contradictions-x.yml"))
+    assert [line for line, _ in x] == [7, 11, 15]
+    assert "did not mark '要点乙'" in x[0][1]
+    assert "is not in the reply" in x[1][1]
+    assert "no validation transcript CASE-001-Z09" in x[2][1]
+    y = [p for p in problems if p.path.endswith("contradictions-y.yml")]
+    assert y and y[0].line == 3 and "point" in y[0].message   # a malformed file: the schema names the line
+    assert all(p.severity == "error" for p in problems)
