@@ -323,6 +323,31 @@ def pair_probabilities(points: list[str], spans: list[Span], reply: str, case_id
     return pf, probs
 
 
+def assign(spans: list[Span], probs: np.ndarray, threshold: float) -> dict[int, int]:
+    """Each point's span (point index → span index) with at most one point per clause: pairs taken from the
+    most probable down; a point below the threshold consumes no clause (the points without one are not
+    conveyed)."""
+    order = sorted(((probs[i, j], i, j) for i in range(probs.shape[0]) for j in range(len(spans))), reverse=True)
+    used: set[int] = set()
+    chosen: dict[int, int] = {}
+    for prob, i, j in order:
+        if i in chosen or spans[j].clauses & used:
+            continue
+        if prob < threshold and len(chosen) < probs.shape[0]:
+            # below the bar: keep the best remaining span for evidence, but do not consume clauses
+            continue
+        if prob >= threshold:
+            # credit the point to the smallest part of the span that conveys it on its own, so that a
+            # clause pair does not use up a clause another point needs
+            inner = [k for k in range(len(spans)) if spans[k].clauses < spans[j].clauses
+                     and not spans[k].clauses & used and probs[i, k] >= threshold]
+            if inner:
+                j = min(inner, key=lambda k: (len(spans[k].clauses), -probs[i, k]))
+        chosen[i] = j
+        used |= spans[j].clauses
+    return chosen
+
+
 def match(points: list[str], sentences: list[str], reply: str, case_id: str, background: Background,
           model: MatchModel, examples=None, model_examples: MatchModel | None = None,
           contra_model: MatchModel | None = None) -> list[PointMatch]:
@@ -339,24 +364,7 @@ def match(points: list[str], sentences: list[str], reply: str, case_id: str, bac
     contra_probs = (np.stack([contra_model.prob(pf.contra[i]) for i in range(len(points))])
                     if contra_model is not None else np.zeros_like(probs))
     threshold = model.threshold
-    order = sorted(((probs[i, j], i, j) for i in range(len(points)) for j in range(len(spans))), reverse=True)
-    used: set[int] = set()
-    chosen: dict[int, int] = {}
-    for prob, i, j in order:
-        if i in chosen or spans[j].clauses & used:
-            continue
-        if prob < threshold and len(chosen) < len(points):
-            # below the bar: keep the best remaining span for evidence, but do not consume clauses
-            continue
-        if prob >= threshold:
-            # credit the point to the smallest part of the span that conveys it on its own, so that a
-            # clause pair does not use up a clause another point needs
-            inner = [k for k in range(len(spans)) if spans[k].clauses < spans[j].clauses
-                     and not spans[k].clauses & used and probs[i, k] >= threshold]
-            if inner:
-                j = min(inner, key=lambda k: (len(spans[k].clauses), -probs[i, k]))
-        chosen[i] = j
-        used |= spans[j].clauses
+    chosen = assign(spans, probs, threshold)
     out = []
     for i, point in enumerate(points):
         j = chosen.get(i)

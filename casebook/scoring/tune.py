@@ -88,13 +88,13 @@ def contra_examples(scorer: Scorer, items: list[Item], cases: dict, labels) -> t
         sentences = text.sentences(turn.reply)
         if not judged or not points or not sentences:
             continue
-        found = scorer.matcher.match(points, sentences, turn.reply, case.id, expect.examples)
         spans = matcher.spans_of(sentences)
-        pf, _ = matcher.pair_probabilities(points, spans, turn.reply, case.id, scorer.background,
-                                            scorer.model, expect.examples, scorer.model_examples)
+        pf, probs = matcher.pair_probabilities(points, spans, turn.reply, case.id, scorer.background,
+                                               scorer.model, expect.examples, scorer.model_examples)
+        chosen = matcher.assign(spans, probs, scorer.model.threshold)
         for i, point in enumerate(points):
-            if point not in judged or found[i].passed:
-                continue
+            if point not in judged or (i in chosen and probs[i, chosen[i]] >= scorer.model.threshold):
+                continue  # conveyed (as match() decides)
             says = said.get((item.id, turn.step, point))
             for j, span in enumerate(spans):
                 if says is None:
