@@ -109,6 +109,12 @@ class SearchResult:
         return self.top_similarity is None or self.top_similarity < weak_threshold(self.query)
 
 
+def _resorted(scores: dict[int, float], ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """`scores` sorted by score, ties in `ranked`'s order (positions not in it after, by position)."""
+    order = {p: i for i, (p, _) in enumerate(ranked)}
+    return sorted(scores.items(), key=lambda item: (-item[1], order.get(item[0], len(order)), item[0]))
+
+
 def _with_bonus(ranked: list[tuple[int, float]], bonus: dict[int, float]) -> list[tuple[int, float]]:
     """The ranking with each position's bonus added, re-sorted by score (ties keep the ranking's order);
     the ranking itself when there is no bonus."""
@@ -117,8 +123,7 @@ def _with_bonus(ranked: list[tuple[int, float]], bonus: dict[int, float]) -> lis
     scores = dict(ranked)
     for position, extra in bonus.items():
         scores[position] = scores.get(position, 0.0) + extra
-    order = {p: i for i, (p, _) in enumerate(ranked)}
-    return sorted(scores.items(), key=lambda item: (-item[1], order.get(item[0], len(order)), item[0]))
+    return _resorted(scores, ranked)
 
 
 class Searcher:
@@ -322,8 +327,7 @@ class Searcher:
             for linked in self.linked_positions(position, mask):
                 if linked not in pinned:
                     scores[linked] = scores.get(linked, 0.0) + weight * top
-        order = {p: i for i, (p, _) in enumerate(ranked)}
-        return sorted(scores.items(), key=lambda item: (-item[1], order.get(item[0], len(order)), item[0]))
+        return _resorted(scores, ranked)
 
     def _lift_english_passages(self, dense: list[tuple[int, float]], vector: np.ndarray,
                                mask: np.ndarray | None) -> list[tuple[int, float]]:
@@ -346,9 +350,7 @@ class Searcher:
                 changed = True
         if not changed:
             return dense
-        order = {p: i for i, (p, _) in enumerate(dense)}
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], order.get(item[0], len(order)), item[0]))
-        return ranked[:max(len(dense), 1)]
+        return _resorted(scores, dense)[:max(len(dense), 1)]
 
     def _lift_sections(self, dense: list[tuple[int, float]], vector: np.ndarray, mask: np.ndarray | None,
                        mean_weight: float = 0.0) -> list[tuple[int, float]]:
@@ -371,9 +373,7 @@ class Searcher:
         if mask is not None:
             keep &= mask[positions]
         scores.update(zip(positions[keep].tolist(), lifted[keep].tolist()))
-        order = {p: i for i, (p, _) in enumerate(dense)}
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], order.get(item[0], len(order)), item[0]))
-        return ranked[:max(len(dense), 1)]
+        return _resorted(scores, dense)[:max(len(dense), 1)]
 
     def _lift_tested_rules(self, dense: list[tuple[int, float]], mask: np.ndarray | None) -> list[tuple[int, float]]:
         """Quiz questions as passages of the rules they test: each rule gets the best similarity
@@ -392,8 +392,7 @@ class Searcher:
                     scores[rule_pos] = score
         if len(scores) == len(dense) and all(scores[p] == s for p, s in dense):
             return dense
-        order = {p: i for i, (p, _) in enumerate(dense)}
-        return sorted(scores.items(), key=lambda item: (-item[1], order.get(item[0], len(order)), item[0]))
+        return _resorted(scores, dense)
 
     def _feedback(self, vector: np.ndarray, ranked: list[tuple[int, float]], keyword: list[tuple[int, float]],
                   dense: list[tuple[int, float]], fusion: Fusion, mask: np.ndarray | None) -> list[tuple[int, float]]:
