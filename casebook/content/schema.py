@@ -465,6 +465,10 @@ class ContradictionsFile(Strict):
     """cases/scoring/contradictions-*.yml: blind labels the scorer's contradiction model is fitted on."""
     labeller: Text
     covered: list[CaseId] = []
+    #: the validation rounds whose transcripts of the covered cases the labeller went through completely:
+    #: only those transcripts teach the contradiction model (elsewhere an unlabelled contradiction would
+    #: be taken for a point merely left out)
+    rounds: Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1)]
     contradictions: list[ContradictionLabel]
 
 

@@ -91,7 +91,7 @@ def _contradiction_labels(project, items) -> list[Problem]:
     labels = load_contradictions(project.root, problems)
     out = list(problems)
     by_id = {i.id: i for i in items}
-    for c in labels:
+    for c in labels.labels:
         item = by_id.get(c.transcript)
         steps = dict(item.verdicts) if item else {}
         replies = {s["step"]: s["reply"] or "" for s in item.steps} if item else {}
@@ -103,6 +103,9 @@ def _contradiction_labels(project, items) -> list[Problem]:
             why = f"the trainer did not mark '{c.point}' as not conveyed at {c.transcript} {c.step}"
         elif c.says not in replies.get(c.step, ""):
             why = f"'{c.says}' is not in the reply of {c.transcript} {c.step}"
+        elif not labels.covers(item):
+            why = (f"{c.transcript} ({item.case}, round {item.round}) is outside what the labels cover: list its "
+                   "case under `covered` and its round under `rounds`")
         else:
             continue
         out.append(Problem(c.path, c.line, f"contradiction label: {why}", "error", "contradictions"))

@@ -25,7 +25,8 @@ from . import matcher, semantic, text
 from .matcher import CONTRA_FEATURES, FEATURES, FEATURES_EX, MatchModel, fit_logistic, log_loss
 from .rubric import Settings
 from .scorer import Scorer, follow_path, parse_transcript
-from .validation import DEV_ROUNDS, PASS_MARK, TUNED_ROUNDS, Item, figures, load_contradictions, load_set
+from .validation import (DEV_ROUNDS, PASS_MARK, TUNED_ROUNDS, ContradictionLabels, Item, figures,
+                         load_contradictions, load_set)
 
 
 def _judged_steps(items: list[Item], cases: dict):
@@ -76,13 +77,15 @@ def _overlaps(span: str, says: str, share: float = 0.6) -> bool:
     return len(ga & gb) / max(1, min(len(ga), len(gb))) >= share
 
 
-def contra_examples(scorer: Scorer, items: list[Item], cases: dict, labels) -> tuple[np.ndarray, np.ndarray]:
-    """(CONTRA_FEATURES, label) for every span of every key point the matcher does not find conveyed: 1 for
-    the spans holding the words a trainer labelled as contradicting the point, 0 for the spans of points
-    not labelled contradicted (the other spans of a contradicted point are left out: they are neither)."""
-    said = {(c.transcript, c.step, c.point): c.says for c in labels}
+def contra_examples(scorer: Scorer, items: list[Item], cases: dict,
+                     labels: ContradictionLabels) -> tuple[np.ndarray, np.ndarray]:
+    """(CONTRA_FEATURES, label) for every span of every key point the matcher does not find conveyed, in the
+    transcripts the labellers went through: 1 for the spans holding the words a trainer labelled as
+    contradicting the point, 0 for the spans of points not labelled contradicted (the other spans of a
+    contradicted point are left out: they are neither)."""
+    said = {(c.transcript, c.step, c.point): c.says for c in labels.labels}
     xs, ys = [], []
-    for item, case, turn, verdicts, expect in _judged_steps(items, cases):
+    for item, case, turn, verdicts, expect in _judged_steps([i for i in items if labels.covers(i)], cases):
         judged = verdicts.get("key_points") or {}
         points = list(expect.key_points)
         sentences = text.sentences(turn.reply)
@@ -144,7 +147,7 @@ def tune(project, log=print) -> tuple[Settings, MatchModel]:
         contra_model = fit_model(xc, yc)
         pc = contra_model.prob(xc)
         log(f"contradictions: {len(yc)} spans of points not conveyed ({int(yc.sum())} labelled contradicting, "
-            f"{len(labels)} labels); fitted weights "
+            f"{len(labels.labels)} labels); fitted weights "
             + ", ".join(f"{n}={w:g}" for n, w in zip(CONTRA_FEATURES, contra_model.weights))
             + f", bias={contra_model.bias:g}; log-loss {log_loss(pc, yc):.3f}")
     scorer = Scorer(project, base.settings, model, model_ex, contra_model)

@@ -28,7 +28,7 @@ RUBRIC_HINT = " (`casebook scenario validate --items` lists every transcript)"
 #: Development rounds (written after tuning, each measured once unseen, then studied): the contradiction
 #: model and the deductions and caps are fitted on them together with the tuning split of TUNED_ROUNDS
 #: (the key-point matcher on that tuning split alone). The held-out split and later rounds are never fitted on.
-DEV_ROUNDS = (4, 5, 6, 7, 8)
+DEV_ROUNDS = (4, 5, 6, 7, 8, 9, 10, 11)
 #: Where trainers' blind labels of contradicted key points live (cases/scoring/contradictions-*.yml).
 CONTRA_GLOB = "cases/scoring/contradictions-*.yml"
 
@@ -300,16 +300,29 @@ class Contradiction:
     line: int
 
 
-def load_contradictions(root, problems: ProblemList | None = None) -> list[Contradiction]:
-    """The blind contradiction labels of every cases/scoring/contradictions-*.yml (a file that does not
-    load is reported to `problems`, with file and line, and left out)."""
+@dataclass(frozen=True)
+class ContradictionLabels:
+    """Every blind contradiction label, and the (case, round) pairs their labellers went through completely."""
+    labels: list[Contradiction]
+    covered: frozenset[tuple[str, int]]
+
+    def covers(self, item: Item) -> bool:
+        """The labellers went through this transcript: a contradiction in it, if any, is labelled."""
+        return (item.case, item.round) in self.covered
+
+
+def load_contradictions(root, problems: ProblemList | None = None) -> ContradictionLabels:
+    """The blind contradiction labels of every cases/scoring/contradictions-*.yml with what they cover (a
+    file that does not load is reported to `problems`, with file and line, and left out)."""
     problems = problems if problems is not None else ProblemList()
     out: list[Contradiction] = []
+    covered: set[tuple[str, int]] = set()
     for path in sorted(Path(root).glob(CONTRA_GLOB)):
         located = load_contradiction_file(path, path.relative_to(root).as_posix(), problems)
         if located is None:
             continue
+        covered.update((case, n) for case in located.obj.covered for n in located.obj.rounds)
         for i, c in enumerate(located.obj.contradictions):
             out.append(Contradiction(c.transcript, c.step, c.point, c.says, located.path,
                                      located.line("contradictions", i)))
-    return out
+    return ContradictionLabels(out, frozenset(covered))

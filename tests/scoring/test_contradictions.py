@@ -81,21 +81,46 @@ def test_lint_names_file_and_line_of_a_label_that_does_not_fit_its_transcript(tm
     folder = tmp_path / "cases" / "scoring"
     folder.mkdir(parents=True)
     (folder / "contradictions-x.yml").write_text(
-        "labeller: 甲\ncontradictions:\n"
+        "labeller: 甲\ncovered: [CASE-001]\nrounds: [1]\ncontradictions:\n"
         "  - transcript: CASE-001-Z01\n    step: s1\n    point: 要点甲\n    says: 可以水洗\n"
         "  - transcript: CASE-001-Z01\n    step: s1\n    point: 要点乙\n    says: 可以水洗\n"
         "  - transcript: CASE-001-Z01\n    step: s1\n    point: 要点甲\n    says: 不在回复里的话\n"
-        "  - transcript: CASE-001-Z09\n    step: s1\n    point: 要点甲\n    says: 可以水洗\n", encoding="utf-8")
+        "  - transcript: CASE-001-Z09\n    step: s1\n    point: 要点甲\n    says: 可以水洗\n"
+        "  - transcript: CASE-002-Z02\n    step: s1\n    point: 要点甲\n    says: 可以水洗\n", encoding="utf-8")
     (folder / "contradictions-y.yml").write_text(
-        "labeller: 乙\ncontradictions:\n  - transcript: CASE-001-Z01\n    step: s1\n", encoding="utf-8")
-    item = SimpleNamespace(id="CASE-001-Z01", verdicts=[("s1", {"key_points": {"要点甲": False, "要点乙": True}})],
+        "labeller: 乙\nrounds: [1]\ncontradictions:\n  - transcript: CASE-001-Z01\n    step: s1\n", encoding="utf-8")
+    (folder / "contradictions-z.yml").write_text("labeller: 丙\ncontradictions: []\n", encoding="utf-8")
+    verdicts = [("s1", {"key_points": {"要点甲": False, "要点乙": True}})]
+    item = SimpleNamespace(id="CASE-001-Z01", case="CASE-001", round=1, verdicts=verdicts,
                            steps=[{"step": "s1", "reply": "滤芯可以水洗的。"}])
-    problems = _contradiction_labels(SimpleNamespace(root=tmp_path), [item])
+    other = SimpleNamespace(id="CASE-002-Z02", case="CASE-002", round=2, verdicts=verdicts,
+                            steps=[{"step": "s1", "reply": "滤芯可以水洗的。"}])
+    problems = _contradiction_labels(SimpleNamespace(root=tmp_path), [item, other])
     x = sorted((p.line, p.message) for p in problems if p.path.endswith("contradictions-x.yml"))
-    assert [line for line, _ in x] == [7, 11, 15]
+    assert [line for line, _ in x] == [9, 13, 17, 21]
     assert "did not mark '要点乙'" in x[0][1]
     assert "is not in the reply" in x[1][1]
     assert "no validation transcript CASE-001-Z09" in x[2][1]
+    assert "outside what the labels cover" in x[3][1] and "round 2" in x[3][1]  # neither its case nor its round
     y = [p for p in problems if p.path.endswith("contradictions-y.yml")]
-    assert y and y[0].line == 3 and "point" in y[0].message   # a malformed file: the schema names the line
+    assert y and y[0].line == 4 and "point" in y[0].message   # a malformed file: the schema names the line
+    z = [p for p in problems if p.path.endswith("contradictions-z.yml")]
+    assert z and "rounds" in z[0].message  # what a file's labels cover must be said
     assert all(p.severity == "error" for p in problems)
+
+
+def test_only_transcripts_the_labellers_went_through_teach_the_model():
+    """A transcript of a round no labeller covered may hold an unlabelled contradiction: its spans must not
+    be taken as examples of a point merely left out."""
+    from casebook.scoring.tune import contra_examples
+    from casebook.scoring.validation import ContradictionLabels, load_set
+    project = load_project(REPO)
+    scorer = Scorer(project)
+    items = [i for i in load_set(REPO) if i.case == "CASE-024" and i.round == 1][:3]
+    assert items
+    covered = ContradictionLabels([], frozenset({("CASE-024", 1)}))
+    elsewhere = ContradictionLabels([], frozenset({("CASE-024", 2), ("CASE-023", 1)}))
+    x, y = contra_examples(scorer, items, project.cases, covered)
+    assert len(y) > 0 and not y.any()   # no label: every span of a point not conveyed is an example of "left out"
+    x, y = contra_examples(scorer, items, project.cases, elsewhere)
+    assert len(y) == 0
