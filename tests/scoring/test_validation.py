@@ -91,3 +91,10 @@ def test_the_tuning_objective_charges_rates_beyond_the_bar_more():
     beyond = obj(0.15, 0.05) - obj(0.10, 0.05)
     assert inside == pytest.approx(2.0) and beyond == pytest.approx(12.0)
     assert obj(0.10, 0.10) < obj(0.20, 0.0)
+
+
+def test_a_golden_counts_as_one_graded_transcript_whose_error_is_its_distance_outside_its_range():
+    from casebook.scoring.tune import mae_with_goldens
+    assert mae_with_goldens(10.0, 8, [(90.0, 85.0, 100.0), (50.0, 40.0, 60.0)]) == pytest.approx(8.0)  # inside: 0
+    assert mae_with_goldens(10.0, 8, [(70.0, 85.0, 100.0), (65.0, 40.0, 60.0)]) == pytest.approx(10.0)  # 15 + 5
+    assert mae_with_goldens(0.0, 0, []) == 0.0
