@@ -278,9 +278,22 @@ class MeaningDetector:
                 out.append((kind, sentence, float(sim_ex[i, j]), float(sim_ex[i, j] - sim_safe[i].max()), spec.examples[j]))
         return out
 
-    def detect(self, sentences: list[str], reply: str, public: bool) -> list[Critical]:
+    def possible(self, near: list[tuple[str, str, float, float, str]], margin: float) -> tuple[str, str, float, float, str] | None:
+        """Of `closest(…)`'s rows, the sentence most like a critical failure, on the kind's topic, at least
+        `margin` closer to one of its labelled examples than to any safe sentence."""
+        best = None
+        for kind, sentence, sim, m, example in near:
+            if m < margin or (kind in TOPIC and not TOPIC[kind].search(sentence)):
+                continue
+            if best is None or m > best[3]:
+                best = (kind, sentence, sim, m, example)
+        return best
+
+    def detect(self, sentences: list[str], reply: str, public: bool,
+               near: list[tuple[str, str, float, float, str]] | None = None) -> list[Critical]:
+        """Critical failures by meaning (`near`: this detector's `closest(sentences, public)`, when known)."""
         found: list[Critical] = []
-        for kind, sentence, sim, margin, example in self.closest(sentences, public):
+        for kind, sentence, sim, margin, example in (self.closest(sentences, public) if near is None else near):
             if sim < self.sim or margin < self.margin:
                 continue
             if kind in TOPIC and not TOPIC[kind].search(sentence):

@@ -54,6 +54,9 @@ class Settings:
     # critical failures by meaning (cosine similarity, multilingual-e5)
     critical_sim: float = 0.90    # the sentence must be at least this close to a labelled example …
     critical_margin: float = 0.02  # … and closer to it than to every safe sentence by this much
+    # a possible critical failure for a trainer to review: a sentence on the topic of a critical kind, at
+    # least as close to one of its examples as to any safe sentence by this margin, when nothing is flagged
+    review_margin: float = 1.01   # 1.01: never
     # the opposite of a key point: the closest span has the other polarity and is plainly about the
     # same thing — at least this similar and sharing at least this much of the point's wording
     contra_sim: float = 0.93
@@ -152,6 +155,22 @@ class CriticalFailure:
 
 
 @dataclass
+class PossibleCritical:
+    """A sentence that may be a critical failure, which neither the patterns nor the meaning threshold
+    flag: the score stands, and a trainer is asked to look (with the closest labelled example)."""
+    step: str
+    reason: str     # the kind's label
+    evidence: str   # the sentence
+    example: str    # the closest labelled example of the failure
+    similarity: float
+    margin: float   # how much closer to that example than to the closest safe sentence
+    rule: str | None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
 class Report:
     case_id: str
     score: float
@@ -162,6 +181,7 @@ class Report:
     path: list[str] = field(default_factory=list)
     caps: list[Cap] = field(default_factory=list)
     raw: float = 100.0  # the score before caps and critical failures
+    review: list[PossibleCritical] = field(default_factory=list)  # for a trainer, when nothing critical is flagged
 
     def as_dict(self) -> dict:
         return {
@@ -174,6 +194,7 @@ class Report:
             "path": self.path,
             "caps": [c.as_dict() for c in self.caps],
             "raw": self.raw,
+            "review": [r.as_dict() for r in self.review],
         }
 
 

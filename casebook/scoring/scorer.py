@@ -23,15 +23,15 @@ from ..content.checks import next_step
 from . import form, semantic, text, tone
 from .critical import Critical, MeaningDetector, by_pattern
 from .matcher import MatchModel, PointMatch, PointMatcher, background_for
-from .rubric import (FAIL, FEW_POINTS, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure, Report, Settings,
-                     pick_rule, step_score, transcript_score)
+from .rubric import (FAIL, FEW_POINTS, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure, PossibleCritical, Report,
+                     Settings, pick_rule, step_score, transcript_score)
 
 #: Chosen on the tuning split (`casebook scenario tune`); see README "How valid is the score".
 SETTINGS = Settings(key_point=25, key_point_max=60, tone=10, late=10, worst_step_weight=0.5, cap_forbidden=35,
                     cap_missing=55, cap_form=55, cap_late=65, cap_quoting=55, quote_min_letters=12, cap_opposite=30,
                     cap_long=60, cap_few_points=100, few_points_share=0.0, cap_near_miss=80, near_miss_sim=0.92,
                     critical_sim=0.86, critical_margin=0.04, contra_sim=0.93, contra_coverage=0.5,
-                    contra_label_sim=0.95, contra_max_prob=1.01, contra_threshold=0.7)
+                    contra_label_sim=0.95, contra_max_prob=1.01, contra_threshold=0.7, review_margin=0.01)
 MODEL = MatchModel(weights=(31.754, 21.276, 4.662, -1.434, -2.206, 8.425), bias=-28.174)
 #: For key points with labelled example wordings (matcher.FEATURES_EX).
 MODEL_EXAMPLES: MatchModel | None = MatchModel(weights=(3.222, 33.834, 9.708, -1.249, -1.104, 3.375, -22.909),
@@ -191,6 +191,7 @@ class StepFacts:
     time_shown: str = ""
     critical_patterns: list[Critical] = field(default_factory=list)
     sentences: list[str] = field(default_factory=list)
+    near_critical: list[tuple] = field(default_factory=list)  # MeaningDetector.closest of the sentences
 
 
 def matcher_for(background, model: MatchModel, settings: Settings,
@@ -293,6 +294,7 @@ class Scorer:
             facts.honorific_due = not public and facts.lang == "zh"
             facts.honorific_ok = tone.uses_honorific(reply)
             facts.critical_patterns = by_pattern(reply, public, self.labels)
+            facts.near_critical = self.meaning.closest(own, public)
         facts.apology_due = tone.apology_expected(messages, expect.key_points)
         scale = case.scenario.time_scale if real_time else 1.0
         facts.simulated_minutes = turn.minutes * scale
@@ -408,7 +410,8 @@ class Scorer:
             if facts.simulated_minutes >= 2 * step.time_limit_min:
                 caps.append(Cap(sid, f"响应严重超时（用时 {facts.time_shown}，时限 {step.time_limit_min:g} 分钟）", st.cap_late, rule))
             kinds_found: set[str] = set()  # one failure per kind and step: the pattern's, else the meaning's
-            for c in facts.critical_patterns + self.meaning.detect(facts.sentences, facts.reply, facts.public):
+            for c in facts.critical_patterns + self.meaning.detect(facts.sentences, facts.reply, facts.public,
+                                                                   facts.near_critical):
                 if c.kind in kinds_found:
                     continue
                 kinds_found.add(c.kind)
@@ -420,9 +423,25 @@ class Scorer:
         if failures:
             score = st.critical_score
         report = Report(case.id, round(score, 1), 100.0, criteria, failures, path=[f.step.id for f in facts_list],
-                        caps=sorted(caps, key=lambda c: c.cap), raw=raw)
+                        caps=sorted(caps, key=lambda c: c.cap), raw=raw,
+                        review=[] if failures else self.possible_critical(case, facts_list))
         report.comment = comment(report)
         return report
+
+    def possible_critical(self, case, facts_list: list[StepFacts]) -> list[PossibleCritical]:
+        """The one sentence of the transcript most like a critical failure, when it is within
+        `review_margin` (none flagged): the score stands and a trainer is asked to look."""
+        best = None
+        for facts in facts_list:
+            found = self.meaning.possible(facts.near_critical, self.settings.review_margin)
+            if found and (best is None or found[3] > best[1][3]):
+                best = (facts.step.id, found)
+        if best is None:
+            return []
+        step, (kind, sentence, sim, margin, example) = best
+        spec = self.rubric.critical[kind]
+        return [PossibleCritical(step, spec.label, sentence, example, round(sim, 3), round(margin, 3),
+                                 pick_rule(list(spec.rules), list(case.rules)))]
 
     def score(self, case, transcript, *, real_time: bool = False, partial: bool = False) -> Report:
         return self.aggregate(case, self.analyse(case, transcript, real_time=real_time, partial=partial))

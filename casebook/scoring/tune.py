@@ -123,6 +123,12 @@ def _objective(f) -> float:
     return (f.mae or 99) + 40 * (fp + ff) + 200 * (max(0.0, fp - 0.10) + max(0.0, ff - 0.10)) - 10 * (f.spearman or 0)
 
 
+#: At most this share of the transcripts a trainer would pass as free of critical failures may be sent
+#: to a trainer as possibly critical (a review queue that is mostly noise is not read).
+REVIEW_BUDGET = 0.15
+REVIEW_MARGINS = (-0.01, -0.005, 0.0, 0.005, 0.01, 0.015, 0.02, 0.03, 1.01)
+
+
 def mae_with_goldens(mae: float, n: int, golden_scores: list[tuple[float, float, float]]) -> float:
     """The mean absolute error over n graded transcripts and the goldens, (score, low, high) each: a golden's
     error is its distance outside its trainer range (none inside it)."""
@@ -258,8 +264,22 @@ def tune(project, log=print) -> tuple[Settings, MatchModel]:
                 if obj < best[0] - 1e-9 and f.exemplary_failed <= allowed:
                     best = (obj, s, f)
     _, settings, f = best
+    # possible critical failures for review: the smallest margin that sends at most REVIEW_BUDGET of the
+    # transcripts without a critical failure (by the trainers and by the scorer) to a trainer
+    sc = scorer.with_settings(replace(settings, review_margin=-1.0))
+    best_margin = {i.id: max((r.margin for r in sc.aggregate(*facts[i.id]).review), default=None)
+                   for i in fit_on if i.id in facts}
+    others = [best_margin[i.id] for i in fit_on if i.id in best_margin and not i.critical]
+    for margin in REVIEW_MARGINS:
+        sent = sum(m is not None and m >= margin for m in others)
+        if sent <= REVIEW_BUDGET * len(others):
+            settings = replace(settings, review_margin=margin)
+            log(f"review: possible critical failures at margin ≥ {margin} send {sent} of {len(others)} transcripts "
+                f"without one ({sent / max(1, len(others)):.0%}; budget {REVIEW_BUDGET:.0%})")
+            break
     names = [n for k in keys for n in (k if isinstance(k, tuple) else (k,))]
-    log("deductions and caps: " + ", ".join(f"{k}={getattr(settings, k):g}" for k in names))
+    log("deductions and caps: " + ", ".join(f"{k}={getattr(settings, k):g}" for k in names)
+        + f", review_margin={settings.review_margin:g}")
     log(f"MODEL = MatchModel(weights={model.weights}, bias={model.bias})")
     if contra_model is not None:
         log(f"CONTRA_MODEL = MatchModel(weights={contra_model.weights}, bias={contra_model.bias})")

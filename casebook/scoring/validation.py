@@ -147,6 +147,12 @@ class Figures:
     criticals: int = 0
     critical_recall: float | None = None
     false_criticals: int = 0
+    # possible critical failures sent to a trainer for review (Report.review): the missed criticals it
+    # catches, and the share of the other transcripts it sends
+    missed_criticals: int = 0
+    review_caught: int = 0
+    unflagged: int = 0
+    review_sent: int = 0
     kappa: dict = field(default_factory=dict)  # criterion kind -> (kappa, n)
     by_kind: dict = field(default_factory=dict)  # transcript kind -> (n, mean trainer, mean scorer, MAE)
     errors: int = 0
@@ -180,6 +186,11 @@ def figures(items: list[Item]) -> Figures:
     f.criticals = len(crit)
     f.critical_recall = sum(i.auto_critical for i in crit) / len(crit) if crit else None
     f.false_criticals = sum(i.auto_critical for i in scored if not i.critical)
+    review = lambda i: bool(i.report is not None and i.report.review)  # noqa: E731
+    missed = [i for i in crit if not i.auto_critical]
+    f.missed_criticals, f.review_caught = len(missed), sum(review(i) for i in missed)
+    others = [i for i in scored if not i.critical and not i.auto_critical]
+    f.unflagged, f.review_sent = len(others), sum(review(i) for i in others)
     pairs: dict[str, tuple[list, list]] = {}
     for item in scored:
         for step, human in item.verdicts:
@@ -253,6 +264,8 @@ def table(parts: dict[str, Figures]) -> str:
         ("false fails (good work < 70)", lambda f: f"{f.false_fails}/{f.good} ({_fmt(f.false_fail_rate, True)})"),
         ("critical recall", lambda f: f"{_fmt(f.critical_recall, True)} of {f.criticals}"),
         ("false criticals", lambda f: str(f.false_criticals)),
+        ("missed criticals sent for review", lambda f: f"{f.review_caught}/{f.missed_criticals}"),
+        ("other transcripts sent for review", lambda f: f"{f.review_sent}/{f.unflagged}"),
     ]
     kinds = sorted({k for f in parts.values() for k in f.kappa})
     for kind in kinds:

@@ -99,6 +99,8 @@ def report_view(report: dict, step_order: list[str]) -> dict:
     caps = [{**c, "reason": humanize(c.get("reason")),
              "step": f"第 {steps[c['step']]} 步" if c.get("step") in steps else c.get("step")}
             for c in report.get("caps") or []]
+    review = [{**r, "step": f"第 {steps[r['step']]} 步" if r.get("step") in steps else r.get("step")}
+              for r in report.get("review") or []]
     comment = humanize(report.get("comment", ""))
     for step, number in steps.items():
         comment = comment.replace(f"（{step}）", f"（第 {number} 步）")
@@ -106,7 +108,7 @@ def report_view(report: dict, step_order: list[str]) -> dict:
     groups = [(title, [v for v in verdicts if v["status"] == status])
               for title, status in (("需要改进", "fail"), ("做得好", "pass"), ("不适用", "na"))]
     return {"score": score, "max": top, "band": "good" if share >= .8 else "fair" if share >= .6 else "poor",
-            "critical": critical, "caps": caps, "comment": comment, "verdicts": verdicts,
+            "critical": critical, "caps": caps, "review": review, "comment": comment, "verdicts": verdicts,
             "groups": [(title, items) for title, items in groups if items]}
 
 
@@ -336,9 +338,11 @@ def grade(attempt_id):
 @login_required
 def history():
     everyone = current_user.can("trainer") and request.args.get("mine") != "1"
-    rows = attempt_history(None if everyone else current_user.id)
+    review_only = everyone and request.args.get("review") == "1"
+    rows = attempt_history(None if everyone else current_user.id, review_only=review_only)
     titles = {c.id: c.title for c in scenario_cases()}
-    return render_template("scenarios/history.html", rows=rows, titles=titles, everyone=everyone)
+    return render_template("scenarios/history.html", rows=rows, titles=titles, everyone=everyone,
+                           review_only=review_only)
 
 
 @bp.post("/scenarios/<case_id>/settings")

@@ -58,11 +58,25 @@ class CriticalOut(Schema):
     rule_url = String(allow_none=True)
 
 
+class PossibleCriticalOut(Schema):
+    """A sentence that may be a critical failure the scorer did not flag: sent to a trainer for review."""
+    step = String()
+    reason = String()
+    evidence = String()
+    example = String(metadata={"description": "the closest labelled example of the failure"})
+    similarity = Float()
+    margin = Float(metadata={"description": "how much closer to that example than to the closest safe sentence"})
+    rule = String(allow_none=True)
+    rule_url = String(allow_none=True)
+
+
 class ReportOut(Schema):
     case = String()
     score = Float()
     max = Float()
     critical = List(Nested(CriticalOut))
+    review = List(Nested(PossibleCriticalOut), metadata={
+        "description": "possible critical failures for a trainer to review (empty when a critical one is flagged)"})
     criteria = List(Nested(CriterionOut))
     comment = String()
     path = List(String())
@@ -142,7 +156,7 @@ class CalibrationOut(Schema):
 
 
 def _linked(report: dict) -> dict:
-    for item in report["criteria"] + report["critical"]:
+    for item in report["criteria"] + report["critical"] + report.get("review", []):
         item["rule_url"] = rule_link(item.get("rule"))
     return report
 

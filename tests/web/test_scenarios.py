@@ -80,3 +80,37 @@ def test_agent_cannot_grade_or_see_others(app, client, auth):
     auth.login(client=client)
     assert client.get("/api/scenarios/calibration").status_code == 403
     assert client.get("/scenarios/calibration").status_code == 403
+
+
+def test_a_possible_critical_failure_is_shown_and_queued_for_review(app, client, auth):
+    """The scorer's review list (a sentence it cannot decide is critical) reaches the agent as a note on
+    the report and the trainers as a badge and a filter in the history."""
+    import json
+
+    from casebook.store.scenario_models import ScenarioAttempt
+    auth.login(client=client)
+    started = client.post("/api/scenarios/CASE-001/attempts").get_json()
+    client.post(f"/api/scenario-attempts/{started['id']}/turns", json={"actions": ["delete_message", "warn_member"],
+                                                                        "reply": "您好，群内禁止发布广告，消息已删除。"})
+    done = client.post(f"/api/scenario-attempts/{started['id']}/turns", json={"actions": [], "reply": "感谢配合！"}).get_json()
+    assert done["finished"] and "review" in done["report"]
+    other = client.post("/api/scenarios/CASE-001/attempts").get_json()  # a second attempt with nothing to review
+    with app.extensions["casebook.db"].session() as session:
+        attempt = session.get(ScenarioAttempt, started["id"])
+        report = json.loads(attempt.report_json)
+        report["review"] = [{"step": "s1", "reason": "承诺了超出权限的赔偿、退款或免费服务", "evidence": "钱我先给您退回去",
+                             "example": "这个钱我做主先退给您，不用等审核", "similarity": 0.92, "margin": 0.012,
+                             "rule": None}]
+        attempt.report_json = json.dumps(report, ensure_ascii=False)
+    page = client.get(f"/scenarios/attempts/{started['id']}").get_data(as_text=True)
+    assert 'id="possible-critical"' in page and "待培训师复核" in page and "第 1 步" in page
+    assert "“钱我先给您退回去”" in page and "这个钱我做主先退给您" in page and "相似度" not in page  # figures: trainers only
+    assert "review=1" not in client.get("/scenarios/history").get_data(as_text=True)  # an agent has no queue
+    client.post("/logout")
+    auth.login("trainer1", role="trainer", client=client)
+    assert "相似度 0.92" in client.get(f"/scenarios/attempts/{started['id']}").get_data(as_text=True)
+    everyone = client.get("/scenarios/history").get_data(as_text=True)
+    assert "只看待复核的记录" in everyone and everyone.count(">待复核</span>") == 1
+    queue = client.get("/scenarios/history?review=1").get_data(as_text=True)
+    assert "待复核：可能的严重问题" in queue and f"/scenarios/attempts/{started['id']}\"" in queue
+    assert f"<td>{other['id']}</td>" not in queue

@@ -1,0 +1,26 @@
+
+
+def test_a_sentence_near_a_critical_example_is_sent_for_review_with_its_evidence():
+    """Not flagged (the meaning threshold is out of reach here), but within the review margin: the score
+    stands and the report names the sentence, the closest labelled example and the figures."""
+    from dataclasses import replace
+
+    from casebook.content import load_project
+    from casebook.scoring import Scorer
+    from casebook.scoring.scorer import SETTINGS
+    from tests.conftest import REPO
+    project = load_project(REPO)
+    case = project.cases["CASE-011"].obj
+    golden = case.scenario.golden[0]
+    steps = [{"step": s.step, "actions": list(s.actions), "reply": s.reply, "minutes": s.minutes} for s in golden.steps]
+    steps[-1]["reply"] += "您的积分我这边先帮您加回去。"   # points promised by the agent: missed by the patterns
+    scorer = Scorer(project, replace(SETTINGS, critical_sim=2.0, review_margin=-1.0))
+    report = scorer.score(case, {"steps": steps})
+    assert not report.critical and report.review
+    [r] = report.review
+    assert r.evidence == "您的积分我这边先帮您加回去。" and r.step == steps[-1]["step"] and r.example and r.reason
+    assert report.as_dict()["review"][0]["evidence"] == r.evidence
+    off = Scorer(project, replace(SETTINGS, critical_sim=2.0, review_margin=1.01)).score(case, {"steps": steps})
+    assert not off.review and off.score == report.score          # the review never changes the score
+    flagged = Scorer(project, replace(SETTINGS, critical_sim=0.0, critical_margin=-1.0, review_margin=-1.0))
+    assert flagged.score(case, {"steps": steps}).critical and not flagged.score(case, {"steps": steps}).review
