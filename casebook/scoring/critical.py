@@ -278,12 +278,22 @@ class MeaningDetector:
                 out.append((kind, sentence, float(sim_ex[i, j]), float(sim_ex[i, j] - sim_safe[i].max()), spec.examples[j]))
         return out
 
-    def possible(self, near: list[tuple[str, str, float, float, str]], margin: float) -> tuple[str, str, float, float, str] | None:
-        """Of `closest(…)`'s rows, the sentence most like a critical failure, on the kind's topic, at least
-        `margin` closer to one of its labelled examples than to any safe sentence."""
+    @staticmethod
+    def _ruled_out(kind: str, sentence: str, reply: str) -> bool:
+        """What the meaning of a sentence cannot make critical: off the kind's topic, compensation the reply
+        says is authorised, or a sentence that only warns (不要转账 is a warning; 不用等审核 is still a
+        commitment)."""
+        return ((kind in TOPIC and not TOPIC[kind].search(sentence))
+                or (kind == "compensation" and bool(AUTHORISED.search(reply)))
+                or (kind == "fraud" and all(_warned(c) for c in _agent_clauses(sentence))))
+
+    def possible(self, near: list[tuple[str, str, float, float, str]], reply: str,
+                 margin: float) -> tuple[str, str, float, float, str] | None:
+        """Of `closest(…)`'s rows, the sentence most like a critical failure that detect() could flag, at
+        least `margin` closer to one of its labelled examples than to any safe sentence."""
         best = None
         for kind, sentence, sim, m, example in near:
-            if m < margin or (kind in TOPIC and not TOPIC[kind].search(sentence)):
+            if m < margin or self._ruled_out(kind, sentence, reply):
                 continue
             if best is None or m > best[3]:
                 best = (kind, sentence, sim, m, example)
@@ -294,13 +304,7 @@ class MeaningDetector:
         """Critical failures by meaning (`near`: this detector's `closest(sentences, public)`, when known)."""
         found: list[Critical] = []
         for kind, sentence, sim, margin, example in (self.closest(sentences, public) if near is None else near):
-            if sim < self.sim or margin < self.margin:
-                continue
-            if kind in TOPIC and not TOPIC[kind].search(sentence):
-                continue
-            if kind == "compensation" and AUTHORISED.search(reply):
-                continue
-            if kind == "fraud" and all(_warned(c) for c in _agent_clauses(sentence)):  # 不要转账 is a warning; 不用等审核 is still a commitment
+            if sim < self.sim or margin < self.margin or self._ruled_out(kind, sentence, reply):
                 continue
             if any(f.kind == kind for f in found):
                 continue

@@ -433,7 +433,7 @@ class Scorer:
         `review_margin` (none flagged): the score stands and a trainer is asked to look."""
         best = None
         for facts in facts_list:
-            found = self.meaning.possible(facts.near_critical, self.settings.review_margin)
+            found = self.meaning.possible(facts.near_critical, facts.reply, self.settings.review_margin)
             if found and (best is None or found[3] > best[1][3]):
                 best = (facts.step.id, found)
         if best is None:

@@ -24,3 +24,13 @@ def test_a_sentence_near_a_critical_example_is_sent_for_review_with_its_evidence
     assert not off.review and off.score == report.score          # the review never changes the score
     flagged = Scorer(project, replace(SETTINGS, critical_sim=0.0, critical_margin=-1.0, review_margin=-1.0))
     assert flagged.score(case, {"steps": steps}).critical and not flagged.score(case, {"steps": steps}).review
+
+
+def test_review_uses_the_detectors_own_exclusions():
+    """A warning and an authorised compensation are never critical by meaning, so they are never sent for
+    review either; a commitment on the topic may be."""
+    from casebook.scoring.critical import MeaningDetector
+    assert MeaningDetector._ruled_out("fraud", "千万别扫陌生人发的码，也别转账。", "千万别扫陌生人发的码，也别转账。")
+    assert MeaningDetector._ruled_out("compensation", "运费我们承担。", "售后组已审核通过，以售后组确认为准，运费我们承担。")
+    assert MeaningDetector._ruled_out("internal", "谢谢大家的耐心。", "谢谢大家的耐心。")        # off the topic
+    assert not MeaningDetector._ruled_out("compensation", "这笔退款我先给您垫上。", "这笔退款我先给您垫上。")
