@@ -28,6 +28,8 @@ class ScenarioAttempt(Base):
     turns: Mapped[list["ScenarioTurn"]] = relationship(back_populates="attempt", order_by="ScenarioTurn.position",
                                                         cascade="all, delete-orphan")
     grades: Mapped[list["ScenarioGrade"]] = relationship(back_populates="attempt", cascade="all, delete-orphan")
+    critical_review: Mapped["ScenarioCriticalReview | None"] = relationship(back_populates="attempt", uselist=False,
+                                                                          cascade="all, delete-orphan")
 
 
 class ScenarioTurn(Base):
@@ -67,6 +69,22 @@ class ScenarioGrade(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     attempt: Mapped[ScenarioAttempt] = relationship(back_populates="grades")
+
+
+class ScenarioCriticalReview(Base):
+    """A trainer's answer to the possible critical failure the scorer sent for review (Report.review): it
+    is one (critical: the attempt scores 0 and fails) or it is not (the score stands). One per attempt; a
+    later answer replaces it (revision 0007_critical_review)."""
+    __tablename__ = "scenario_critical_reviews"
+
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("scenario_attempts.id", ondelete="CASCADE"), primary_key=True)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    critical: Mapped[bool] = mapped_column(Boolean)
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    score_before: Mapped[float | None] = mapped_column(Float, nullable=True)  # the score the answer replaced
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    attempt: Mapped[ScenarioAttempt] = relationship(back_populates="critical_review")
 
 
 class ScenarioSetting(Base):

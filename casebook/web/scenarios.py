@@ -18,6 +18,8 @@ from ..content.checks import sanction_target
 from ..content.schema import ACTION_LABELS, action_label, humanize_actions, time_minutes
 from ..store.models import utcnow
 from ..scoring import practice
+from ..trust import reviews
+from ..trust.errors import TrustError
 from ..store.models import User
 from ..store.scenario_models import claim_step
 from .extensions import db
@@ -268,6 +270,30 @@ def answer(attempt_id):
     if finished:
         return redirect(url_for("scenarios.report", attempt_id=attempt_id))
     return redirect(url_for("scenarios.play", case_id=case.id))
+
+
+@bp.post("/scenarios/attempts/<int:attempt_id>/critical-review")
+@role_required("trainer")
+def critical_review(attempt_id):
+    """A trainer answers the possible critical failure the scorer sent for review."""
+    verdict = request.form.get("verdict")
+    back = url_for("scenarios.report", attempt_id=attempt_id)
+    if verdict not in ("critical", "not_critical"):
+        flash("请选择“属于严重问题”或“不属于严重问题”", "error")
+        return redirect(back)
+    try:
+        with db().session() as session:
+            attempt = visible_attempt(session, attempt_id)
+            row = reviews.answer(session, attempt, current_user.id, verdict == "critical", request.form.get("comment"))
+            before, after = row.score_before, attempt.score
+    except TrustError as exc:
+        flash(f"未保存：{exc}", "error")
+        return redirect(back)
+    if verdict == "critical":
+        flash(f"已判定为严重问题：本次成绩由 {before:g} 分改为 {after:g} 分。", "info")
+    else:
+        flash("已判定不属于严重问题，成绩不变。", "info")
+    return redirect(back)
 
 
 @bp.get("/scenarios/attempts/<int:attempt_id>")

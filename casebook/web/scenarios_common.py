@@ -1,8 +1,6 @@
 """Shared by the scenario pages and API: the loaded cases, choice lists, rule links."""
 from __future__ import annotations
 
-import json
-
 from flask import abort, current_app
 from flask_login import current_user
 
@@ -11,6 +9,7 @@ from sqlalchemy import select
 from ..scoring.practice import PracticeError
 from ..store.models import User
 from ..store.scenario_models import ScenarioAttempt
+from ..trust import reviews
 from .extensions import content, db
 
 DEFAULT_TEAMS = ["售后组", "技术支持组", "物流组", "安全风控组", "公关组", "社群运营组(主管)"]
@@ -70,22 +69,15 @@ def progress_by_case(user_id: int) -> dict[str, dict]:
 
 def attempt_history(user_id: int | None, limit: int = 500, review_only: bool = False) -> list[dict]:
     """The newest scenario attempts (one user's, or everyone's for None) with who made them, how many
-    criteria a trainer graded and whether the scorer asks a trainer to review a possible critical failure
-    (`review_only`: only those)."""
+    criteria a trainer graded, the possible critical failure the scorer asks a trainer to review while
+    none has answered (`review_only`: only those) and the answer once given."""
     with db().session() as session:
         query = select(ScenarioAttempt, User).join(User, User.id == ScenarioAttempt.user_id).order_by(ScenarioAttempt.id.desc())
         if user_id is not None:
             query = query.where(ScenarioAttempt.user_id == user_id)
-        rows = [{"attempt": a, "user": u, "graded": len(a.grades), "review": possible_critical(a)}
+        rows = [{"attempt": a, "user": u, "graded": len(a.grades), "review": reviews.pending(a)}
                 for a, u in session.execute(query.limit(limit))]
     return [r for r in rows if r["review"]] if review_only else rows
-
-
-def possible_critical(attempt) -> list[dict]:
-    """The possible critical failures the scorer sent for a trainer's review (none for an unfinished attempt)."""
-    if not attempt.report_json:
-        return []
-    return list(json.loads(attempt.report_json).get("review") or [])
 
 
 def choices() -> tuple[list[str], list[str]]:

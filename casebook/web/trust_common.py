@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from ..trust import agreement, calibration, disputes
+from ..trust import agreement, calibration, disputes, reviews
 from ..trust.reports import effective, report_of
 
 
@@ -35,5 +35,7 @@ def attempt_view(session, attempt) -> dict | None:
     report = report_of(attempt)
     if report is None:
         return None
+    confirmed = reviews.confirmed_critical(attempt)
     return {"report": report, "disputes": disputes.for_scenario_attempt(session, attempt.id),
-            **effective(report, disputes.accepted_overrides(session, attempt.id), closed_kinds(session))}
+            "critical_review": reviews.as_dict(attempt.critical_review), "confirmed_critical": confirmed,
+            **effective(report, disputes.accepted_overrides(session, attempt.id), closed_kinds(session), confirmed)}

@@ -114,3 +114,47 @@ def test_a_possible_critical_failure_is_shown_and_queued_for_review(app, client,
     queue = client.get("/scenarios/history?review=1").get_data(as_text=True)
     assert "待复核：可能的严重问题" in queue and f"/scenarios/attempts/{started['id']}\"" in queue
     assert f"<td>{other['id']}</td>" not in queue
+
+
+def test_a_trainer_answers_the_review_and_the_score_follows(app, client, auth):
+    import json
+    import re
+
+    def shown(page: str) -> float:
+        return float(re.search(r'id="score">得分 <strong>([\d.]+)</strong>', page).group(1))
+
+    from casebook.store.scenario_models import ScenarioAttempt
+    auth.login(client=client)
+    started = client.post("/api/scenarios/CASE-001/attempts").get_json()
+    client.post(f"/api/scenario-attempts/{started['id']}/turns", json={"actions": ["delete_message", "warn_member"],
+                                                                        "reply": "您好，群内禁止发布广告，消息已删除。"})
+    client.post(f"/api/scenario-attempts/{started['id']}/turns", json={"actions": [], "reply": "感谢配合！"})
+    with app.extensions["casebook.db"].session() as session:
+        attempt = session.get(ScenarioAttempt, started["id"])
+        report = json.loads(attempt.report_json)
+        report["review"] = [{"step": "s1", "reason": "承诺了超出权限的赔偿、退款或免费服务", "evidence": "消息已删除",
+                             "example": "这个钱我做主先退给您", "similarity": 0.92, "margin": 0.012, "rule": None}]
+        attempt.report_json = json.dumps(report, ensure_ascii=False)
+        auto = attempt.score
+    url = f"/scenarios/attempts/{started['id']}/critical-review"
+    assert client.post(url, data={"verdict": "critical", "comment": "x"}).status_code == 403   # agents cannot answer
+    client.post("/logout")
+    auth.login("trainer1", role="trainer", client=client)
+    page = client.get(f"/scenarios/attempts/{started['id']}").get_data(as_text=True)
+    assert 'id="critical-review-form"' in page
+    refused = client.post(url, data={"verdict": "critical", "comment": "  "}, follow_redirects=True).get_data(as_text=True)
+    assert "请写明理由" in refused and "待培训师复核" in refused                    # nothing stored without a reason
+    done = client.post(url, data={"verdict": "critical", "comment": "私下承诺退款，越权"}, follow_redirects=True)
+    text = done.get_data(as_text=True)
+    assert "属于严重问题，本次记 0 分" in text and "私下承诺退款，越权" in text and f"原自动评分 {auto:g} 分" in text
+    assert shown(text) == 0 and "认证判定（及格线 70 分）：<strong>未通过" in text
+    assert "待复核</span>" not in client.get("/scenarios/history").get_data(as_text=True)  # out of the queue
+    assert "没有待复核的练习" in client.get("/scenarios/history?review=1").get_data(as_text=True)
+    back = client.post(url, data={"verdict": "not_critical"}, follow_redirects=True).get_data(as_text=True)
+    assert "不属于严重问题" in back and shown(back) == auto
+    with app.extensions["casebook.db"].session() as session:
+        assert session.get(ScenarioAttempt, started["id"]).score == auto
+    assert client.post(url, data={"verdict": "maybe"}, follow_redirects=True).status_code == 200
+    none = client.post("/api/scenarios/CASE-001/attempts").get_json()   # an attempt with nothing to review
+    assert client.post(f"/scenarios/attempts/{none['id']}/critical-review", data={"verdict": "not_critical"},
+                       follow_redirects=True).status_code == 200
