@@ -5,6 +5,7 @@ from flask import abort, current_app
 from flask_login import current_user
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..scoring.practice import PracticeError
 from ..store.models import User
@@ -72,7 +73,9 @@ def attempt_history(user_id: int | None, limit: int = 500, review_only: bool = F
     criteria a trainer graded, the possible critical failure the scorer asks a trainer to review while
     none has answered (`review_only`: only those) and the answer once given."""
     with db().session() as session:
-        query = select(ScenarioAttempt, User).join(User, User.id == ScenarioAttempt.user_id).order_by(ScenarioAttempt.id.desc())
+        query = (select(ScenarioAttempt, User).join(User, User.id == ScenarioAttempt.user_id)
+                 .options(selectinload(ScenarioAttempt.grades), selectinload(ScenarioAttempt.critical_review))
+                 .order_by(ScenarioAttempt.id.desc()))
         if user_id is not None:
             query = query.where(ScenarioAttempt.user_id == user_id)
         rows = [{"attempt": a, "user": u, "graded": len(a.grades), "review": reviews.pending(a)}
