@@ -31,6 +31,11 @@ class ScenarioAttempt(Base):
     critical_review: Mapped["ScenarioCriticalReview | None"] = relationship(back_populates="attempt", uselist=False,
                                                                           cascade="all, delete-orphan")
 
+    @property
+    def critical_confirmed(self) -> bool:
+        """A trainer answered the scorer's possible critical failure: it is one (the attempt scores 0)."""
+        return self.critical_review is not None and self.critical_review.critical
+
 
 class ScenarioTurn(Base):
     __tablename__ = "scenario_turns"

@@ -163,8 +163,7 @@ def _accept_scenario(session, dispute: Dispute) -> tuple[float | None, float | N
     before = attempt.score
     overrides = accepted_overrides(session, attempt.id)
     overrides[dispute.criterion] = PASS
-    confirmed = attempt.critical_review is not None and attempt.critical_review.critical
-    attempt.score = effective(report_of(attempt), overrides, confirmed_critical=confirmed)["score"]
+    attempt.score = effective(report_of(attempt), overrides, confirmed_critical=attempt.critical_confirmed)["score"]
     return before, attempt.score
 
 

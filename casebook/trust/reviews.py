@@ -9,10 +9,6 @@ from .reports import effective, report_of
 MAX_COMMENT = 1000
 
 
-def confirmed_critical(attempt: ScenarioAttempt) -> bool:
-    return attempt.critical_review is not None and attempt.critical_review.critical
-
-
 def as_dict(row: ScenarioCriticalReview | None) -> dict | None:
     return None if row is None else {"critical": row.critical, "comment": row.comment, "at": row.created_at,
                                      "score_before": row.score_before}

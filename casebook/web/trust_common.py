@@ -35,7 +35,7 @@ def attempt_view(session, attempt) -> dict | None:
     report = report_of(attempt)
     if report is None:
         return None
-    confirmed = reviews.confirmed_critical(attempt)
     return {"report": report, "disputes": disputes.for_scenario_attempt(session, attempt.id),
-            "critical_review": reviews.as_dict(attempt.critical_review), "confirmed_critical": confirmed,
-            **effective(report, disputes.accepted_overrides(session, attempt.id), closed_kinds(session), confirmed)}
+            "critical_review": reviews.as_dict(attempt.critical_review),
+            **effective(report, disputes.accepted_overrides(session, attempt.id), closed_kinds(session),
+                        attempt.critical_confirmed)}
