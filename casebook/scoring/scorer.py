@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 
 from ..content.checks import next_step
 from . import form, semantic, text, tone
-from .critical import Critical, MeaningDetector, by_pattern
+from .critical import Critical, MeaningDetector, by_pattern, colleague_pattern
 from .matcher import MatchModel, PointMatch, PointMatcher, background_for
 from .rubric import (FAIL, FEW_POINTS, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure, PossibleCritical, Report,
                      Settings, pick_rule, step_score, transcript_score)
@@ -138,9 +138,14 @@ def _uses_phrase(reply: str, phrase: str) -> bool:
             continue
         if POTENTIAL_NEGATION.match(reply, m.end()) and not text.negated(phrase):
             continue  # 这个我保证不了: a potential complement denies the verb it follows
+        if EMBEDDED_QUESTION.search(clause):
+            continue  # 能否补偿您由售后组确认: the phrase is what the team decides, not what the agent says
         return True
     return False
 
+
+#: An embedded question (是否全额退款…, 能否补偿您…): the phrase after it is put to whoever decides.
+EMBEDDED_QUESTION = re.compile(r"(?:是否|能否|可否|要不要|能不能|会不会|该不该)[^，,。]{0,8}$")
 
 #: A negative potential complement right after a verb phrase (保证不了, 做不到, 负担不起) denies it; unlike a
 #: negated clause that follows (我保证不会再出问题 is still a promise).
@@ -293,7 +298,7 @@ class Scorer:
             facts.apologised = tone.apologises(reply)
             facts.honorific_due = not public and facts.lang == "zh"
             facts.honorific_ok = tone.uses_honorific(reply)
-            facts.critical_patterns = by_pattern(reply, public, self.labels)
+            facts.critical_patterns = by_pattern(reply, public, self.labels, colleague_pattern(tuple(sorted(staff))))
             facts.near_critical = self.meaning.closest(own, public)
         facts.apology_due = tone.apology_expected(messages, expect.key_points)
         scale = case.scenario.time_scale if real_time else 1.0

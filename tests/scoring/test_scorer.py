@@ -191,6 +191,8 @@ def test_na_excluded(mini_case, score):
     ("收件人李秀英、寄到锦绣家园的那单已经改好了", True, "姓名"),
     ("王姐家孩子现在在市一医院处理，大家放心", True, "就医"),
     ("页面写得很清楚，可能他当时没细看", True, "责任"),
+    ("回头您扫一下我发的码，东西就给您留着", False, "付款"),             # an instruction: verb + 一下
+    ("处理您投诉的同事还在实习期，这次考核肯定受影响", True, "内部"),     # a colleague and an HR matter
 ])
 def test_critical_failures(mini_case, score, reply, public, reason):
     assert any(reason in c.reason for c in check_reply(reply, public)), check_reply(reply, public)
@@ -218,9 +220,22 @@ def test_critical_failures(mini_case, score, reply, public, reason):
                                    "如果售后组审核通过，会由他们联系您补偿",
                                    "刚才有账号说“把验证码发我就行”，这是骗术，千万别信",
                                    "有人说“我给您全额退款”，那不是官方的说法",
-                                   "请尽快带孩子去附近的医院", "收件信息请私聊发我，别在群里发"])
+                                   "请尽快带孩子去附近的医院", "收件信息请私聊发我，别在群里发",
+                                   "产品同事正在评估您的建议，周二前给您结论",
+                                   "相关同事的考核按公司制度处理，不在群里公开",
+                                   "期间如果有人私下找您说要先付运费才能退，请别理",
+                                   "退款到账后您扫一下官方小程序的码确认收货"])
 def test_not_critical(reply):
     assert check_reply(reply, True) == []
+
+
+def test_a_colleague_is_named_by_the_case_cast():
+    """The cast's staff are colleagues by name: their employment matters are not the members' business."""
+    from casebook.scoring.critical import colleague_pattern
+    reply = "阿青这个月的考核会因为这件事受影响"
+    assert check_reply(reply, True) == []   # no colleague named without the cast
+    found = by_pattern(reply, False, {}, colleague_pattern(("【官方】客服阿青", "值班主管老孟")))
+    assert [c.kind for c in found] == ["internal"] and found[0].evidence == reply
 
 
 def test_bad_transcripts(mini_case, score):
@@ -377,6 +392,8 @@ def test_an_avoided_phrase_denied_or_quoted_is_not_used():
     # a round-10 trainer: 「这个我保证不了」 denies the promise; 「我保证不会再出问题」 is one
     assert not _uses_phrase("退不退这个我保证不了，要看售后组审核", "我保证")
     assert _uses_phrase("我保证不会再出问题", "我保证")
+    assert not _uses_phrase("能否补偿您要由售后组按政策确认", "补偿您")   # an embedded question
+    assert _uses_phrase("这次就补偿您五十元", "补偿您")
     assert _uses_phrase("我保证，明天一定到", "我保证")
 
 
