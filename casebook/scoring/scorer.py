@@ -29,9 +29,9 @@ from .rubric import (FAIL, FEW_POINTS, NA, PASS, WEIGHTS, Cap, Criterion, Critic
 #: Chosen on the tuning split (`casebook scenario tune`); see README "How valid is the score".
 SETTINGS = Settings(key_point=25, key_point_max=60, tone=10, late=10, worst_step_weight=0.5, cap_forbidden=35,
                     cap_missing=55, cap_form=55, cap_late=65, cap_quoting=55, quote_min_letters=12, cap_opposite=30,
-                    cap_long=60, cap_few_points=100, few_points_share=0.0, cap_near_miss=80, near_miss_sim=0.92,
+                    cap_long=60, cap_few_points=100, few_points_share=0.0, cap_near_miss=80, near_miss_sim=0.90,
                     critical_sim=0.86, critical_margin=0.04, contra_sim=0.93, contra_coverage=0.5,
-                    contra_label_sim=0.95, contra_max_prob=1.01, contra_threshold=0.7, review_margin=0.01)
+                    contra_label_sim=0.96, contra_max_prob=1.01, contra_threshold=0.7, review_margin=0.01)
 MODEL = MatchModel(weights=(31.754, 21.276, 4.662, -1.434, -2.206, 8.425), bias=-28.174)
 #: For key points with labelled example wordings (matcher.FEATURES_EX).
 MODEL_EXAMPLES: MatchModel | None = MatchModel(weights=(3.222, 33.834, 9.708, -1.249, -1.104, 3.375, -22.909),
