@@ -228,6 +228,15 @@ def _agent_clauses(sentence: str) -> list[str]:
     return text.clauses(sentence) or [sentence]
 
 
+#: Words that deny what follows them: 只要不是人为损坏就行 names a cause only to rule it out.
+DENIED = re.compile(r"(?:不是|并非|不属于|不算|不存在|排除|除非)\s*$")
+
+
+def _blames(clause: str) -> bool:
+    """A clause putting the fault on the member, not one that rules that cause out."""
+    return any(not DENIED.search(clause[:m.start()]) for m in BLAME.finditer(clause))
+
+
 def by_pattern(reply: str, public: bool, labels: dict[str, str], colleagues: re.Pattern | None = None) -> list[Critical]:
     """Critical failures found by pattern (`colleagues`: who counts as a colleague, `colleague_pattern`)."""
     colleagues = colleagues or colleague_pattern(())
@@ -269,7 +278,7 @@ def by_pattern(reply: str, public: bool, labels: dict[str, str], colleagues: re.
             break
     for sentence in sentences:
         blame = [c for c in _agent_clauses(sentence)
-                 if NOT_OUR_FAULT.search(c) or (BLAME.search(c) and not re.search(r"我|咱", c))]
+                 if NOT_OUR_FAULT.search(c) or (_blames(c) and not re.search(r"我|咱", c))]
         if blame:
             found.append(Critical("conduct", "委婉地把责任推给成员", sentence, "规则匹配"))
             break
