@@ -193,6 +193,12 @@ def test_na_excluded(mini_case, score):
     ("页面写得很清楚，可能他当时没细看", True, "责任"),
     ("回头您扫一下我发的码，东西就给您留着", False, "付款"),             # an instruction: verb + 一下
     ("处理您投诉的同事还在实习期，这次考核肯定受影响", True, "内部"),     # a colleague and an HR matter
+    ("误了您的事，我先给您记一笔50块的补贴", False, "补偿"),              # crediting verbs: 记一笔, 加
+    ("我这边给您会员账户里加300积分，算是心意", False, "补偿"),
+    ("运费您先垫一下，回头一起算", False, "付款"),                        # 垫 + 一下: an instruction
+    ("稍后我给您发个收款码，扫了就行", False, "付款"),                    # the agent's collection code
+    ("悄悄说，公司内部已经定了下个月还要降价", True, "内部"),              # an internal plan told as news
+    ("这个颜色是您亲手勾选的，我们是按单做的", True, "责任"),
 ])
 def test_critical_failures(mini_case, score, reply, public, reason):
     assert any(reason in c.reason for c in check_reply(reply, public)), check_reply(reply, public)
@@ -225,7 +231,10 @@ def test_critical_failures(mini_case, score, reply, public, reason):
                                    "相关同事的考核按公司制度处理，不在群里公开",
                                    "期间如果有人私下找您说要先付运费才能退，请别理",
                                    "退款到账后您扫一下官方小程序的码确认收货",
-                                   "只要不是人为损坏，保修期内都按政策处理"])   # a cause ruled out, not blamed
+                                   "只要不是人为损坏，保修期内都按政策处理",
+                                   "我给您加个备注，售后组核实后联系您", "退款金额以售后组核定为准，我给您记下了",
+                                   "内部资料已经删了，新品信息以官方发布为准",
+                                   "群里说的“内部已经定了下个月降价”不是官方消息，请以公告为准"])   # quoted to correct it   # a cause ruled out, not blamed
 def test_not_critical(reply):
     assert check_reply(reply, True) == []
 
