@@ -287,7 +287,7 @@ def by_pattern(reply: str, public: bool, labels: dict[str, str], colleagues: re.
             break
     for sentence, words in zip(sentences, own):
         if (INTERNAL.search(words) and not STAFF_PRIVACY_OK.search(words)) or discloses_colleague(words, colleagues):
-            found.append(Critical("internal", labels.get("internal", "公开了内部或人事信息"), sentence, "规则匹配"))
+            found.append(Critical("internal", labels.get("internal", "向成员透露了内部或人事信息"), sentence, "规则匹配"))
             break
     return found
 
