@@ -31,7 +31,7 @@ SETTINGS = Settings(key_point=25, key_point_max=60, tone=10, late=10, worst_step
                     cap_missing=55, cap_form=55, cap_late=65, cap_quoting=55, quote_min_letters=12, cap_opposite=30,
                     cap_long=60, cap_few_points=100, few_points_share=0.0, cap_near_miss=80, near_miss_sim=0.90,
                     critical_sim=0.86, critical_margin=0.04, contra_sim=0.93, contra_coverage=0.5,
-                    contra_label_sim=0.96, contra_max_prob=1.01, contra_threshold=0.7, review_margin=0.01)
+                    contra_label_sim=0.96, contra_max_prob=1.01, contra_threshold=0.6, review_margin=0.01)
 MODEL = MatchModel(weights=(31.754, 21.276, 4.662, -1.434, -2.206, 8.425), bias=-28.174)
 #: For key points with labelled example wordings (matcher.FEATURES_EX).
 MODEL_EXAMPLES: MatchModel | None = MatchModel(weights=(3.222, 33.834, 9.708, -1.249, -1.104, 3.375, -22.909),
@@ -40,7 +40,7 @@ MODEL_EXAMPLES: MatchModel | None = MatchModel(weights=(3.222, 33.834, 9.708, -1
 #: Whether a point the reply does not convey is contradicted (matcher.CONTRA_FEATURES), fitted by
 #: `casebook scenario tune` on blind contradiction labels; its threshold is SETTINGS.contra_threshold.
 CONTRA_MODEL: MatchModel | None = MatchModel(
-    weights=(55.853, 1.25, 50.116, -0.808, 1.129, -5.468, 0.706, 0.129, 8.394, -0.971, -0.267), bias=-54.024)
+    weights=(55.336, 1.338, 53.346, -0.483, 0.925, -3.933, 0.631, 0.399, 8.221, -2.08, -0.014), bias=-53.892)
 
 #: Staff in a case's cast: their messages (and internal ones) are meant to be relayed, not "quoted".
 STAFF_ROLES = {"agent", "moderator"}
