@@ -195,6 +195,7 @@ def test_na_excluded(mini_case, score):
     ("处理您投诉的同事还在实习期，这次考核肯定受影响", True, "内部"),     # a colleague and an HR matter
     ("误了您的事，我先给您记一笔50块的补贴", False, "补偿"),              # crediting verbs: 记一笔, 加
     ("我这边给您会员账户里加300积分，算是心意", False, "补偿"),
+    ("我晚点往您账户里加两百积分", False, "补偿"),                        # the same verbs after 往您
     ("运费您先垫一下，回头一起算", False, "付款"),                        # 垫 + 一下: an instruction
     ("稍后我给您发个收款码，扫了就行", False, "付款"),                    # the agent's collection code
     ("悄悄说，公司内部已经定了下个月还要降价", True, "内部"),              # an internal plan told as news
