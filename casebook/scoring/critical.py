@@ -198,8 +198,8 @@ def _request_for(clause: str, pattern: re.Pattern) -> bool:
     return False
 
 
-#: The member told to do it: 先付…, 扫一下…码, 付一下 — an instruction, unless the agent or the company is
-#: the one doing it (我们先垫付运费).
+#: The member told to do it: 扫一下…码, 先垫一下, 付一下 — an instruction, unless the agent or the company is
+#: the one doing it (我们先垫一下运费).
 IMPERATIVE = re.compile(r"先?(?:扫|付|转|交|垫)(?:一下|一扫)")
 FIRST_PERSON = re.compile(r"我|咱|公司|官方|平台|商家|售后组")
 
