@@ -89,6 +89,17 @@ def parse_transcript(data) -> list[Turn]:
     return turns
 
 
+def checked_turns(case, transcript, partial: bool = False) -> list[Turn]:
+    """The turns of a transcript of `case`, after checking its shape and its path through the scenario
+    (TranscriptError with the reason otherwise); nothing is scored."""
+    if case.scenario is None:
+        raise TranscriptError(f"{case.id} has no scenario")
+    turns = transcript if transcript and isinstance(transcript, list) and isinstance(transcript[0], Turn) \
+        else parse_transcript(transcript)
+    follow_path(case.scenario, turns, partial=partial)
+    return turns
+
+
 def follow_path(scenario, turns: list[Turn], partial: bool = False) -> None:
     """Check that the turns follow the branches from the first step to an end."""
     from ..content.schema import ACTIONS
@@ -308,11 +319,7 @@ class Scorer:
         return facts
 
     def analyse(self, case, transcript, *, real_time: bool = False, partial: bool = False) -> list[StepFacts]:
-        if case.scenario is None:
-            raise TranscriptError(f"{case.id} has no scenario")
-        turns = transcript if transcript and isinstance(transcript, list) and isinstance(transcript[0], Turn) \
-            else parse_transcript(transcript)
-        follow_path(case.scenario, turns, partial=partial)
+        turns = checked_turns(case, transcript, partial=partial)
         by_id = {s.id: s for s in case.scenario.steps}
         return [self.analyse_step(case, by_id[t.step], t, real_time) for t in turns]
 

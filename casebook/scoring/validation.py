@@ -112,6 +112,20 @@ def score_items(items: list[Item], cases: dict, score_fn) -> None:
         item.auto_critical = bool(report.critical)
 
 
+def check_items(items: list[Item], cases: dict) -> None:
+    """Check each item's shape and path through its scenario without scoring it (errors kept per item)."""
+    from .scorer import checked_turns
+    for item in items:
+        located = cases.get(item.case)
+        if located is None:
+            item.error = f"unknown case {item.case}"
+            continue
+        try:
+            checked_turns(located.obj, {"steps": item.steps})
+        except ValueError as exc:  # TranscriptError: wrong path or shape
+            item.error = str(exc)
+
+
 def _auto_verdicts(report: Report, step: str) -> dict:
     """The scorer's verdicts at a step, in the trainer's vocabulary."""
     crit = [c for c in report.criteria if c.step == step and c.status != NA]

@@ -98,3 +98,30 @@ def test_a_golden_counts_as_one_graded_transcript_whose_error_is_its_distance_ou
     assert mae_with_goldens(10.0, 8, [(90.0, 85.0, 100.0), (50.0, 40.0, 60.0)]) == pytest.approx(8.0)  # inside: 0
     assert mae_with_goldens(10.0, 8, [(70.0, 85.0, 100.0), (65.0, 40.0, 60.0)]) == pytest.approx(10.0)  # 15 + 5
     assert mae_with_goldens(0.0, 0, []) == 0.0
+
+
+@pytest.fixture(scope="module")
+def repo():
+    from casebook.content import load_project
+    from tests.conftest import REPO
+    return load_project(REPO)
+
+
+def test_lint_checks_every_path_but_scores_only_the_held_out_split(repo):
+    """`casebook lint` must not grow with each blind round: transcripts outside the held-out split are
+    checked for shape and path alone (nothing scored), and a wrong path is still an error."""
+    from casebook.scoring.validation import check_items
+    golden = repo.cases["CASE-001"].obj.scenario.golden[0]
+    steps = [{"step": s.step, "actions": list(s.actions), "reply": s.reply, "minutes": s.minutes} for s in golden.steps]
+    good = Item(id="CASE-001-Z01", case="CASE-001", kind="excellent", split="tuning", grade=90, critical=False,
+                reason="好", steps=steps, verdicts=[], round=15)
+    short = Item(id="CASE-001-Z03", case="CASE-001", kind="excellent", split="tuning", grade=90, critical=False,
+                 reason="好", steps=steps[:1], verdicts=[], round=15)
+    wrong = Item(id="CASE-001-Z02", case="CASE-001", kind="excellent", split="tuning", grade=90, critical=False,
+                 reason="好", steps=[{"step": "s9", "actions": ["reply"], "reply": "您好", "minutes": 1}],
+                 verdicts=[], round=15)
+    unknown = Item(id="CASE-999-Z01", case="CASE-999", kind="excellent", split="tuning", grade=90, critical=False,
+                   reason="好", steps=[], verdicts=[], round=15)
+    check_items([good, wrong, unknown, short], repo.cases)
+    assert good.error is None and good.report is None and good.score is None
+    assert "s9" in wrong.error and "unknown case" in unknown.error and "stops before" in short.error
