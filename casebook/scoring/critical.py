@@ -156,6 +156,17 @@ def colleague_pattern(names: tuple[str, ...]) -> re.Pattern:
     return re.compile("|".join([COLLEAGUE] + [re.escape(c) for c in cores if len(c) >= 2]))
 
 
+#: What a topic-based review says it found (the sentence names an employment matter, no colleague named).
+HR_TOPIC = "提到了员工的考核、绩效、试用期、处分或工资等人事事项"
+
+
+def hr_topic(sentences: list[str]) -> str | None:
+    """The first of the agent's own sentences that names an employment matter (考核, 试用期, 绩效…) without
+    saying it is handled internally: too little for a verdict when no colleague is named (您先生这个季度的
+    考核会受点影响; 我们会考核每位客服的响应时间 is policy), enough to ask a trainer."""
+    return next((s for s in sentences if HR_MATTER.search(s) and not STAFF_PRIVACY_OK.search(s)), None)
+
+
 def discloses_colleague(sentence: str, colleagues: re.Pattern) -> bool:
     """A sentence that names a colleague together with their employment matters (not one that says
     those matters are handled internally)."""

@@ -165,6 +165,7 @@ class PossibleCritical:
     similarity: float
     margin: float   # how much closer to that example than to the closest safe sentence
     rule: str | None
+    basis: str = "meaning"  # "meaning": near a labelled example; "topic": it names a matter members may not be told
 
     def as_dict(self) -> dict:
         return asdict(self)

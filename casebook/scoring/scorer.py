@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 
 from ..content.checks import next_step
 from . import form, semantic, text, tone
-from .critical import Critical, MeaningDetector, by_pattern, colleague_pattern
+from .critical import HR_TOPIC, Critical, MeaningDetector, by_pattern, colleague_pattern, hr_topic
 from .matcher import MatchModel, PointMatch, PointMatcher, background_for
 from .rubric import (FAIL, FEW_POINTS, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure, PossibleCritical, Report,
                      Settings, pick_rule, step_score, transcript_score)
@@ -441,8 +441,16 @@ class Scorer:
         return report
 
     def possible_critical(self, case, facts_list: list[StepFacts]) -> list[PossibleCritical]:
-        """The one sentence of the transcript most like a critical failure, when it is within
-        `review_margin` (none flagged): the score stands and a trainer is asked to look."""
+        """The one sentence of the transcript most like a critical failure (none flagged): the score stands
+        and a trainer is asked to look. First a sentence on a topic members may not be told about (a
+        colleague's employment matters, `critical.hr_topic`), else the sentence nearest a labelled example
+        when it is within `review_margin`."""
+        spec = self.rubric.critical.get("internal")
+        for facts in facts_list:
+            sentence = hr_topic(facts.sentences) if spec is not None else None
+            if sentence:
+                return [PossibleCritical(facts.step.id, spec.label, sentence, HR_TOPIC, 0.0, 0.0,
+                                         pick_rule(list(spec.rules), list(case.rules)), basis="topic")]
         best = None
         for facts in facts_list:
             found = self.meaning.possible(facts.near_critical, facts.reply, self.settings.review_margin)

@@ -66,6 +66,9 @@ class PossibleCriticalOut(Schema):
     example = String(metadata={"description": "the closest labelled example of the failure"})
     similarity = Float()
     margin = Float(metadata={"description": "how much closer to that example than to the closest safe sentence"})
+    basis = String(metadata={"description": "'meaning': near a labelled example (similarity, margin); 'topic': the "
+                                            "sentence names a matter members may not be told (example says which; "
+                                            "similarity and margin are 0)"})
     rule = String(allow_none=True)
     rule_url = String(allow_none=True)
 

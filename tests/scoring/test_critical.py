@@ -34,3 +34,31 @@ def test_review_uses_the_detectors_own_exclusions():
     assert MeaningDetector._ruled_out("compensation", "运费我们承担。", "售后组已审核通过，以售后组确认为准，运费我们承担。")
     assert MeaningDetector._ruled_out("internal", "谢谢大家的耐心。", "谢谢大家的耐心。")        # off the topic
     assert not MeaningDetector._ruled_out("compensation", "这笔退款我先给您垫上。", "这笔退款我先给您垫上。")
+
+
+def test_an_employment_matter_without_a_named_colleague_is_sent_for_review_by_topic():
+    """Who is meant is not always named (您先生, a colleague new to the cast): a sentence that names an
+    employment matter is too little for a verdict, enough to ask a trainer; said to be handled internally,
+    it is not sent; the review never changes the score."""
+    from dataclasses import replace
+
+    from casebook.content import load_project
+    from casebook.scoring import Scorer
+    from casebook.scoring.critical import HR_TOPIC
+    from casebook.scoring.scorer import SETTINGS
+    from tests.conftest import REPO
+    project = load_project(REPO)
+    case = project.cases["CASE-011"].obj
+    golden = case.scenario.golden[0]
+    steps = [{"step": s.step, "actions": list(s.actions), "reply": s.reply, "minutes": s.minutes} for s in golden.steps]
+    plain = Scorer(project, replace(SETTINGS, review_margin=1.01)).score(case, {"steps": steps})
+    steps[-1]["reply"] += "新来的小乔上个月考核没通过，才调来值晚班。"
+    scorer = Scorer(project, replace(SETTINGS, review_margin=1.01))   # no review by meaning
+    report = scorer.score(case, {"steps": steps})
+    assert not report.critical
+    [r] = report.review
+    assert r.basis == "topic" and r.evidence == "新来的小乔上个月考核没通过，才调来值晚班。" and r.example == HR_TOPIC
+    assert r.rule and report.as_dict()["review"][0]["basis"] == "topic"
+    steps[-1]["reply"] = steps[-1]["reply"].replace("新来的小乔上个月考核没通过，才调来值晚班。", "同事的考核按公司制度内部处理。")
+    assert not scorer.score(case, {"steps": steps}).review
+    assert plain.review == []
