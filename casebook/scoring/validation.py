@@ -95,35 +95,33 @@ def load_set(root: str | Path, problems: ProblemList | None = None) -> list[Item
     return items
 
 
-def score_items(items: list[Item], cases: dict, score_fn) -> None:
-    """Fill each item's score with `score_fn(case, {"steps": …}) -> Report` (errors kept per item)."""
+def _for_each(items: list[Item], cases: dict, work) -> None:
+    """`work(item, case)` for each item whose case exists; an unknown case, a wrong path or shape
+    (TranscriptError) is kept as the item's error."""
     for item in items:
         located = cases.get(item.case)
         if located is None:
             item.error = f"unknown case {item.case}"
             continue
         try:
-            report = score_fn(located.obj, {"steps": item.steps})
+            work(item, located.obj)
         except ValueError as exc:  # TranscriptError: wrong path or shape
             item.error = str(exc)
-            continue
-        item.report = report
-        item.score = report.score
-        item.auto_critical = bool(report.critical)
+
+
+def score_items(items: list[Item], cases: dict, score_fn) -> None:
+    """Fill each item's score with `score_fn(case, {"steps": …}) -> Report` (errors kept per item)."""
+    def work(item: Item, case) -> None:
+        item.report = score_fn(case, {"steps": item.steps})
+        item.score = item.report.score
+        item.auto_critical = bool(item.report.critical)
+    _for_each(items, cases, work)
 
 
 def check_items(items: list[Item], cases: dict) -> None:
     """Check each item's shape and path through its scenario without scoring it (errors kept per item)."""
     from .scorer import checked_turns
-    for item in items:
-        located = cases.get(item.case)
-        if located is None:
-            item.error = f"unknown case {item.case}"
-            continue
-        try:
-            checked_turns(located.obj, {"steps": item.steps})
-        except ValueError as exc:  # TranscriptError: wrong path or shape
-            item.error = str(exc)
+    _for_each(items, cases, lambda item, case: checked_turns(case, {"steps": item.steps}))
 
 
 def _auto_verdicts(report: Report, step: str) -> dict:
