@@ -164,13 +164,18 @@ def hr_topic(sentences: list[str]) -> str | None:
     """The first of the agent's own sentences that names an employment matter (考核, 试用期, 绩效…) without
     saying it is handled internally: too little for a verdict when no colleague is named (您先生这个季度的
     考核会受点影响; 我们会考核每位客服的响应时间 is policy), enough to ask a trainer."""
-    return next((s for s in sentences if HR_MATTER.search(s) and not STAFF_PRIVACY_OK.search(s)), None)
+    return next((s for s in sentences if _names_hr_matter(s)), None)
+
+
+def _names_hr_matter(sentence: str) -> bool:
+    """An employment matter named, not said to be handled internally."""
+    return bool(HR_MATTER.search(sentence)) and not STAFF_PRIVACY_OK.search(sentence)
 
 
 def discloses_colleague(sentence: str, colleagues: re.Pattern) -> bool:
     """A sentence that names a colleague together with their employment matters (not one that says
     those matters are handled internally)."""
-    return bool(HR_MATTER.search(sentence) and colleagues.search(sentence) and not STAFF_PRIVACY_OK.search(sentence))
+    return _names_hr_matter(sentence) and bool(colleagues.search(sentence))
 
 
 #: The topic a sentence must touch before its stance is judged by meaning.

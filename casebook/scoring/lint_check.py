@@ -49,9 +49,10 @@ def check_validation(project, scorer: Scorer) -> list[Problem]:
     from ..content.problems import ProblemList
     problems = ProblemList()
     items = load_set(project.root, problems)
-    floor_items = [i for i in items if i.round in TUNED_ROUNDS and i.split == "heldout"]
+    on_floor = [i.round in TUNED_ROUNDS and i.split == "heldout" for i in items]
+    floor_items = [i for i, f in zip(items, on_floor) if f]
     score_items(floor_items, project.cases, scorer.score)
-    check_items([i for i in items if not (i.round in TUNED_ROUNDS and i.split == "heldout")], project.cases)
+    check_items([i for i, f in zip(items, on_floor) if not f], project.cases)
     out = list(problems)
     for item in items:
         if item.error:
