@@ -129,6 +129,22 @@ REVIEW_BUDGET = 0.15
 REVIEW_MARGINS = (-0.01, -0.005, 0.0, 0.005, 0.01, 0.015, 0.02, 0.03, 1.01)
 
 
+def sent_margin(review) -> float | None:
+    """The review margin at or below which a transcript's possible critical failure is sent to a trainer
+    (None: nothing to send; a review by topic is sent whatever the margin)."""
+    return max((r.margin if r.basis == "meaning" else float("inf") for r in review), default=None)
+
+
+def choose_review_margin(margins: list[float | None], budget: float = REVIEW_BUDGET) -> tuple[float, int] | None:
+    """The smallest of REVIEW_MARGINS that sends at most `budget` of these transcripts (`sent_margin` of
+    each, none of them critical) to a trainer, with how many it sends."""
+    for margin in REVIEW_MARGINS:
+        sent = sum(m is not None and m >= margin for m in margins)
+        if sent <= budget * len(margins):
+            return margin, sent
+    return None
+
+
 def mae_with_goldens(mae: float, n: int, golden_scores: list[tuple[float, float, float]]) -> float:
     """The mean absolute error over n graded transcripts and the goldens, (score, low, high) each: a golden's
     error is its distance outside its trainer range (none inside it)."""
@@ -267,16 +283,13 @@ def tune(project, log=print) -> tuple[Settings, MatchModel]:
     # possible critical failures for review: the smallest margin that sends at most REVIEW_BUDGET of the
     # transcripts without a critical failure (by the trainers and by the scorer) to a trainer
     sc = scorer.with_settings(replace(settings, review_margin=-1.0))
-    best_margin = {i.id: max((r.margin for r in sc.aggregate(*facts[i.id]).review), default=None)
-                   for i in fit_on if i.id in facts}
-    others = [best_margin[i.id] for i in fit_on if i.id in best_margin and not i.critical]
-    for margin in REVIEW_MARGINS:
-        sent = sum(m is not None and m >= margin for m in others)
-        if sent <= REVIEW_BUDGET * len(others):
-            settings = replace(settings, review_margin=margin)
-            log(f"review: possible critical failures at margin ≥ {margin} send {sent} of {len(others)} transcripts "
-                f"without one ({sent / max(1, len(others)):.0%}; budget {REVIEW_BUDGET:.0%})")
-            break
+    others = [sent_margin(sc.aggregate(*facts[i.id]).review) for i in fit_on if i.id in facts and not i.critical]
+    chosen = choose_review_margin(others)
+    if chosen is not None:
+        margin, sent = chosen
+        settings = replace(settings, review_margin=margin)
+        log(f"review: possible critical failures at margin ≥ {margin} send {sent} of {len(others)} transcripts "
+            f"without one ({sent / max(1, len(others)):.0%}; budget {REVIEW_BUDGET:.0%})")
     names = [n for k in keys for n in (k if isinstance(k, tuple) else (k,))]
     log("deductions and caps: " + ", ".join(f"{k}={getattr(settings, k):g}" for k in names)
         + f", review_margin={settings.review_margin:g}")

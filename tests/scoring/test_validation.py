@@ -125,3 +125,16 @@ def test_lint_checks_every_path_but_scores_only_the_held_out_split(repo):
     check_items([good, wrong, unknown, short], repo.cases)
     assert good.error is None and good.report is None and good.score is None
     assert "s9" in wrong.error and "unknown case" in unknown.error and "stops before" in short.error
+
+
+def test_the_review_margin_sends_at_most_the_budget_and_a_review_by_topic_always_counts():
+    from casebook.scoring.rubric import PossibleCritical
+    from casebook.scoring.tune import choose_review_margin, sent_margin
+
+    def review(margin, basis="meaning"):
+        return [PossibleCritical("s1", "x", "句子", "例", 0.9, margin, None, basis=basis)]
+    assert sent_margin([]) is None and sent_margin(review(0.004)) == 0.004
+    assert sent_margin(review(0.0, basis="topic")) == float("inf")      # sent whatever the margin
+    margins = [None] * 16 + [0.012, 0.004, 0.02, sent_margin(review(0.0, "topic"))]
+    assert choose_review_margin(margins, budget=0.15) == (0.005, 3)    # 0.0 would send 4 of 20
+    assert choose_review_margin(margins, budget=0.0) is None           # the topic review is always sent
