@@ -159,12 +159,24 @@ def _uses_phrase(reply: str, phrase: str) -> bool:
             continue  # 这个我保证不了: a potential complement denies the verb it follows
         if EMBEDDED_QUESTION.search(clause):
             continue  # 能否补偿您由售后组确认: the phrase is what the team decides, not what the agent says
+        if DENIED_ASSERTION.search(clause):
+            continue  # 不能保证不会过敏: the complement of a denied assertion is not asserted, whatever its polarity
+        if REFUTED.match(reply, m.end()):
+            continue  # 说它比母乳还好是不对的: the phrase is what the sentence refutes
         return True
     return False
 
 
 #: An embedded question (是否全额退款…, 能否补偿您…): the phrase after it is put to whoever decides.
 EMBEDDED_QUESTION = re.compile(r"(?:是否|能否|可否|要不要|能不能|会不会|该不该)[^，,。]{0,8}$")
+
+#: A denied assertion or commitment right before the phrase (不能保证…, 还不能说…, 没法确定…): what follows is
+#: neither said nor promised, even when it is itself negative (不会过敏, 没问题).
+DENIED_ASSERTION = re.compile(r"(?:不能|不敢|没法|无法|不好|不可以|不会|没有?人能)(?:再|随便|百分百|完全)?"
+                              r"(?:保证|说|确定|承诺|肯定|担保|打包票|断定|下结论说)[^，,。]{0,2}$")
+#: The phrase refuted in its own clause (…是不对的, …这种说法不实, …没有依据).
+REFUTED = re.compile(r"[^，,。！!？?；;]{0,8}?(?:是|都是|并)?(?:不对|错的|错误的|不实|谣言|不准确|不成立|没有(?:科学)?(?:依据|根据)|"
+                     r"误导)")
 
 #: A negative potential complement right after a verb phrase (保证不了, 做不到, 负担不起) denies it; unlike a
 #: negated clause that follows (我保证不会再出问题 is still a promise).
