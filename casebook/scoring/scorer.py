@@ -29,26 +29,26 @@ from .rubric import (FAIL, FEW_POINTS, NA, PASS, WEIGHTS, Cap, Criterion, Critic
 #: Chosen on the tuning split (`casebook scenario tune`); see README "How valid is the score".
 SETTINGS = Settings(key_point=25, key_point_max=60, tone=10, late=10, worst_step_weight=0.5, cap_forbidden=35,
                     cap_missing=55, cap_form=55, cap_late=65, cap_quoting=55, quote_min_letters=12, cap_opposite=30,
-                    cap_long=60, cap_few_points=100, few_points_share=0.0, cap_near_miss=80, near_miss_sim=0.92,
+                    cap_long=60, cap_few_points=100, few_points_share=0.0, cap_near_miss=80, near_miss_sim=0.90,
                     critical_sim=0.86, critical_margin=0.04, contra_sim=0.93, contra_coverage=0.5,
-                    contra_label_sim=0.96, contra_max_prob=1.01, contra_threshold=0.6, reversal_threshold=0.9,
+                    contra_label_sim=0.96, contra_max_prob=1.01, contra_threshold=0.6, reversal_threshold=0.7,
                     review_margin=0.01)
 MODEL = MatchModel(weights=(31.754, 21.276, 4.662, -1.434, -2.206, 8.425), bias=-28.174)
 #: For key points with labelled example wordings (matcher.FEATURES_EX).
-MODEL_EXAMPLES: MatchModel | None = MatchModel(weights=(3.222, 33.834, 9.708, -1.249, -1.104, 3.375, -22.909),
-                                               bias=-5.524)
+MODEL_EXAMPLES: MatchModel | None = MatchModel(weights=(3.924, 34.15, 9.532, -1.256, -1.167, 3.41, -23.74),
+                                               bias=-6.001)
 
 #: Whether a point the reply does not convey is contradicted (matcher.CONTRA_FEATURES), fitted by
 #: `casebook scenario tune` on blind contradiction labels; its threshold is SETTINGS.contra_threshold.
 CONTRA_MODEL: MatchModel | None = MatchModel(
-    weights=(55.336, 1.338, 53.346, -0.483, 0.925, -3.933, 0.631, 0.399, 8.221, -2.08, -0.014), bias=-53.892)
+    weights=(49.11, 14.06, 49.398, -1.292, 0.0, -5.067, 0.671, 0.652, 8.142, -1.629, -0.093), bias=-59.101)
 
 #: Whether the span the matcher credits with a point says the point the other way round
 #: (matcher.REVERSAL_FEATURES), fitted by `casebook scenario tune` on the same blind contradiction labels;
 #: its threshold is SETTINGS.reversal_threshold.
 REVERSAL_MODEL: MatchModel | None = MatchModel(
-    weights=(19.489, 1.779, 21.389, -0.008, 1.415, -3.997, 1.066, 0.748, 2.435, -7.828, 1.839, -1.404, 4.577),
-    bias=-19.462)
+    weights=(14.684, 7.646, 21.028, -0.09, 0.007, -3.258, 1.028, 0.713, 3.55, -8.184, 1.535, -1.552, 4.678),
+    bias=-19.478)
 
 #: Staff in a case's cast: their messages (and internal ones) are meant to be relayed, not "quoted".
 STAFF_ROLES = {"agent", "moderator"}
