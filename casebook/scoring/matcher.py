@@ -47,6 +47,12 @@ FEATURES_EX = FEATURES + ("near_miss",)
 #: (cases/scoring/contradictions-*.yml; `casebook scenario tune`).
 CONTRA_FEATURES = ("sim", "opposite_sim", "opposite_margin", "reject_sim", "has_opposite", "coverage",
                    "polarity_flip", "opposite_polarity", "opposite_coverage", "prob", "length_ratio")
+#: The features of the reversal model, for a point the matcher finds conveyed: is its span in fact the
+#: point said the other way round ("HEPA滤芯用清水冲一冲还能用" for "HEPA滤芯不能水洗")? e5 ranks such a span
+#: close to the point, so the matcher credits it. The span's CONTRA_FEATURES, the contradiction model's
+#: probability for it, and that model's highest probability over the reply's spans; fitted on the
+#: labelled contradictions of points the matcher credits (`casebook scenario tune`).
+REVERSAL_FEATURES = tuple(f"span_{n}" for n in CONTRA_FEATURES) + ("span_contra_prob", "max_contra_prob")
 #: A span contradicts a point when its polarity differs and it is plainly about the same thing: it
 #: shares enough of the point's wording, is similar enough in meaning (both chosen on the tuning
 #: split: rubric.Settings.contra_*), and is not much longer (a long clause can carry an unrelated negation).
@@ -91,6 +97,7 @@ class PointMatch:
     near_miss: str | None = None   # the rejected wording the span is closest to, when nearer than any good one
     contra_prob: float = 0.0       # the contradiction model's probability that some span says the opposite …
     contra_span: str | None = None  # … and that span
+    reversal_prob: float = 0.0     # the reversal model's probability that the span credited says the opposite
 
     @property
     def contradicted(self) -> bool:
@@ -348,11 +355,19 @@ def assign(spans: list[Span], probs: np.ndarray, threshold: float) -> dict[int, 
     return chosen
 
 
+def reversal_features(contra: np.ndarray, contra_probs: np.ndarray, j: int) -> np.ndarray:
+    """REVERSAL_FEATURES of a point credited to span j: `contra` and `contra_probs` are the point's
+    CONTRA_FEATURES and contradiction probabilities for every span of the reply."""
+    return np.concatenate([contra[j], [contra_probs[j], contra_probs.max()]]).astype(np.float32)
+
+
 def match(points: list[str], sentences: list[str], reply: str, case_id: str, background: Background,
           model: MatchModel, examples=None, model_examples: MatchModel | None = None,
-          contra_model: MatchModel | None = None) -> list[PointMatch]:
+          contra_model: MatchModel | None = None, reversal_model: MatchModel | None = None) -> list[PointMatch]:
     """Each key point's span (at most one point per clause) and whether it is conveyed. Points with
-    example wordings are judged by `model_examples` (over FEATURES_EX) when it is given."""
+    example wordings are judged by `model_examples` (over FEATURES_EX) when it is given; with
+    `contra_model`, how likely some span says a point's opposite; with `reversal_model` too, how likely the
+    span credited with a point says its opposite."""
     if not points:
         return []
     spans = spans_of(sentences)
@@ -387,8 +402,10 @@ def match(points: list[str], sentences: list[str], reply: str, case_id: str, bac
             if f["near_miss"] > 0:
                 near = pf.rejects[pf.nearest_reject[i, j]]
         jc = int(contra_probs[i].argmax())
+        reversal = (float(reversal_model.prob(reversal_features(pf.contra[i], contra_probs[i], j)))
+                    if passed and reversal_model is not None and contra_model is not None else 0.0)
         out.append(PointMatch(point, spans[j].text, spans[j].sentence, float(probs[i, j]), f, passed, near,
-                              float(contra_probs[i, jc]), spans[jc].text))
+                              float(contra_probs[i, jc]), spans[jc].text, reversal))
     return out
 
 
@@ -399,9 +416,10 @@ class PointMatcher:
     def __init__(self, background: Background, model: MatchModel, contra_sim: float = CONTRA_SIM,
                  contra_coverage: float = CONTRA_COVERAGE, model_examples: MatchModel | None = None,
                  contra_label_sim: float = CONTRA_LABEL_SIM, contra_max_prob: float = CONTRA_MAX_PROB,
-                 contra_model: MatchModel | None = None):
+                 contra_model: MatchModel | None = None, reversal_model: MatchModel | None = None):
         self.background = background
         self.contra_model = contra_model
+        self.reversal_model = reversal_model
         self.model = model
         self.model_examples = model_examples
         self.contra_sim = contra_sim
@@ -415,7 +433,7 @@ class PointMatcher:
         points belong to, whose own points are left out of the hubness reference; `examples`: the
         points' labelled wordings, by point)."""
         return match(list(points), sentences, reply, context, self.background, self.model, examples,
-                     self.model_examples, self.contra_model)
+                     self.model_examples, self.contra_model, self.reversal_model)
 
     def match_text(self, points: list[str], reply: str, context: str = "", examples=None) -> list[PointMatch]:
         """Each point against the sentences of a free text."""
@@ -425,9 +443,14 @@ class PointMatcher:
         """(conveyed, contradicted): a point is conveyed when the model passes it and the reply does
         not say its opposite: its closest span is plainly its opposite (`PointMatch.contradicts`), or — with
         a contradiction model — the point is not conveyed and some span says its opposite with at least the
-        model's threshold probability (`contra_span`)."""
-        contradicted = self._says_opposite(m)
+        model's threshold probability (`contra_span`), or — with a reversal model — the span the matcher
+        credits is the point said the other way round (`reversed`)."""
+        contradicted = self._says_opposite(m) or self.reversed(m)
         return m.passed and not contradicted, contradicted or self.learned_contradiction(m)
+
+    def reversed(self, m: PointMatch) -> bool:
+        """The reversal model finds the span credited with the point, the point said the other way round."""
+        return self.reversal_model is not None and m.passed and m.reversal_prob >= self.reversal_model.threshold
 
     def _says_opposite(self, m: PointMatch) -> bool:
         """The rule-based check: the point's closest span is plainly its opposite."""

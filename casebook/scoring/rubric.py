@@ -66,6 +66,9 @@ class Settings:
     # with a contradiction model (scorer.CONTRA_MODEL): a point not conveyed is contradicted when some span
     # says its opposite with at least this probability
     contra_threshold: float = 0.7
+    # with a reversal model (scorer.REVERSAL_MODEL): a point the matcher credits is contradicted when its
+    # span says the opposite with at least this probability (1.01: off)
+    reversal_threshold: float = 1.01
 
 
 #: The start of the reason of the cap for a reply that conveys (almost) none of its step's key points

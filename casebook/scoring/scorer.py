@@ -29,9 +29,10 @@ from .rubric import (FAIL, FEW_POINTS, NA, PASS, WEIGHTS, Cap, Criterion, Critic
 #: Chosen on the tuning split (`casebook scenario tune`); see README "How valid is the score".
 SETTINGS = Settings(key_point=25, key_point_max=60, tone=10, late=10, worst_step_weight=0.5, cap_forbidden=35,
                     cap_missing=55, cap_form=55, cap_late=65, cap_quoting=55, quote_min_letters=12, cap_opposite=30,
-                    cap_long=60, cap_few_points=100, few_points_share=0.0, cap_near_miss=80, near_miss_sim=0.90,
+                    cap_long=60, cap_few_points=100, few_points_share=0.0, cap_near_miss=80, near_miss_sim=0.92,
                     critical_sim=0.86, critical_margin=0.04, contra_sim=0.93, contra_coverage=0.5,
-                    contra_label_sim=0.96, contra_max_prob=1.01, contra_threshold=0.6, review_margin=0.01)
+                    contra_label_sim=0.96, contra_max_prob=1.01, contra_threshold=0.6, reversal_threshold=0.9,
+                    review_margin=0.01)
 MODEL = MatchModel(weights=(31.754, 21.276, 4.662, -1.434, -2.206, 8.425), bias=-28.174)
 #: For key points with labelled example wordings (matcher.FEATURES_EX).
 MODEL_EXAMPLES: MatchModel | None = MatchModel(weights=(3.222, 33.834, 9.708, -1.249, -1.104, 3.375, -22.909),
@@ -41,6 +42,13 @@ MODEL_EXAMPLES: MatchModel | None = MatchModel(weights=(3.222, 33.834, 9.708, -1
 #: `casebook scenario tune` on blind contradiction labels; its threshold is SETTINGS.contra_threshold.
 CONTRA_MODEL: MatchModel | None = MatchModel(
     weights=(55.336, 1.338, 53.346, -0.483, 0.925, -3.933, 0.631, 0.399, 8.221, -2.08, -0.014), bias=-53.892)
+
+#: Whether the span the matcher credits with a point says the point the other way round
+#: (matcher.REVERSAL_FEATURES), fitted by `casebook scenario tune` on the same blind contradiction labels;
+#: its threshold is SETTINGS.reversal_threshold.
+REVERSAL_MODEL: MatchModel | None = MatchModel(
+    weights=(19.489, 1.779, 21.389, -0.008, 1.415, -3.997, 1.066, 0.748, 2.435, -7.828, 1.839, -1.404, 4.577),
+    bias=-19.462)
 
 #: Staff in a case's cast: their messages (and internal ones) are meant to be relayed, not "quoted".
 STAFF_ROLES = {"agent", "moderator"}
@@ -151,12 +159,24 @@ def _uses_phrase(reply: str, phrase: str) -> bool:
             continue  # 这个我保证不了: a potential complement denies the verb it follows
         if EMBEDDED_QUESTION.search(clause):
             continue  # 能否补偿您由售后组确认: the phrase is what the team decides, not what the agent says
+        if DENIED_ASSERTION.search(clause):
+            continue  # 不能保证不会过敏: the complement of a denied assertion is not asserted, whatever its polarity
+        if REFUTED.match(reply, m.end()):
+            continue  # 说它比母乳还好是不对的: the phrase is what the sentence refutes
         return True
     return False
 
 
 #: An embedded question (是否全额退款…, 能否补偿您…): the phrase after it is put to whoever decides.
 EMBEDDED_QUESTION = re.compile(r"(?:是否|能否|可否|要不要|能不能|会不会|该不该)[^，,。]{0,8}$")
+
+#: A denied assertion or commitment right before the phrase (不能保证…, 还不能说…, 没法确定…): what follows is
+#: neither said nor promised, even when it is itself negative (不会过敏, 没问题).
+DENIED_ASSERTION = re.compile(r"(?:不能|不敢|没法|无法|不好|不可以|不会|没有?人能)(?:再|随便|百分百|完全)?"
+                              r"(?:保证|说|确定|承诺|肯定|担保|打包票|断定|下结论说)[^，,。]{0,2}$")
+#: The phrase refuted in its own clause (…是不对的, …这种说法不实, …没有依据).
+REFUTED = re.compile(r"[^，,。！!？?；;]{0,8}?(?:是|都是|并)?(?:不对|错的|错误的|不实|谣言|不准确|不成立|没有(?:科学)?(?:依据|根据)|"
+                     r"误导)")
 
 #: A negative potential complement right after a verb phrase (保证不了, 做不到, 负担不起) denies it; unlike a
 #: negated clause that follows (我保证不会再出问题 is still a promise).
@@ -210,21 +230,24 @@ class StepFacts:
     near_critical: list[tuple] = field(default_factory=list)  # MeaningDetector.closest of the sentences
 
 
-def matcher_for(background, model: MatchModel, settings: Settings,
-                model_examples: MatchModel | None = None, contra_model: MatchModel | None = None) -> PointMatcher:
-    """The key-point matcher with the contradiction settings of `settings` (the contradiction model's
-    threshold is `settings.contra_threshold`)."""
+def matcher_for(background, model: MatchModel, settings: Settings, model_examples: MatchModel | None = None,
+                contra_model: MatchModel | None = None, reversal_model: MatchModel | None = None) -> PointMatcher:
+    """The key-point matcher with the contradiction settings of `settings` (the contradiction and reversal
+    models' thresholds are `settings.contra_threshold` and `settings.reversal_threshold`)."""
     if contra_model is not None:
         contra_model = replace(contra_model, threshold=settings.contra_threshold)
+    if reversal_model is not None:
+        reversal_model = replace(reversal_model, threshold=settings.reversal_threshold)
     return PointMatcher(background, model, settings.contra_sim, settings.contra_coverage, model_examples,
-                        settings.contra_label_sim, settings.contra_max_prob, contra_model)
+                        settings.contra_label_sim, settings.contra_max_prob, contra_model, reversal_model)
 
 
 class Scorer:
     """The scorer for one project's content (rules, rubric, every case's key points)."""
 
     def __init__(self, project, settings: Settings = SETTINGS, model: MatchModel = MODEL,
-                 model_examples: MatchModel | None = MODEL_EXAMPLES, contra_model: MatchModel | None = CONTRA_MODEL):
+                 model_examples: MatchModel | None = MODEL_EXAMPLES, contra_model: MatchModel | None = CONTRA_MODEL,
+                 reversal_model: MatchModel | None = REVERSAL_MODEL):
         if project.rubric is None:
             raise ValueError("cases/scoring/rubric.yml is missing: the scorer needs its rule links and critical examples")
         self.rubric = project.rubric.obj
@@ -232,9 +255,10 @@ class Scorer:
         self.model = model
         self.model_examples = model_examples
         self.contra_model = contra_model
+        self.reversal_model = reversal_model
         self.rule_titles = {rid: (getattr(r, "title", "") or rid) for rid, r in project.rules.items()}
         self.background = background_for(project)
-        self.matcher = matcher_for(self.background, model, settings, model_examples, contra_model)
+        self.matcher = matcher_for(self.background, model, settings, model_examples, contra_model, reversal_model)
         self.meaning = MeaningDetector(self.rubric.critical, settings.critical_sim, settings.critical_margin)
         self.labels = {k: v.label for k, v in self.rubric.critical.items()}
         self._point_rules: dict[tuple[str, str], str | None] = {}
@@ -243,7 +267,8 @@ class Scorer:
         other = object.__new__(Scorer)
         other.__dict__.update(self.__dict__)
         other.settings = settings
-        other.matcher = matcher_for(self.background, self.model, settings, self.model_examples, self.contra_model)
+        other.matcher = matcher_for(self.background, self.model, settings, self.model_examples, self.contra_model,
+                                    self.reversal_model)
         other.meaning = MeaningDetector(self.rubric.critical, settings.critical_sim, settings.critical_margin)
         other.meaning._vectors = self.meaning._vectors
         return other

@@ -6,6 +6,9 @@
    points the matcher does not find conveyed, labelled by the blind contradiction labels
    (cases/scoring/contradictions-*.yml), on the transcripts of the tuning split and the development
    rounds (DEV_ROUNDS) that the labellers went through (a file's `covered` cases and `rounds`).
+   The reversal model: a logistic model over matcher.REVERSAL_FEATURES, fitted on the key points the
+   matcher does find conveyed in those transcripts, 1 where the labels say the point is contradicted
+   (the matcher credited its opposite); its threshold is chosen with the deductions (off unless it pays).
 3. The critical-failure thresholds: the loosest similarity/margin with no false critical by meaning on
    the tuning split and the development rounds.
 4. The deductions and caps: a grid search minimising the mean absolute error against the trainers'
@@ -13,7 +16,7 @@
    (each one more graded transcript: its error is its distance outside its trainer range).
 
 `casebook scenario tune` prints what it chose and the figures; the chosen values are then written
-into scorer.SETTINGS / scorer.MODEL / scorer.CONTRA_MODEL by hand (reviewed, committed), so scoring
+into scorer.SETTINGS / scorer.MODEL / scorer.CONTRA_MODEL / scorer.REVERSAL_MODEL by hand (reviewed, committed), so scoring
 never depends on a run.
 """
 from __future__ import annotations
@@ -24,7 +27,7 @@ from dataclasses import replace
 import numpy as np
 
 from . import matcher, semantic, text
-from .matcher import CONTRA_FEATURES, FEATURES, FEATURES_EX, MatchModel, fit_logistic, log_loss
+from .matcher import CONTRA_FEATURES, FEATURES, FEATURES_EX, REVERSAL_FEATURES, MatchModel, fit_logistic, log_loss
 from .rubric import Settings
 from .scorer import Scorer, follow_path, parse_transcript
 from .validation import (DEV_ROUNDS, PASS_MARK, TUNED_ROUNDS, ContradictionLabels, Item, figures,
@@ -111,6 +114,31 @@ def contra_examples(scorer: Scorer, items: list[Item], cases: dict,
     return np.array(xs), np.array(ys)
 
 
+def reversal_examples(scorer: Scorer, items: list[Item], cases: dict,
+                      labels: ContradictionLabels) -> tuple[np.ndarray, np.ndarray]:
+    """(REVERSAL_FEATURES, label) for every key point the matcher finds conveyed in the transcripts the
+    labellers went through: 1 where a trainer labelled the point contradicted (the matcher credited the
+    opposite), 0 elsewhere. Needs the scorer's contradiction model (one of the features is its output)."""
+    said = {(c.transcript, c.step, c.point) for c in labels.labels}
+    xs, ys = [], []
+    for item, case, turn, verdicts, expect in _judged_steps([i for i in items if labels.covers(i)], cases):
+        judged = verdicts.get("key_points") or {}
+        points = list(expect.key_points)
+        sentences = text.sentences(turn.reply)
+        if not judged or not points or not sentences:
+            continue
+        spans = matcher.spans_of(sentences)
+        pf, probs = matcher.pair_probabilities(points, spans, turn.reply, case.id, scorer.background,
+                                               scorer.model, expect.examples, scorer.model_examples)
+        chosen = matcher.assign(spans, probs, scorer.model.threshold)
+        for i, point in enumerate(points):
+            if point not in judged or i not in chosen or probs[i, chosen[i]] < scorer.model.threshold:
+                continue  # not conveyed: the contradiction model's part
+            xs.append(matcher.reversal_features(pf.contra[i], scorer.contra_model.prob(pf.contra[i]), chosen[i]))
+            ys.append(1.0 if (item.id, turn.step, point) in said else 0.0)
+    return np.array(xs), np.array(ys)
+
+
 def fit_model(x: np.ndarray, y: np.ndarray) -> MatchModel:
     w, b = fit_logistic(x, y, l2=1.0)
     return MatchModel(tuple(round(float(v), 3) for v in w), round(b, 3))
@@ -152,7 +180,7 @@ def mae_with_goldens(mae: float, n: int, golden_scores: list[tuple[float, float,
     return (mae * n + distance) / max(1, n + len(golden_scores))
 
 
-def tune(project, log=print) -> tuple[Settings, MatchModel]:
+def tune(project, log=print) -> tuple[Settings, MatchModel, MatchModel | None, MatchModel | None, MatchModel | None]:
     items = load_set(project.root)
     tuning = [i for i in items if i.split == "tuning" and i.round in TUNED_ROUNDS and i.case in project.cases]
     base = Scorer(project)
@@ -181,7 +209,17 @@ def tune(project, log=print) -> tuple[Settings, MatchModel]:
             f"{len(labels.labels)} labels); fitted weights "
             + ", ".join(f"{n}={w:g}" for n, w in zip(CONTRA_FEATURES, contra_model.weights))
             + f", bias={contra_model.bias:g}; log-loss {log_loss(pc, yc):.3f}")
-    scorer = Scorer(project, base.settings, model, model_ex, contra_model)
+    reversal_model = None
+    if contra_model is not None:
+        xr, yr = reversal_examples(Scorer(project, base.settings, model, model_ex, contra_model, None), fit_on,
+                                   project.cases, labels)
+        if len(yr) and 10 <= yr.sum() < len(yr):
+            reversal_model = fit_model(xr, yr)
+            pr = reversal_model.prob(xr)
+            log(f"reversals: {len(yr)} points the matcher credits ({int(yr.sum())} labelled contradicted); fitted "
+                "weights " + ", ".join(f"{n}={w:g}" for n, w in zip(REVERSAL_FEATURES, reversal_model.weights))
+                + f", bias={reversal_model.bias:g}; log-loss {log_loss(pr, yr):.3f}")
+    scorer = Scorer(project, base.settings, model, model_ex, contra_model, reversal_model)
     facts = {}
     for item in fit_on:
         case = project.cases[item.case].obj
@@ -238,6 +276,8 @@ def tune(project, log=print) -> tuple[Settings, MatchModel]:
     if contra_model is not None:  # what a contradiction costs and how sure the model must be move together
         grid[("cap_opposite", "contra_threshold")] = tuple(itertools.product((15, 20, 25, 30, 40, 55),
                                                                              (0.5, 0.6, 0.7, 0.8, 0.9, 1.01)))
+    if reversal_model is not None:  # off (1.01) unless it pays on tuning
+        grid["reversal_threshold"] = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
     keys = list(grid)
 
     # golden transcripts carry trainers' grades too, as ranges: each counts as one more graded transcript
@@ -296,10 +336,12 @@ def tune(project, log=print) -> tuple[Settings, MatchModel]:
     log(f"MODEL = MatchModel(weights={model.weights}, bias={model.bias})")
     if contra_model is not None:
         log(f"CONTRA_MODEL = MatchModel(weights={contra_model.weights}, bias={contra_model.bias})")
+    if reversal_model is not None:
+        log(f"REVERSAL_MODEL = MatchModel(weights={reversal_model.weights}, bias={reversal_model.bias})")
     if model_ex is not None:
         log(f"MODEL_EXAMPLES = MatchModel(weights={model_ex.weights}, bias={model_ex.bias})")
     log(f"goldens outside their trainer ranges: {f.goldens_outside} of {len(golden_facts)}; exemplary goldens "
         f"scored below {PASS_MARK:g}: {f.exemplary_failed} (at most {allowed}, as with the starting settings)")
     log(f"tuning split + development rounds {DEV_ROUNDS}: n={f.n} Spearman {f.spearman:.3f} MAE {f.mae:.1f} false passes {f.false_passes}/{f.bad} "
         f"false fails {f.false_fails}/{f.good} (pass mark {PASS_MARK:g})")
-    return settings, model, model_ex, contra_model
+    return settings, model, model_ex, contra_model, reversal_model

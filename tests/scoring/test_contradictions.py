@@ -1,15 +1,18 @@
-"""The learned contradiction model: a point a reply does not convey is told apart as contradicted (the
-reply says its opposite) or merely left out, and the blind labels it is fitted on are lint-checked."""
+"""The learned contradiction models: a point a reply does not convey is told apart as contradicted (the
+reply says its opposite) or merely left out; a point the matcher credits loses the credit when its span
+says the opposite (the reversal model); the blind labels both are fitted on are lint-checked."""
 from __future__ import annotations
 
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
 from casebook.content import load_project
 from casebook.scoring import Scorer
 from casebook.scoring.lint_check import _contradiction_labels
-from casebook.scoring.matcher import CONTRA_FEATURES, MatchModel, PointMatch, PointMatcher
+from casebook.scoring.matcher import (CONTRA_FEATURES, REVERSAL_FEATURES, MatchModel, PointMatch, PointMatcher,
+                                      reversal_features)
 from casebook.scoring.tune import _overlaps
 from tests.conftest import REPO
 
@@ -42,17 +45,46 @@ def test_leaving_the_point_out_is_not_a_contradiction(matcher):
     assert matcher.verdict(m) == (False, False)
 
 
-def test_a_conveyed_point_is_never_contradicted():
-    """The model is asked only about points not conveyed: a sure contradiction probability on a point
-    the matcher credits changes nothing."""
+def test_the_contradiction_model_judges_only_points_not_conveyed():
+    """The contradiction model is asked only about points not conveyed: a sure contradiction probability on
+    a point the matcher credits changes nothing (that is the reversal model's part)."""
     model = MatchModel(tuple([0.0] * len(CONTRA_FEATURES)), 10.0, threshold=0.8)
     pm = PointMatcher(None, None, contra_model=model)
-    passed = PointMatch(POINT, "x", "x", 0.9, {}, True, contra_prob=0.99, contra_span="x")
+    passed = PointMatch(POINT, "x", "x", 0.9, {}, True, contra_prob=0.99, contra_span="x", reversal_prob=0.99)
     failed = PointMatch(POINT, "x", "x", 0.1, {}, False, contra_prob=0.99, contra_span="x")
     doubtful = PointMatch(POINT, "x", "x", 0.1, {}, False, contra_prob=0.5, contra_span="x")
     assert pm.verdict(passed) == (True, False)
     assert pm.verdict(failed) == (False, True)
     assert pm.verdict(doubtful) == (False, False)
+
+
+def test_the_reversal_model_withdraws_credit_from_a_span_that_says_the_opposite():
+    """A point the matcher credits is contradicted when the reversal model is at least its threshold sure
+    that the credited span says the point the other way round; below it, the credit stands; a point not
+    conveyed is never "reversed"."""
+    contra = MatchModel(tuple([0.0] * len(CONTRA_FEATURES)), -10.0, threshold=0.8)
+    reversal = MatchModel(tuple([0.0] * len(REVERSAL_FEATURES)), 0.0, threshold=0.9)
+    pm = PointMatcher(None, None, contra_model=contra, reversal_model=reversal)
+    sure = PointMatch(POINT, "x", "x", 0.9, {}, True, reversal_prob=0.95)
+    unsure = PointMatch(POINT, "x", "x", 0.9, {}, True, reversal_prob=0.6)
+    missing = PointMatch(POINT, "x", "x", 0.1, {}, False, reversal_prob=0.99)
+    assert pm.verdict(sure) == (False, True) and pm.reversed(sure)
+    assert pm.verdict(unsure) == (True, False)
+    assert pm.verdict(missing) == (False, False) and not pm.reversed(missing)
+
+
+def test_reversal_features_are_the_credited_span_and_the_most_contradicting_one():
+    contra = np.arange(3 * len(CONTRA_FEATURES), dtype=np.float32).reshape(3, len(CONTRA_FEATURES))
+    x = reversal_features(contra, np.array([0.1, 0.7, 0.3]), 2)
+    assert len(x) == len(REVERSAL_FEATURES)
+    assert list(x[:len(CONTRA_FEATURES)]) == list(contra[2])
+    assert x[-2] == pytest.approx(0.3) and x[-1] == pytest.approx(0.7)
+
+
+def test_the_shipped_scorer_uses_a_reversal_model_that_is_switched_on(matcher):
+    assert matcher.reversal_model is not None
+    assert len(matcher.reversal_model.weights) == len(REVERSAL_FEATURES)
+    assert matcher.reversal_model.threshold <= 1.0
 
 
 def test_the_report_caps_a_contradiction_and_quotes_the_contradicting_words():
@@ -124,3 +156,23 @@ def test_only_transcripts_the_labellers_went_through_teach_the_model():
     assert len(y) > 0 and not y.any()   # no label: every span of a point not conveyed is an example of "left out"
     x, y = contra_examples(scorer, items, project.cases, elsewhere)
     assert len(y) == 0
+
+
+def test_reversal_examples_are_the_credited_points_of_covered_transcripts_labelled_by_the_trainers():
+    from casebook.scoring.tune import reversal_examples
+    from casebook.scoring.validation import Contradiction, ContradictionLabels, load_set
+    project = load_project(REPO)
+    scorer = Scorer(project)
+    items = [i for i in load_set(REPO) if i.case == "CASE-024" and i.round == 1][:3]
+    covered = ContradictionLabels([], frozenset({("CASE-024", 1)}))
+    x, y = reversal_examples(scorer, items, project.cases, covered)
+    assert len(y) > 0 and not y.any() and x.shape[1] == len(REVERSAL_FEATURES)
+    # a label on a credited point makes it a positive example; a transcript not covered teaches nothing
+    item = items[0]
+    facts = scorer.analyse(project.cases["CASE-024"].obj, {"steps": item.steps})
+    credited = next((f.step.id, m.point) for f in facts for m in f.matches if m.passed)
+    label = Contradiction(item.id, credited[0], credited[1], "x", "contradictions-t.yml", 1)
+    x, y = reversal_examples(scorer, items, project.cases, ContradictionLabels([label], covered.covered))
+    assert y.sum() == 1
+    assert len(reversal_examples(scorer, items, project.cases,
+                                 ContradictionLabels([], frozenset({("CASE-023", 1)})))[1]) == 0

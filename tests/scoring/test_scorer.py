@@ -406,6 +406,14 @@ def test_an_avoided_phrase_denied_or_quoted_is_not_used():
     assert not _uses_phrase("能否补偿您要由售后组按政策确认", "补偿您")   # an embedded question
     assert _uses_phrase("这次就补偿您五十元", "补偿您")
     assert _uses_phrase("我保证，明天一定到", "我保证")
+    # a round-16 trainer: the complement of a denied assertion is not asserted, even when it is negative itself
+    assert not _uses_phrase("奶粉不能保证不会过敏，请先咨询医生", "不会过敏")
+    assert not _uses_phrase("现在还不能说肯定没问题，等检测结果出来", "肯定没问题")
+    assert _uses_phrase("我保证不会过敏", "不会过敏")
+    assert _uses_phrase("放心，肯定没问题的", "肯定没问题")
+    # … and a phrase refuted in its own clause is not said
+    assert not _uses_phrase("说它比母乳还好是不对的", "比母乳还好")
+    assert _uses_phrase("这款比母乳还好，错不了", "比母乳还好")
 
 
 def test_repeating_a_members_public_message_word_for_word_is_quoting(repo, repo_scorer):
