@@ -35,20 +35,20 @@ SETTINGS = Settings(key_point=25, key_point_max=60, tone=10, late=10, worst_step
                     review_margin=0.01)
 MODEL = MatchModel(weights=(31.754, 21.276, 4.662, -1.434, -2.206, 8.425), bias=-28.174)
 #: For key points with labelled example wordings (matcher.FEATURES_EX).
-MODEL_EXAMPLES: MatchModel | None = MatchModel(weights=(3.924, 34.15, 9.532, -1.256, -1.167, 3.41, -23.74),
-                                               bias=-6.001)
+MODEL_EXAMPLES: MatchModel | None = MatchModel(weights=(4.494, 33.809, 9.432, -1.199, -1.186, 3.628, -24.069),
+                                               bias=-6.494)
 
 #: Whether a point the reply does not convey is contradicted (matcher.CONTRA_FEATURES), fitted by
 #: `casebook scenario tune` on blind contradiction labels; its threshold is SETTINGS.contra_threshold.
 CONTRA_MODEL: MatchModel | None = MatchModel(
-    weights=(49.11, 14.06, 49.398, -1.292, 0.0, -5.067, 0.671, 0.652, 8.142, -1.629, -0.093), bias=-59.101)
+    weights=(52.381, 13.313, 50.723, -1.454, 0.001, -4.607, 0.696, 0.631, 8.451, -2.387, -0.164), bias=-61.23)
 
 #: Whether the span the matcher credits with a point says the point the other way round
 #: (matcher.REVERSAL_FEATURES), fitted by `casebook scenario tune` on the same blind contradiction labels;
 #: its threshold is SETTINGS.reversal_threshold.
 REVERSAL_MODEL: MatchModel | None = MatchModel(
-    weights=(14.684, 7.646, 21.028, -0.09, 0.007, -3.258, 1.028, 0.713, 3.55, -8.184, 1.535, -1.552, 4.678),
-    bias=-19.478)
+    weights=(10.413, 7.082, 22.307, 0.27, 0.013, -3.506, 1.159, 0.717, 3.872, -7.835, 1.319, -1.352, 4.607),
+    bias=-15.416)
 
 #: Staff in a case's cast: their messages (and internal ones) are meant to be relayed, not "quoted".
 STAFF_ROLES = {"agent", "moderator"}
