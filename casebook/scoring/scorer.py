@@ -30,25 +30,25 @@ from .rubric import (FAIL, FEW_POINTS, NA, PASS, WEIGHTS, Cap, Criterion, Critic
 SETTINGS = Settings(key_point=25, key_point_max=60, tone=10, late=10, worst_step_weight=0.5, cap_forbidden=35,
                     cap_missing=55, cap_form=55, cap_late=65, cap_quoting=55, quote_min_letters=12, cap_opposite=30,
                     cap_long=60, cap_few_points=100, few_points_share=0.0, cap_near_miss=80, near_miss_sim=0.90,
-                    critical_sim=0.86, critical_margin=0.04, contra_sim=0.93, contra_coverage=0.5,
-                    contra_label_sim=0.96, contra_max_prob=1.01, contra_threshold=0.6, reversal_threshold=0.7,
+                    critical_sim=0.93, critical_margin=0.03, contra_sim=0.93, contra_coverage=0.5,
+                    contra_label_sim=0.96, contra_max_prob=1.01, contra_threshold=0.7, reversal_threshold=0.6,
                     review_margin=0.01)
-MODEL = MatchModel(weights=(31.754, 21.276, 4.662, -1.434, -2.206, 8.425), bias=-28.174)
+MODEL = MatchModel(weights=(30.461, 24.118, 4.538, -1.348, -2.201, 8.379), bias=-26.925)
 #: For key points with labelled example wordings (matcher.FEATURES_EX).
-MODEL_EXAMPLES: MatchModel | None = MatchModel(weights=(4.494, 33.809, 9.432, -1.199, -1.186, 3.628, -24.069),
-                                               bias=-6.494)
+MODEL_EXAMPLES: MatchModel | None = MatchModel(weights=(10.653, 31.752, 9.239, -1.174, -1.18, 3.896, -20.136),
+                                               bias=-11.88)
 
 #: Whether a point the reply does not convey is contradicted (matcher.CONTRA_FEATURES), fitted by
 #: `casebook scenario tune` on blind contradiction labels; its threshold is SETTINGS.contra_threshold.
 CONTRA_MODEL: MatchModel | None = MatchModel(
-    weights=(52.381, 13.313, 50.723, -1.454, 0.001, -4.607, 0.696, 0.631, 8.451, -2.387, -0.164), bias=-61.23)
+    weights=(54.6, 13.381, 50.831, -1.45, 0.001, -5.086, 0.693, 0.64, 8.634, -2.375, -0.165), bias=-63.251)
 
 #: Whether the span the matcher credits with a point says the point the other way round
 #: (matcher.REVERSAL_FEATURES), fitted by `casebook scenario tune` on the same blind contradiction labels;
 #: its threshold is SETTINGS.reversal_threshold.
 REVERSAL_MODEL: MatchModel | None = MatchModel(
-    weights=(10.413, 7.082, 22.307, 0.27, 0.013, -3.506, 1.159, 0.717, 3.872, -7.835, 1.319, -1.352, 4.607),
-    bias=-15.416)
+    weights=(13.993, 8.781, 25.55, 0.208, 0.005, -3.828, 1.331, 0.792, 3.792, -6.913, 1.393, -1.52, 4.468),
+    bias=-20.886)
 
 #: Staff in a case's cast: their messages (and internal ones) are meant to be relayed, not "quoted".
 STAFF_ROLES = {"agent", "moderator"}

@@ -100,6 +100,17 @@ def test_a_golden_counts_as_one_graded_transcript_whose_error_is_its_distance_ou
     assert mae_with_goldens(0.0, 0, []) == 0.0
 
 
+def test_tuning_may_not_fail_an_exemplary_golden_the_starting_settings_pass():
+    """Which exemplary goldens fail is compared as a set: a setting that fails a new one is refused even
+    when another one (broken by new content already) is failed at the start."""
+    from casebook.scoring.tune import failed_exemplary
+    start = failed_exemplary([(62.5, 80.0, 100.0), (90.0, 78.0, 100.0), (40.0, 20.0, 50.0)])
+    assert start == {0}                       # the flawed golden (range below the pass mark) never counts
+    candidate = failed_exemplary([(85.0, 80.0, 100.0), (24.0, 78.0, 100.0), (40.0, 20.0, 50.0)])
+    assert len(candidate) == len(start) and not candidate <= start
+    assert failed_exemplary([(62.5, 80.0, 100.0), (95.0, 78.0, 100.0)]) <= start
+
+
 @pytest.fixture(scope="module")
 def repo():
     from casebook.content import load_project
