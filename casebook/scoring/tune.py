@@ -82,14 +82,11 @@ def _overlaps(span: str, says: str, share: float = 0.6) -> bool:
     return len(ga & gb) / max(1, min(len(ga), len(gb))) >= share
 
 
-def contra_examples(scorer: Scorer, items: list[Item], cases: dict,
-                     labels: ContradictionLabels) -> tuple[np.ndarray, np.ndarray]:
-    """(CONTRA_FEATURES, label) for every span of every key point the matcher does not find conveyed, in the
-    transcripts the labellers went through: 1 for the spans holding the words a trainer labelled as
-    contradicting the point, 0 for the spans of points not labelled contradicted (the other spans of a
-    contradicted point are left out: they are neither)."""
+def _labelled_points(scorer: Scorer, items: list[Item], cases: dict, labels: ContradictionLabels):
+    """(labelled, pair features, span probabilities, spans, conveyed span or None) for every key point the
+    trainers judged, in the transcripts the labellers went through; `labelled` is the words a trainer
+    labelled as contradicting the point, or None. Conveyed as match() decides."""
     said = {(c.transcript, c.step, c.point): c.says for c in labels.labels}
-    xs, ys = [], []
     for item, case, turn, verdicts, expect in _judged_steps([i for i in items if labels.covers(i)], cases):
         judged = verdicts.get("key_points") or {}
         points = list(expect.key_points)
@@ -101,16 +98,28 @@ def contra_examples(scorer: Scorer, items: list[Item], cases: dict,
                                                scorer.model, expect.examples, scorer.model_examples)
         chosen = matcher.assign(spans, probs, scorer.model.threshold)
         for i, point in enumerate(points):
-            if point not in judged or (i in chosen and probs[i, chosen[i]] >= scorer.model.threshold):
-                continue  # conveyed (as match() decides)
-            says = said.get((item.id, turn.step, point))
-            for j, span in enumerate(spans):
-                if says is None:
-                    xs.append(pf.contra[i, j])
-                    ys.append(0.0)
-                elif _overlaps(span.text, says):
-                    xs.append(pf.contra[i, j])
-                    ys.append(1.0)
+            if point in judged:
+                conveyed = chosen[i] if i in chosen and probs[i, chosen[i]] >= scorer.model.threshold else None
+                yield said.get((item.id, turn.step, point)), pf.contra[i], spans, conveyed
+
+
+def contra_examples(scorer: Scorer, items: list[Item], cases: dict,
+                    labels: ContradictionLabels) -> tuple[np.ndarray, np.ndarray]:
+    """(CONTRA_FEATURES, label) for every span of every key point the matcher does not find conveyed, in the
+    transcripts the labellers went through: 1 for the spans holding the words a trainer labelled as
+    contradicting the point, 0 for the spans of points not labelled contradicted (the other spans of a
+    contradicted point are left out: they are neither)."""
+    xs, ys = [], []
+    for says, contra, spans, conveyed in _labelled_points(scorer, items, cases, labels):
+        if conveyed is not None:
+            continue  # the reversal model's part
+        for j, span in enumerate(spans):
+            if says is None:
+                xs.append(contra[j])
+                ys.append(0.0)
+            elif _overlaps(span.text, says):
+                xs.append(contra[j])
+                ys.append(1.0)
     return np.array(xs), np.array(ys)
 
 
@@ -119,23 +128,12 @@ def reversal_examples(scorer: Scorer, items: list[Item], cases: dict,
     """(REVERSAL_FEATURES, label) for every key point the matcher finds conveyed in the transcripts the
     labellers went through: 1 where a trainer labelled the point contradicted (the matcher credited the
     opposite), 0 elsewhere. Needs the scorer's contradiction model (one of the features is its output)."""
-    said = {(c.transcript, c.step, c.point) for c in labels.labels}
     xs, ys = [], []
-    for item, case, turn, verdicts, expect in _judged_steps([i for i in items if labels.covers(i)], cases):
-        judged = verdicts.get("key_points") or {}
-        points = list(expect.key_points)
-        sentences = text.sentences(turn.reply)
-        if not judged or not points or not sentences:
-            continue
-        spans = matcher.spans_of(sentences)
-        pf, probs = matcher.pair_probabilities(points, spans, turn.reply, case.id, scorer.background,
-                                               scorer.model, expect.examples, scorer.model_examples)
-        chosen = matcher.assign(spans, probs, scorer.model.threshold)
-        for i, point in enumerate(points):
-            if point not in judged or i not in chosen or probs[i, chosen[i]] < scorer.model.threshold:
-                continue  # not conveyed: the contradiction model's part
-            xs.append(matcher.reversal_features(pf.contra[i], scorer.contra_model.prob(pf.contra[i]), chosen[i]))
-            ys.append(1.0 if (item.id, turn.step, point) in said else 0.0)
+    for says, contra, _, conveyed in _labelled_points(scorer, items, cases, labels):
+        if conveyed is None:
+            continue  # not conveyed: the contradiction model's part
+        xs.append(matcher.reversal_features(contra, scorer.contra_model.prob(contra), conveyed))
+        ys.append(0.0 if says is None else 1.0)
     return np.array(xs), np.array(ys)
 
 
