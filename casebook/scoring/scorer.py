@@ -471,8 +471,8 @@ class Scorer:
         colleague's employment matters, `critical.hr_topic`), else the sentence nearest a labelled example
         when it is within `review_margin`."""
         spec = self.rubric.critical.get("internal")
-        for facts in facts_list:
-            sentence = hr_topic(facts.sentences) if spec is not None else None
+        for facts in facts_list if spec is not None else []:
+            sentence = hr_topic(facts.sentences)
             if sentence:
                 return [PossibleCritical(facts.step.id, spec.label, sentence, HR_TOPIC, 0.0, 0.0,
                                          pick_rule(list(spec.rules), list(case.rules)), basis="topic")]

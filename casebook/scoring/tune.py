@@ -83,8 +83,8 @@ def _overlaps(span: str, says: str, share: float = 0.6) -> bool:
 
 
 def _labelled_points(scorer: Scorer, items: list[Item], cases: dict, labels: ContradictionLabels):
-    """(labelled, pair features, span probabilities, spans, conveyed span or None) for every key point the
-    trainers judged, in the transcripts the labellers went through; `labelled` is the words a trainer
+    """(says, CONTRA_FEATURES of every span, the spans, the conveyed span's index or None) for every key
+    point the trainers judged, in the transcripts the labellers went through; `says` is the words a trainer
     labelled as contradicting the point, or None. Conveyed as match() decides."""
     said = {(c.transcript, c.step, c.point): c.says for c in labels.labels}
     for item, case, turn, verdicts, expect in _judged_steps([i for i in items if labels.covers(i)], cases):
