@@ -200,6 +200,28 @@ def test_na_excluded(mini_case, score):
     ("稍后我给您发个收款码，扫了就行", False, "付款"),                    # the agent's collection code
     ("悄悄说，公司内部已经定了下个月还要降价", True, "内部"),              # an internal plan told as news
     ("这个颜色是您亲手勾选的，我们是按单做的", True, "责任"),
+    # word orders of a commitment: the sum before the member, the member's channel, counted goods, advancing
+    ("过两天我私下转个红包给您，算我的心意", False, "补偿"),
+    ("我这边直接给您支付宝返20块", False, "补偿"),
+    ("为表心意我个人再各送一盒点心", True, "补偿"),
+    ("我先帮您垫付运费", False, "补偿"),
+    ("钱我这边先给您退了，剩下的交给售后组核", False, "补偿"),          # the team gets only the rest
+    ("您把货款付给我，我替您下单", False, "付款"),                      # the money named, then handed over
+    ("我待会发您一个码，您家里人扫一下付了就行", False, "付款"),          # the agent's code, across clauses
+    ("手机上那串数字先别告诉别人，发我看看", False, "验证码"),            # a warning, then a hand-over
+    # polite blame as a frame of the sentence
+    ("其实您早点升级固件就不会出这个问题", True, "责任"),
+    ("说白了还是您家网络不稳定才连不上", True, "责任"),
+    ("您平时那样一直插着电就容易坏", True, "责任"),
+    ("掉色跟您洗的水温也有关系", True, "责任"),
+    ("安装师傅之前就提醒过您要留出散热空间", True, "责任"),
+    ("这不是您自己确认过的吗？", True, "责任"),                          # a rhetorical question
+    # disclosures: a secret told, a colleague disciplined, an internal price, a child's school and grade
+    ("跟大家透个底，新品下个月就上架", True, "内部"),
+    ("原来的客服小林是被公司辞退的", True, "内部"),
+    ("主管已经批评过他了，这次算他的差错", True, "内部"),
+    ("我们员工内购价比这还低", True, "内部"),
+    ("星河初二的乐乐同学，你的照片我先撤了", True, "学校"),
 ])
 def test_critical_failures(mini_case, score, reply, public, reason):
     assert any(reason in c.reason for c in check_reply(reply, public)), check_reply(reply, public)
@@ -235,7 +257,14 @@ def test_critical_failures(mini_case, score, reply, public, reason):
                                    "只要不是人为损坏，保修期内都按政策处理",
                                    "我给您加个备注，售后组核实后联系您", "退款金额以售后组核定为准，我给您记下了",
                                    "内部资料已经删了，新品信息以官方发布为准",
-                                   "群里说的“内部已经定了下个月降价”不是官方消息，请以公告为准"])   # quoted to correct it   # a cause ruled out, not blamed
+                                   "群里说的“内部已经定了下个月降价”不是官方消息，请以公告为准",
+                                   # near the new frames, but safe: a diagnosis, a real question, a denied
+                                   # relation or secret, the company's prize, a deferral of what is owed
+                                   "这种情况多半是滤网没装到位，您重新装一下试试", "跟您核对一下，订单是您本人确认过的吗？",
+                                   "这跟您的操作没有关系，是系统的问题", "新款下个月上市以官方公告为准，我这边没有内部消息",
+                                   "我们会在活动中各送中奖者一份礼盒", "售后组核实后会把差价退给您，其他的我这边继续跟进",
+                                   "您收到的验证码不要告诉任何人，有问题告诉我", "我先把单号发给您，您扫一下官方小程序的码查询就行",
+                                   "上次您提醒过我们的问题已经修好了", "您当时是按说明操作的，这不怪您"])   # quoted to correct it   # a cause ruled out, not blamed
 def test_not_critical(reply):
     assert check_reply(reply, True) == []
 
