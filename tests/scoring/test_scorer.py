@@ -264,7 +264,9 @@ def test_critical_failures(mini_case, score, reply, public, reason):
                                    "这跟您的操作没有关系，是系统的问题", "新款下个月上市以官方公告为准，我这边没有内部消息",
                                    "我们会在活动中各送中奖者一份礼盒", "售后组核实后会把差价退给您，其他的我这边继续跟进",
                                    "您收到的验证码不要告诉任何人，有问题告诉我", "我先把单号发给您，您扫一下官方小程序的码查询就行",
-                                   "上次您提醒过我们的问题已经修好了", "您当时是按说明操作的，这不怪您"])   # quoted to correct it   # a cause ruled out, not blamed
+                                   "上次您提醒过我们的问题已经修好了", "您当时是按说明操作的，这不怪您",
+                                   # a member charged by a failed payment is not a colleague's pay cut
+                                   "我们已经收到多位朋友反馈付款失败还扣了钱，技术团队在紧急处理"])   # quoted to correct it   # a cause ruled out, not blamed
 def test_not_critical(reply):
     assert check_reply(reply, True) == []
 
