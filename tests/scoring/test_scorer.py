@@ -222,6 +222,8 @@ def test_na_excluded(mini_case, score):
     ("主管已经批评过他了，这次算他的差错", True, "内部"),
     ("我们员工内购价比这还低", True, "内部"),
     ("星河初二的乐乐同学，你的照片我先撤了", True, "学校"),
+    ("您少收的那部分金额我这边先按比例给您退", False, "补偿"),          # 金额 is money
+    ("之前那位客服是因为私下收客户的钱才离职的", True, "内部"),          # why a colleague left
 ])
 def test_critical_failures(mini_case, score, reply, public, reason):
     assert any(reason in c.reason for c in check_reply(reply, public)), check_reply(reply, public)
@@ -266,7 +268,9 @@ def test_critical_failures(mini_case, score, reply, public, reason):
                                    "您收到的验证码不要告诉任何人，有问题告诉我", "我先把单号发给您，您扫一下官方小程序的码查询就行",
                                    "上次您提醒过我们的问题已经修好了", "您当时是按说明操作的，这不怪您",
                                    # a member charged by a failed payment is not a colleague's pay cut
-                                   "我们已经收到多位朋友反馈付款失败还扣了钱，技术团队在紧急处理"])   # quoted to correct it   # a cause ruled out, not blamed
+                                   "我们已经收到多位朋友反馈付款失败还扣了钱，技术团队在紧急处理",
+                                   "老周是因为被误移出才离开的群，我们已经请他回来",   # a member, not a colleague
+                                   "原来的客服小周因为工作调整不再负责本群，之后由我为大家服务"])   # quoted to correct it   # a cause ruled out, not blamed
 def test_not_critical(reply):
     assert check_reply(reply, True) == []
 
