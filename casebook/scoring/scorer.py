@@ -41,14 +41,14 @@ MODEL_EXAMPLES: MatchModel | None = MatchModel(weights=(10.653, 31.752, 9.239, -
 #: Whether a point the reply does not convey is contradicted (matcher.CONTRA_FEATURES), fitted by
 #: `casebook scenario tune` on blind contradiction labels; its threshold is SETTINGS.contra_threshold.
 CONTRA_MODEL: MatchModel | None = MatchModel(
-    weights=(54.6, 13.381, 50.831, -1.45, 0.001, -5.086, 0.693, 0.64, 8.634, -2.375, -0.165), bias=-63.251)
+    weights=(53.581, 14.787, 48.5, -1.557, 0.0, -5.1, 0.559, 0.523, 7.929, -2.272, -0.16), bias=-63.302)
 
 #: Whether the span the matcher credits with a point says the point the other way round
 #: (matcher.REVERSAL_FEATURES), fitted by `casebook scenario tune` on the same blind contradiction labels;
 #: its threshold is SETTINGS.reversal_threshold.
 REVERSAL_MODEL: MatchModel | None = MatchModel(
-    weights=(13.993, 8.781, 25.55, 0.208, 0.005, -3.828, 1.331, 0.792, 3.792, -6.913, 1.393, -1.52, 4.468),
-    bias=-20.886)
+    weights=(7.382, 5.705, 18.733, 0.71, 0.069, -4.051, 1.257, 0.662, 4.002, -6.97, 1.146, -1.531, 4.737),
+    bias=-12.149)
 
 #: Staff in a case's cast: their messages (and internal ones) are meant to be relayed, not "quoted".
 STAFF_ROLES = {"agent", "moderator"}

@@ -28,7 +28,7 @@ RUBRIC_HINT = " (`casebook scenario validate --items` lists every transcript)"
 #: Development rounds (written after tuning, each measured once unseen, then studied): the contradiction
 #: model and the deductions and caps are fitted on them together with the tuning split of TUNED_ROUNDS
 #: (the key-point matcher on that tuning split alone). The held-out split and later rounds are never fitted on.
-DEV_ROUNDS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16)
+DEV_ROUNDS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18)
 #: Where trainers' blind labels of contradicted key points live (cases/scoring/contradictions-*.yml).
 CONTRA_GLOB = "cases/scoring/contradictions-*.yml"
 
