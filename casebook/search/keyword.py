@@ -20,7 +20,7 @@ import numpy as np
 from .normalize import normalize
 
 #: v2: text normalised first (NFKC, Traditional → Simplified, case folding); English words stemmed
-TOKENIZER_VERSION = "jieba-search-v2"
+TOKENIZER_VERSION = "jieba-search-v3"
 EXPANSION_WEIGHT = 0.5
 
 STOPWORDS = frozenset("""
@@ -55,6 +55,15 @@ def read_userdict(path: Path) -> list[tuple[str, int | None, str | None]]:
         tag = parts[2] if len(parts) > 2 else None
         entries.append((parts[0], freq, tag))
     return entries
+
+
+#: Digits and letters typed together (12315ts: the hotline and 投诉's initials) are two words; jieba
+#: keeps an alphanumeric run whole. Short runs stay together (E5, 3C, IDs such as SANC03).
+_DIGITS_LETTERS_RE = re.compile(r"(?<=\d{3})(?=[a-z]{2})|(?<=[a-z]{2})(?=\d{4})")
+
+
+def _split_runs(text: str) -> str:
+    return _DIGITS_LETTERS_RE.sub(" ", text)
 
 
 class Tokenizer:
@@ -136,7 +145,7 @@ class Tokenizer:
         """Search-mode jieba tokens of the normalised text (half-width, Simplified, case-folded),
         without punctuation and stop words; English words are stemmed (Snowball)."""
         out = []
-        for token in self._jieba.cut_for_search(normalize(text, fold_case=True)):
+        for token in self._jieba.cut_for_search(_split_runs(normalize(text, fold_case=True))):
             token = token.strip()
             if not token or token in STOPWORDS or not _WORD_RE.search(token):
                 continue
@@ -196,7 +205,7 @@ class Tokenizer:
     def _all_tokens(self, normalised: str) -> list[str]:
         """Every word token in order (stop words kept), for matching multi-word English terms."""
         out = []
-        for token in self._jieba.cut(normalised):
+        for token in self._jieba.cut(_split_runs(normalised)):
             token = token.strip()
             if token and _WORD_RE.search(token):
                 out.append(self._stemmer.stemWord(token) if _LATIN_WORD_RE.match(token) else token)

@@ -8,6 +8,8 @@ of 2–4 Chinese characters of the query that is not itself a domain word but so
 that word to the keyword query with a lower weight than the words actually typed, so an exact
 match always outranks a corrected one.
 
+A window may also be a domain word of four characters with one left out (未成人 for 未成年人).
+
 English words not in the vocabulary are matched to vocabulary words within a small edit distance
 (optimal string alignment: a swap of two neighbouring letters, `muet` for `mute`, is one edit;
 1 for words of 4–6 letters, 2 for longer ones), also with a lower weight.
@@ -37,6 +39,9 @@ WINDOWS = (2, 3, 4)
 #: Longer queries are pasted messages: typo correction would add noise there, not fix typos.
 MAX_QUERY_CJK = 40
 MAX_CANDIDATES = 3
+#: Domain words this long are also found with one character dropped (a window one shorter, so at
+#: least three characters: two-character windows would match too many words).
+DROPPED_FROM = (4,)
 #: words that sound alike are listed the most frequent (in content documents) first
 SOUND_ORDER_BY_FREQUENCY = True
 #: pinyin initials: Latin tokens of these lengths not in the content's vocabulary are expanded to
@@ -84,6 +89,16 @@ class TermIndex:
 
     def __post_init__(self):
         self.known = {w for group in self.by_sound.values() for w in group}
+        #: a character dropped (未成人 for 未成年人): each domain word of DROPPED_FROM characters under
+        #: the windows it becomes with one character left out (derived, not stored)
+        self.by_dropped: dict[str, list[str]] = {}
+        for word in sorted(self.known):
+            if len(word) in DROPPED_FROM:
+                for i in range(len(word)):
+                    short = word[:i] + word[i + 1:]
+                    found = self.by_dropped.setdefault(short, [])
+                    if word not in found:
+                        found.append(word)
 
     @classmethod
     def build(cls, words: Iterable[str], frequency: Mapping[str, int] | None = None,
@@ -151,6 +166,7 @@ class TermIndex:
                     if spans is not None and not _plausible(spans, offset + start, offset + start + n):
                         continue
                     words = self.by_sound.get(key_of(syllables[start:start + n]), [])[:MAX_CANDIDATES]
+                    words += [w for w in self.by_dropped.get(window, [])[:MAX_CANDIDATES] if w not in words]
                     if words:
                         out.append((offset + start, offset + start + n, window, words))
         return out

@@ -80,6 +80,20 @@ def test_homophone_typos_find_the_domain_word():
     assert terms.chinese_corrections("禁言多久", typed={"禁言"}) == []      # correct words are left alone
 
 
+def test_a_dropped_character_finds_the_four_character_domain_word():
+    terms = TermIndex.build(["未成年人", "禁言", "成年"])
+    assert "未成年人" in terms.chinese_corrections("未成人进群", typed={"未", "成人", "进群"})
+    assert terms.chinese_corrections("未成年人进群", typed={"未成年人", "进群"}) == []   # typed right: nothing added
+    assert TermIndex.build(["禁言"]).chinese_corrections("禁了", typed=set()) == []   # two characters: no drop search
+
+
+def test_digits_and_initials_typed_together_are_two_words():
+    tokenizer = Tokenizer()
+    assert tokenizer.tokens("用户说要去12315ts")[-2:] == ["12315", "ts"]
+    assert tokenizer.tokens("ts12315")[:2] == ["ts", "12315"]
+    assert tokenizer.tokens("E5报错")[0] == "e5" and tokenizer.tokens("3C认证")[0] == "3c"   # short runs stay whole
+
+
 def test_english_typos_within_a_small_edit_distance():
     terms = TermIndex.build(["refund", "escal", "advertis", "mute"])
     assert terms.latin_corrections(["refnd"], vocab={}) == ["refund"]
