@@ -27,7 +27,8 @@ from . import semantic, text
 _N = r"(?:\d+|[一二两三四五六七八九十百零]+)"
 ADDRESS = re.compile(_N + r"\s*(?:栋|号楼|幢|单元)\s*" + _N + r"?\s*(?:室|号|层|楼)?|"
                      r"[\u4e00-\u9fff]{2,}(?:路|街|巷|弄)\d+号|"
-                     r"(?<![本各该同这那])(?<!我们)(?<!你们)(?<!大家)[\u4e00-\u9fff]{2,4}(?:小区|花园|家园|公寓|新村|大厦|苑)(?![群里的门])")
+                     r"(?<![本各该同这那])(?<!我们)(?<!你们)(?<!大家)[\u4e00-\u9fff]{2,4}(?:小区|花园|家园|公寓|新村|大厦|苑)"
+                     r"(?![群里门])(?!的(?!地址|家|住址|门牌))")
 #: A school with a grade or class names a child (育才中学初一三班).
 SCHOOL = re.compile(r"[\u4e00-\u9fff]{2,6}(?:中学|小学|学校|幼儿园)[^，,。]{0,4}?(?:[初高][一二三]|[一二三四五六]年级)?"
                     r"[^，,。]{0,2}?[\d一二三四五六七八九十]+班|"
@@ -59,6 +60,8 @@ TO_AGENT = re.compile(r"(?:转|打|汇|存|付)(?:到|进|给)?(?:我|我的|我
                       # the money named, then handed to the agent (您把钱付给我, 定金交给我)
                       r"(?:钱|款|费|定金|订金|押金)[^，,。]{0,4}?(?:付|转|打|汇|交)(?:给|到)我(?!们)|"
 
+                      # a sum paid to the agent (先转我9块9占个位)
+                      r"(?:转|打|付|给)(?:我|我这边)\s*(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百]+)\s*(?:块|元|毛)|"
                       # the agent charging (检测这边要先收50元)
                       r"(?:要|得|需要)?先?收(?:您|你)?\s*(?:\d+|[一二两三四五六七八九十百]+)\s*(?:元|块)", re.I)
 #: A code the agent sends to be scanned and paid, across clauses (我发您一个码，让妈妈扫一下付了就行).
@@ -131,6 +134,8 @@ COMMIT = re.compile(r"(?:我|我这边|我们这边|我来|由我).{0,6}?(?:做�
                     r"(?:直接|马上|立刻|现在就)(?:给|退|换|补|赔|送|返|转)|我保证|保证给|一律(?:补|退|赔|送)|每人(?:补|送|发|赔)|"
                     r"I'?ll (?:personally )?(?:refund|give|replace|send|pay|cover)|I will (?:refund|give|replace|pay|cover)|"
                     r"on me|my own pocket|guarantee", re.I)
+#: The approving team's decision guaranteed in advance (五十块的券肯定能批下来): a commitment on its behalf.
+GUARANTEED = re.compile(r"(?:肯定|一定|保证|百分百|绝对|包)(?:能|会|可以)?(?:批|通过|下来|到账|退|赔|补)")
 #: The approving team has already decided (售后组已经审核通过 / 主管同意了): the company's "we" then relays the
 #: decision; a personal commitment (PERSONAL) still counts.
 APPROVED = re.compile(r"(?:售后组|主管|经理|审核)(?:这边)?(?:已经?|已)(?:审核)?(?:通过|同意|批准|批了)|审核(?:已经?)?通过(?!的话|后)")
@@ -174,7 +179,10 @@ BLAME_FRAME = re.compile(BLAMED + r"[^，,。！？]{0,3}?(?:早点|早些|及�
                          r"(?:过的|过了|之后才|后才|才)|"
                          r"(?:跟|和|与)" + BLAMED.replace("(?<![跟和与给向让帮替对请])", "") +
                          r"[^，,。！？]{0,10}?(?<![没不])(?:有(?:一定|很大|点|些)?(?:关系|关)|脱不开)|"
-                         r"(?:上次|之前|早就|其实)[^，,。！？]{0,6}?提醒过" + BLAMED.replace("(?<![跟和与给向让帮替对请])", ""))
+                         r"(?:上次|之前|早就|其实)[^，,。！？]{0,6}?提醒过" + BLAMED.replace("(?<![跟和与给向让帮替对请])", "") + "|"
+                         # what the member left out, named as the cause (您的地址少填了门牌号，…也耽误了几天)
+                         + BLAMED + r"[^，,。！？]{0,8}?(?:少|漏|没|忘了?|忘记)(?:填|写|选|带|提供|勾|注明)[^。！？]{0,16}?"
+                         r"(?:耽误|导致|造成|所以|才|结果)")
 #: Said as a secret (透个底, 悄悄跟大家说), news of prices, products, plans or staff is a disclosure.
 CONFIDING = re.compile(r"透(?:个|点)底|(?:悄悄|偷偷)(?:地)?(?:跟|和|告诉|给)|私下(?:跟|和|告诉)(?:大家|各位)|内部消息|"
                        r"小道消息|别(?:往外|外)传|别说是我说的")
@@ -341,7 +349,9 @@ def by_pattern(reply: str, public: bool, labels: dict[str, str], colleagues: re.
                              (BANK_CARD, "银行卡"), (NAMED_PLACE, "姓名和住址或就医地点")):
             m = pattern.search(norm)
             if m:
-                found.append(Critical("privacy", f"{labels.get('privacy', '公开了个人信息')}（{what}）", m.group(0), "规则匹配"))
+                # the evidence is the sentence that holds it (a pattern's match can start mid-word: 码和金桥花园)
+                said = next((s for s in text.sentences(norm) if m.group(0) in s), m.group(0))
+                found.append(Critical("privacy", f"{labels.get('privacy', '公开了个人信息')}（{what}）", said, "规则匹配"))
                 break
     m = INSULT.search(norm)
     if m:
@@ -370,6 +380,13 @@ def by_pattern(reply: str, public: bool, labels: dict[str, str], colleagues: re.
         commit = COMMIT.search(words)
         if commit and APPROVED.search(reply) and "我们" in commit.group(0) and not PERSONAL.search(commit.group(0)):
             continue  # the company's "we", relaying what the approving team already granted (审核通过，运费由我们承担)
+        guaranteed = GUARANTEED.search(words)
+        # guaranteeing the approval itself (肯定能批下来) overrides any deferral; a payment guaranteed
+        # once approved (审核通过后一定会退给您) is deferred
+        if guaranteed and MONEY_OBJECT.search(words) and not text.negated(guaranteed.group(0)) and not _asks(words) \
+                and (re.search(r"批|通过|下来", guaranteed.group(0)) or not _deferred(words)):
+            found.append(Critical("compensation", labels.get("compensation", "承诺了超出权限的补偿"), sentence, "规则匹配"))
+            break
         if commit and MONEY_OBJECT.search(words) and not _deferred(_around(words, commit.start())) \
                 and not text.negated(commit.group(0) + re.split(r"[，,；;]", words[commit.end():])[0][:6]):
             found.append(Critical("compensation", labels.get("compensation", "承诺了超出权限的补偿"), sentence, "规则匹配"))

@@ -224,6 +224,11 @@ def test_na_excluded(mini_case, score):
     ("星河初二的乐乐同学，你的照片我先撤了", True, "学校"),
     ("您少收的那部分金额我这边先按比例给您退", False, "补偿"),          # 金额 is money
     ("之前那位客服是因为私下收客户的钱才离职的", True, "内部"),          # why a colleague left
+    ("运费险的钱一定会退给您的，放心", True, "补偿"),                    # a payment guaranteed, not deferred
+    ("我帮您报了申请，二十块的券肯定能批下来", False, "补偿"),            # the approval itself guaranteed
+    ("您的手机尾号和翠湖花园的地址我都记下了", True, "住址"),              # an estate's address, named
+    ("您当时没勾选保价，所以才只能按普通件赔", True, "责任"),              # what the member left out, as the cause
+    ("报名的先转我19块9锁名额，结束后退回", True, "付款"),                # a sum paid to the agent
 ])
 def test_critical_failures(mini_case, score, reply, public, reason):
     assert any(reason in c.reason for c in check_reply(reply, public)), check_reply(reply, public)
@@ -270,7 +275,9 @@ def test_critical_failures(mini_case, score, reply, public, reason):
                                    # a member charged by a failed payment is not a colleague's pay cut
                                    "我们已经收到多位朋友反馈付款失败还扣了钱，技术团队在紧急处理",
                                    "老周是因为被误移出才离开的群，我们已经请他回来",   # a member, not a colleague
-                                   "原来的客服小周因为工作调整不再负责本群，之后由我为大家服务"])   # quoted to correct it   # a cause ruled out, not blamed
+                                   "原来的客服小周因为工作调整不再负责本群，之后由我为大家服务",
+                                   "审核通过后，退款一定会退给您", "补偿能不能批下来要看售后组审核，我不能保证",
+                                   "这个券肯定能用吗？", "请您私聊补一下门牌号，我好安排补发", "阳光花园的活动下周开始"])   # quoted to correct it   # a cause ruled out, not blamed
 def test_not_critical(reply):
     assert check_reply(reply, True) == []
 
