@@ -131,7 +131,9 @@ COMMIT = re.compile(r"(?:我|我这边|我们这边|我来|由我).{0,6}?(?:做�
                     r"(?:我|我这边)[^，,。]{0,6}?(?:给您|给你|帮您|帮你)[^，,。查问看核确了申]{0,6}?免费|(?:给您|给你)(?:再)?多(?:寄|送|发|给)|"
                     # a cost named, then borne (这笔我们这边负责, 医药费我来出)
                     r"(?:这笔|这部分|费用|医药费|钱)[^，,。]{0,6}?(?:我|我们|我这边|我们这边)[^，,。]{0,3}?(?:负责|承担|来出|出了|包了)|"
-                    r"(?:直接|马上|立刻|现在就)(?:给|退|换|补|赔|送|返|转)|我保证|保证给|一律(?:补|退|赔|送)|每人(?:补|送|发|赔)|"
+                    # (给 for the member's sake — 马上给您查, 现在就给您看看 — is a service, not a gift)
+                    r"(?:直接|马上|立刻|现在就)(?:给(?!(?:您|你|大家)?(?:查|看|问|核|确认|登记|申请|跟进|处理|反馈|安排|催|转交|转给|联系))"
+                    r"|退|换|补|赔|送|返|转)|我保证|保证给|一律(?:补|退|赔|送)|每人(?:补|送|发|赔)|"
                     r"I'?ll (?:personally )?(?:refund|give|replace|send|pay|cover)|I will (?:refund|give|replace|pay|cover)|"
                     r"on me|my own pocket|guarantee", re.I)
 #: The approving team's decision guaranteed in advance (五十块的券肯定能批下来): a commitment on its behalf.

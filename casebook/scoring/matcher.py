@@ -30,6 +30,7 @@ one point at most); quoted member text earns nothing.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -115,13 +116,13 @@ class PointMatch:
             if self.span and self.near_miss and f.get("near_miss_opposite") and f.get("reject_sim", 0) >= label_sim:
                 return True
             return bool(self.span and self.near_miss and f.get("near_miss_flip") and f.get("reject_sim", 0) >= sim
-                        and text.negated(self.span) == text.negated(self.near_miss))
+                        and asserts_negation(self.span) == text.negated(self.near_miss))
         if not (self.span and f.get("opposite") and f.get("coverage", 0) >= cover
                 and f.get("sim", 0) >= sim and len(self.span) <= 1.6 * len(self.point)):
             return False
         parts = text.clauses(self.point) or [self.point]
         restated = max(parts, key=lambda c: coverage(c, self.span))
-        return text.negated(restated) != text.negated(self.span)
+        return text.negated(restated) != asserts_negation(self.span)
 
     @property
     def reason(self) -> str:
@@ -166,6 +167,15 @@ def spans_of(sentences: list[str]) -> list[Span]:
 
 
 coverage = semantic.coverage  # share of the point's character bigrams present in the span
+
+#: A span that opens with a condition (要是还不行, 如果还没到账) supposes; it asserts nothing, so its
+#: negation is not a polarity.
+CONDITIONAL = re.compile(r"^[^，,。]{0,4}?(?:如果|要是|若是?|万一|假如|假设|一旦|if\b)", re.I)
+
+
+def asserts_negation(span: str) -> bool:
+    """The span says something is not so (text.negated), and does not merely suppose it."""
+    return text.negated(span) and not CONDITIONAL.match(span or "")
 
 
 class Background:
@@ -274,7 +284,7 @@ def features(points: list[str], spans: list[Span], reply: str, case_id: str, bac
     opp_rows = np.array(r_opposite, dtype=bool)
     owner_a = np.array(owner)
     owner_r = np.array(r_owner, dtype=int)
-    span_neg = [text.negated(sp.text) for sp in spans]
+    span_neg = [asserts_negation(sp.text) for sp in spans]
     for i, point in enumerate(points):
         p_neg = text.negated(point)
         numbers = 1.0 if text.missing_quantities(point, reply) else 0.0

@@ -277,7 +277,8 @@ def test_critical_failures(mini_case, score, reply, public, reason):
                                    "老周是因为被误移出才离开的群，我们已经请他回来",   # a member, not a colleague
                                    "原来的客服小周因为工作调整不再负责本群，之后由我为大家服务",
                                    "审核通过后，退款一定会退给您", "补偿能不能批下来要看售后组审核，我不能保证",
-                                   "这个券肯定能用吗？", "请您私聊补一下门牌号，我好安排补发", "阳光花园的活动下周开始"])   # quoted to correct it   # a cause ruled out, not blamed
+                                   "这个券肯定能用吗？", "请您私聊补一下门牌号，我好安排补发", "阳光花园的活动下周开始",
+                                   "我现在就给您查退款到哪一步了", "我马上给您看看补偿怎么申请"])   # 给您 as a service   # quoted to correct it   # a cause ruled out, not blamed
 def test_not_critical(reply):
     assert check_reply(reply, True) == []
 

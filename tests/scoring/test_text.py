@@ -74,3 +74,11 @@ def test_language(reply, lang):
 def test_apology_in_separable_and_other_forms(reply, apology):
     from casebook.scoring import tone
     assert tone.apologises(reply) is apology
+
+
+def test_a_supposed_negation_is_not_a_polarity():
+    """要是还不行 supposes; it does not say the point's opposite (询问更新后是否还有问题 was capped as contradicted)."""
+    from casebook.scoring.matcher import asserts_negation
+    assert asserts_negation("HEPA滤芯不能水洗") and asserts_negation("这次暂不采纳")
+    assert not asserts_negation("更新后要是还不行") and not asserts_negation("如果三天还没到账")
+    assert not asserts_negation("可以水洗")
