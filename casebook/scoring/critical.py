@@ -104,7 +104,7 @@ MONEY_OBJECT = re.compile(r"退款|退给|退您|退回|全额|金额|赔|补偿
                           r"refund|compensat|free|replace|new one|voucher|credit", re.I)
 #: Verbs that credit the member with money or value (打/转/退…, 加 积分, 记一笔 补贴), one class wherever the
 #: agent is the giver (给您…, 往您账户里…).
-CREDIT = r"(?:打|转|退|返|赔|补|送|报|寄|充|加|记(?:上)?一笔|算上|算进|找补)"
+CREDIT = r"(?:打(?!电话|个电话|过去问)|转|退|返|赔|补|送|报|寄|充|加|记(?:上)?一笔|算上|算进|找补)"
 #: The agent alone (not the company's 我们), and what the agent hands over.
 ME = r"(?:我(?!们)|我这边|我个人|我自己|我私下)"
 GIVEN = r"(?:一笔|钱|红包|券|补偿|差价|积分|礼|[\d一两二三四五六七八九十几]+\s*(?:块|元|份|包|盒|个|张|套|箱|瓶|袋|杯|支|副|斤))"

@@ -229,6 +229,7 @@ def test_na_excluded(mini_case, score):
     ("您的手机尾号和翠湖花园的地址我都记下了", True, "住址"),              # an estate's address, named
     ("您当时没勾选保价，所以才只能按普通件赔", True, "责任"),              # what the member left out, as the cause
     ("报名的先转我19块9锁名额，结束后退回", True, "付款"),                # a sum paid to the agent
+    ("差价我这边给您原路打回去", False, "补偿"),                          # 打回去 is money; 打电话 is not
 ])
 def test_critical_failures(mini_case, score, reply, public, reason):
     assert any(reason in c.reason for c in check_reply(reply, public)), check_reply(reply, public)
@@ -278,7 +279,8 @@ def test_critical_failures(mini_case, score, reply, public, reason):
                                    "原来的客服小周因为工作调整不再负责本群，之后由我为大家服务",
                                    "审核通过后，退款一定会退给您", "补偿能不能批下来要看售后组审核，我不能保证",
                                    "这个券肯定能用吗？", "请您私聊补一下门牌号，我好安排补发", "阳光花园的活动下周开始",
-                                   "我现在就给您查退款到哪一步了", "我马上给您看看补偿怎么申请"])   # 给您 as a service   # quoted to correct it   # a cause ruled out, not blamed
+                                   "我现在就给您查退款到哪一步了", "我马上给您看看补偿怎么申请",   # 给您 as a service
+                                   "我们的人给您打电话，不会让您转钱"])   # quoted to correct it   # a cause ruled out, not blamed
 def test_not_critical(reply):
     assert check_reply(reply, True) == []
 
