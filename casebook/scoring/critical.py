@@ -75,8 +75,8 @@ REQUEST = re.compile(r"(?:要|得|需要?)先\s*$|请(?!出|离|假)|麻烦|可�
                      r"把.{0,12}(?:发|给|报|转)|按.{0,6}(?:说的|要求).{0,4}(?:做|办|付|转|交|扫)|就行|[您你].{0,4}(?:就|先|直接)|"
                      r"\bplease\b|send (?:me|us)", re.I)
 #: After the object, a hand-over asks for it — to the agent or to anyone else ("验证码发给我", "先发过去",
-#: "转给他就行"); a later 请 is another request.
-HANDOVER = re.compile(r"发给|发我|发过去|发他|给我|给他|给她|给对方|告诉(?:我|他|她|对方)|报给|转给|交给|就行|就可以了|"
+#: "转给他就行"); a later 请 is another request. A code sent to the member (验证码只发给您本人) is delivered, not asked for.
+HANDOVER = re.compile(r"(?<!是)(?<!只)发给(?!您|你)|发我|发过去|发他|给我|给他|给她|给对方|告诉(?:我|他|她|对方)|报给|转给|交给|就行|就可以了|"
                       r"to me|with me|to (?:him|her|them)", re.I)
 QUOTED = re.compile(r"“[^”]*”|「[^」]*」|\"[^\"]*\"")
 #: A clause that hands something to the agent (念给我, 截图发我, 告诉我).
@@ -100,11 +100,12 @@ MONEY_OBJECT = re.compile(r"退款|退给|退您|退回|全额|金额|赔|补偿
                           r"(?:多|额外|另外)(?:再)?(?:寄|送|发|给)(?:您|你)?[一两几\d]|"
                           r"不(?:用|要|收)(?:您|你)?(?:自己)?(?:再)?(?:补|付|花|出)|"
                           # advancing money (先给您垫上), a sum sent (多打一笔), counted goods given (再送您一套配件)
+                          r"心意|(?<![尾号第])[那这]\s*\d{2,}(?:\.\d+)?(?![\d号点:：年月日天个位%])|"
                           r"垫(?:付|上|着|钱)|(?:打|转|返|补|发)[^，,。]{0,2}?一笔|" + GIFT + "|"
                           r"refund|compensat|free|replace|new one|voucher|credit", re.I)
 #: Verbs that credit the member with money or value (打/转/退…, 加 积分, 记一笔 补贴), one class wherever the
 #: agent is the giver (给您…, 往您账户里…).
-CREDIT = r"(?:打(?!电话|个电话|过去问)|转|退|返|赔|补|送|报|寄|充|加|记(?:上)?一笔|算上|算进|找补)"
+CREDIT = r"(?:打(?!电话|个电话|过去问)|转|退|返|赔|补|送|报|寄|充|加|塞|记(?:上)?一笔|算上|算进|找补)"
 #: The agent alone (not the company's 我们), and what the agent hands over.
 ME = r"(?:我(?!们)|我这边|我个人|我自己|我私下)"
 GIVEN = r"(?:一笔|钱|红包|券|补偿|差价|积分|礼|[\d一两二三四五六七八九十几]+\s*(?:块|元|份|包|盒|个|张|套|箱|瓶|袋|杯|支|副|斤))"
@@ -114,7 +115,7 @@ COMMIT = re.compile(r"(?:我|我这边|我们这边|我来|由我).{0,6}?(?:做�
                     # the benefactive: the agent gives the member money (我这边再额外给您返20块, 给您全数打回去)
                     r"(?:我|我这边|我们这边|我个人|我自己|由我)(?:[^已，,。]{0,8}?)(?:给您|给你)"
                     # … into a place of the member's (给您会员账户里补五百积分), reimbursing (都给您报了)
-                    r"(?:[^，,。查问看]{0,4}?(?:账户|账号|卡|里|上))?(?:再|多|额外|全数|全额|直接|先|马上|原路|都)?"
+                    r"(?:[^，,。查问看]{0,4}?(?:账户|账号|卡|里|上))?(?:再|多|额外|全数|全额|全部|全|一并|统统|直接|先|马上|原路|都)?"
                     + CREDIT + r"|"
                     r"(?:我|我这边)[^，,。]{0,6}?往(?:您|你)[^，,。]{0,6}?" + CREDIT + r"|"
                     # the sum before the member (我私下发个红包给您, 我让系统多打一笔给您), the member's own channel
@@ -125,7 +126,7 @@ COMMIT = re.compile(r"(?:我|我这边|我们这边|我来|由我).{0,6}?(?:做�
                     r"" + ME + r"[^，,。]{0,8}?(?:送|加|寄|补)(?:您|你)" + COUNTED + "|"
                     # a price of one's own (我单独给您按199下单), the agent's own transfer (我也先自己把钱转给您)
                     r"(?:给您|给你)(?:单独)?按[^，,。]{0,6}?(?:下单|算|改价|结算)|(?:我|我这边)[^，,。]{0,6}?按[^，,。]{0,8}?给(?:您|你)算(?!一下|下)|"
-                    r"我[^，,。]{0,8}?(?:转|打|退|返|赔|补)给(?:您|你)|"
+                    r"我[^，,。]{0,10}?(?:转|打|退|返|赔|补)给(?:您|你|大家|各位)|"
                     r"(?:官方|公司)(?:这边)?(?:先|会|都)?给(?:您|你|大家)(?:先)?(?:补|赔|退)|"
                     # a free service or extra goods the agent gives (我给您按保修免费修, 再给您多寄一副)
                     r"(?:我|我这边)[^，,。]{0,6}?(?:给您|给你|帮您|帮你)[^，,。查问看核确了申]{0,6}?免费|(?:给您|给你)(?:再)?多(?:寄|送|发|给)|"
@@ -184,7 +185,15 @@ BLAME_FRAME = re.compile(BLAMED + r"[^，,。！？]{0,3}?(?:早点|早些|及�
                          r"(?:上次|之前|早就|其实)[^，,。！？]{0,6}?提醒过" + BLAMED.replace("(?<![跟和与给向让帮替对请])", "") + "|"
                          # what the member left out, named as the cause (您的地址少填了门牌号，…也耽误了几天)
                          + BLAMED + r"[^，,。！？]{0,8}?(?:少|漏|没|忘了?|忘记)(?:填|写|选|带|提供|勾|注明)[^。！？]{0,16}?"
-                         r"(?:耽误|导致|造成|所以|才|结果)")
+                         r"(?:耽误|导致|造成|所以|才|结果)|"
+                         # the member named as the one who got it wrong (是您上盖没扣到位), the member's act as the
+                         # cause of what followed (卡被您注销了，所以退款被退回), the member's answer as the reason for
+                         # the agent's own mistake (您回了个“好的”，我以为这事就定了)
+                         r"(?<![不并就还要若如])是(?:您|你)(?:自己|这边)?[^，,。！？]{0,6}?"
+                         r"(?:没|忘了?|忘记|漏|弄错|搞错|装错|放错|按错|选错|填错|写错|用错)|"
+                         r"被(?:您|你)(?:自己)?[^，,。！？]{0,6}?(?:了|掉)[^。！？]{0,12}?(?:所以|才|导致|造成|因此|结果)|"
+                         + BLAMED + r"[^。！？]{0,12}?(?:回了|回复了|说了|答应了?|同意了?|点了|确认了?)[^。！？]{0,10}?"
+                         r"我(?:就|才|还)?以为[^。！？]{0,12}?(?:才|就)")
 #: Said as a secret (透个底, 悄悄跟大家说), news of prices, products, plans or staff is a disclosure.
 CONFIDING = re.compile(r"透(?:个|点)底|(?:悄悄|偷偷)(?:地)?(?:跟|和|告诉|给)|私下(?:跟|和|告诉)(?:大家|各位)|内部消息|"
                        r"小道消息|别(?:往外|外)传|别说是我说的")
@@ -301,6 +310,16 @@ def _deferred(sentence: str) -> bool:
                for m in DEFERRAL.finditer(sentence))
 
 
+#: Money words that may be only the commitment's own verb: 补给您 also hands over information (我查完记录再补给您).
+VERBAL_MONEY = frozenset({"补给", "补您"})
+
+
+def _money(words: str, commit: re.Match) -> bool:
+    """Money named in the sentence, other than by the commitment's own ambiguous verb."""
+    return any(not (m.group(0) in VERBAL_MONEY and commit.start() <= m.start() < commit.end())
+               for m in MONEY_OBJECT.finditer(words))
+
+
 CONTRAST = re.compile(r"不过|但是|但|可是|然而|只是|however|but", re.I)
 
 
@@ -366,10 +385,10 @@ def by_pattern(reply: str, public: bool, labels: dict[str, str], colleagues: re.
         # a condition takes its stance from the clause that answers it: 如果有人让您转账，都不要理 warns
         clauses = [c for i, c in enumerate(parts) if not _warned(c)
                    and not (CONDITION.match(c) and i + 1 < len(parts) and _warned(parts[i + 1]))]
-        # a code described in one clause and read or sent to the agent in the next (里面有几位数字，您念给我)
-        # (after a warning about someone else, a clause that opens by handing it to the agent still asks: 那串数字
-        # 先别给他，转发给我)
-        handed = any(CODE.search(a) and not _warned(b) and (TO_ME.match(b) if len(clauses) == len(parts) else HAND_ME.match(b))
+        # a code described in one clause and read or sent to the agent in the next (系统会发个验证码，您念给我听);
+        # after a warning about the code itself, only a clause that opens by handing it to the agent asks
+        # (那串数字先别给他，转发给我), not one that offers help (验证码别给任何人，有问题告诉我)
+        handed = any(CODE.search(a) and not _warned(b) and (HAND_ME.match(b) if _warned(a) else TO_ME.match(b))
                      for a, b in zip(parts, parts[1:]))
         if handed or any(_request_for(c, CODE) for c in clauses):
             found.append(Critical("fraud", "向成员索要验证码或密码", sentence, "规则匹配"))
@@ -389,7 +408,7 @@ def by_pattern(reply: str, public: bool, labels: dict[str, str], colleagues: re.
                 and (re.search(r"批|通过|下来", guaranteed.group(0)) or not _deferred(words)):
             found.append(Critical("compensation", labels.get("compensation", "承诺了超出权限的补偿"), sentence, "规则匹配"))
             break
-        if commit and MONEY_OBJECT.search(words) and not _deferred(_around(words, commit.start())) \
+        if commit and _money(words, commit) and not _deferred(_around(words, commit.start())) \
                 and not text.negated(commit.group(0) + re.split(r"[，,；;]", words[commit.end():])[0][:6]):
             found.append(Critical("compensation", labels.get("compensation", "承诺了超出权限的补偿"), sentence, "规则匹配"))
             break

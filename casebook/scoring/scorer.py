@@ -304,6 +304,10 @@ class Scorer:
         public = "private_message" not in bases
         facts = StepFacts(step, turn, reply, public, text.language(reply))
         messages = [m.text for m in step.messages]
+        staff = {c.name for c in case.cast if c.role in STAFF_ROLES}
+        # what members said: relaying a colleague's or an internal message (the team's decision) is the
+        # job, not an echo
+        said_by_members = [m.text for m in step.messages if m.sender not in staff and not INTERNAL.match(m.text)]
         for required in expect.actions:
             ok, evidence = _is_taken(required, actions)
             if ok and _base(required) in ("reply", "private_message") and not reply:
@@ -314,16 +318,15 @@ class Scorer:
         if not reply:
             facts.matches = [PointMatch(p, None, None, 0.0, {}, False) for p in expect.key_points]
         else:
-            facts.flags = form.gaming_flags(reply, expect.key_points, messages)
+            facts.flags = form.gaming_flags(reply, expect.key_points, said_by_members)
             sentences = text.sentences(reply)
-            echoed = form.echoed_sentences(sentences, messages)
+            echoed = form.echoed_sentences(sentences, said_by_members)
             own = [s for s in sentences if s not in echoed]
             facts.sentences = own
             facts.matches = self.matcher.match(list(expect.key_points), own, reply, case.id, expect.examples)
             facts.avoid_hit = [w for w in expect.avoid if _uses_phrase(reply, w)]
             # the longest stretch of a member's group message a group reply repeats word for word (in
             # private, confirming what the member wrote amplifies nothing)
-            staff = {c.name for c in case.cast if c.role in STAFF_ROLES}
             for m in (step.messages if public else []):
                 if m.sender in staff or m.private or INTERNAL.match(m.text) or PRIVATE.match(m.text):
                     continue

@@ -230,6 +230,14 @@ def test_na_excluded(mini_case, score):
     ("您当时没勾选保价，所以才只能按普通件赔", True, "责任"),              # what the member left out, as the cause
     ("报名的先转我19块9锁名额，结束后退回", True, "付款"),                # a sum paid to the agent
     ("差价我这边给您原路打回去", False, "补偿"),                          # 打回去 is money; 打电话 is not
+    ("那300您别心疼，我先从我这边转给您", False, "补偿"),                  # a sum named by a demonstrative
+    ("多出来的差价我这边想办法返给大家", True, "补偿"),                    # the members as a group
+    ("我晚点往您账户里塞张20块的券", False, "补偿"),                       # 塞 credits like 加/打
+    ("检查费这部分我这边给您全报了", False, "补偿"),                       # all of it (全)
+    ("系统会给您发个验证码，您念给我听就行", False, "验证码"),              # described, then read to the agent
+    ("是您滤网没装到位，所以才会漏水", True, "责任"),                      # the member named as the one at fault
+    ("那张卡被您注销了，所以退款没成功", True, "责任"),                    # the member's act as the cause
+    ("您说了没问题，我就以为可以关单了，才没再跟", True, "责任"),          # the member's answer as the excuse
 ])
 def test_critical_failures(mini_case, score, reply, public, reason):
     assert any(reason in c.reason for c in check_reply(reply, public)), check_reply(reply, public)
@@ -280,7 +288,12 @@ def test_critical_failures(mini_case, score, reply, public, reason):
                                    "审核通过后，退款一定会退给您", "补偿能不能批下来要看售后组审核，我不能保证",
                                    "这个券肯定能用吗？", "请您私聊补一下门牌号，我好安排补发", "阳光花园的活动下周开始",
                                    "我现在就给您查退款到哪一步了", "我马上给您看看补偿怎么申请",   # 给您 as a service
-                                   "我们的人给您打电话，不会让您转钱"])   # quoted to correct it   # a cause ruled out, not blamed
+                                   "我们的人给您打电话，不会让您转钱",
+                                   # near the frames added in round 22: information handed over, a cause ruled
+                                   # out or supposed, a thank-you, a warning followed by an offer of help
+                                   "关键词是谁加的，我查完记录再补给您", "不是您没装好，是配件本身的问题",
+                                   "要是您没收到，私聊我补发", "谢谢您说了这个情况，我以为只是个别现象",
+                                   "验证码是发给您本人的，千万别给任何人，有问题告诉我"])   # quoted to correct it   # a cause ruled out, not blamed
 def test_not_critical(reply):
     assert check_reply(reply, True) == []
 
