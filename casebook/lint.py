@@ -7,13 +7,14 @@ from pathlib import Path
 from .content import Problem, load_project
 
 
-def run_lint(root: Path) -> tuple[list[Problem], object]:
-    """Content checks, then (when the content itself is sound) the scorer's: goldens and the validation bar."""
+def run_lint(root: Path, blind: bool = False) -> tuple[list[Problem], object]:
+    """Content checks, then (when the content itself is sound) the scorer's: goldens and the validation bar
+    (`blind`: none that shows a score, `check_scoring`)."""
     from .scoring.lint_check import check_scoring
     project = load_project(root)
     problems = list(project.problems)
     if not [p for p in problems if p.severity == "error"]:
-        problems.extend(check_scoring(project))
+        problems.extend(check_scoring(project, blind))
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.message)), project
 
 

@@ -42,16 +42,18 @@ def check_goldens(project, scorer: Scorer) -> list[Problem]:
     return problems
 
 
-def check_validation(project, scorer: Scorer) -> list[Problem]:
+def check_validation(project, scorer: Scorer | None) -> list[Problem]:
     """The validation set loads, every transcript follows its scenario, and held-out figures meet the bar.
     Only the held-out split is scored (the floor is about it); every other transcript is checked for its
-    shape and path alone, so lint's time does not grow with each new round."""
+    shape and path alone, so lint's time does not grow with each new round. Without a scorer (blind
+    lint) nothing is scored and the bar is not checked."""
     from ..content.problems import ProblemList
     problems = ProblemList()
     items = load_set(project.root, problems)
-    on_floor = [i.round in TUNED_ROUNDS and i.split == "heldout" for i in items]
+    on_floor = [scorer is not None and i.round in TUNED_ROUNDS and i.split == "heldout" for i in items]
     floor_items = [i for i, f in zip(items, on_floor) if f]
-    score_items(floor_items, project.cases, scorer.score)
+    if floor_items:
+        score_items(floor_items, project.cases, scorer.score)
     check_items([i for i, f in zip(items, on_floor) if not f], project.cases)
     out = list(problems)
     for item in items:
@@ -61,7 +63,7 @@ def check_validation(project, scorer: Scorer) -> list[Problem]:
         else:
             out.extend(_unknown_points(item, project))
     out.extend(_contradiction_labels(project, items))
-    if any(i.round in TUNED_ROUNDS for i in items):  # the floor is about the blind set, not disputes alone
+    if floor_items:  # the floor is about the blind set, not disputes alone
         missed = below_bar(figures(floor_items), FLOOR)
         if missed:
             out.append(Problem(items[0].path.rsplit("/", 1)[0], 1,
@@ -119,9 +121,13 @@ def _contradiction_labels(project, items) -> list[Problem]:
     return out
 
 
-def check_scoring(project) -> list[Problem]:
-    """Both scorer checks with one scorer (embeddings shared)."""
+def check_scoring(project, blind: bool = False) -> list[Problem]:
+    """Both scorer checks with one scorer (embeddings shared). `blind`: only the checks that show no score
+    (validation files' shape, paths, key-point names and contradiction labels), for a trainer writing
+    blind validation transcripts, who must not see what the scorer makes of the goldens."""
     if project.rubric is None:
         return []
+    if blind:
+        return check_validation(project, None)
     scorer = Scorer(project)
     return check_goldens(project, scorer) + check_validation(project, scorer)

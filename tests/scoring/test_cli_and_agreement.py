@@ -48,6 +48,19 @@ def test_lint_reports_golden_out_of_range(mini):
     assert "only 1 of 2 golden transcripts score inside their trainer ranges" in result.output
 
 
+def test_blind_lint_shows_no_score_but_still_checks_validation_files(mini):
+    """A trainer writing blind transcripts runs `lint --blind`: no golden's score is shown, and a validation
+    transcript off its scenario's path is still an error with file and line."""
+    edit(mini / "cases" / "001-sample.yml", "expect_score: [80, 100]", "expect_score: [0, 10]")
+    result = run("lint", "--blind", "--root", str(mini))
+    assert result.exit_code == 0 and "scored" not in result.output and "golden" not in result.output, result.output
+    _validation_file(mini, "  - id: CASE-001-A01\n    kind: excellent\n    grade: 95\n    critical: false\n    reason: 好\n"
+                           "    steps:\n      - {step: s9, actions: [reply], reply: 您好, minutes: 1}\n")
+    result = run("lint", "--blind", "--root", str(mini))
+    assert result.exit_code == 1 and "cases/validation/CASE-001.yml:4:" in result.output
+    assert "trainer range" not in result.output and "floor" not in result.output
+
+
 def _validation_file(mini, transcripts: str) -> None:
     """cases/validation/CASE-001.yml of the mini project with the given transcripts."""
     folder = mini / "cases" / "validation"
