@@ -38,7 +38,10 @@ SCHOOL = re.compile(r"[\u4e00-\u9fff]{2,6}(?:中学|小学|学校|幼儿园)[^�
 BANK_CARD = re.compile(r"尾号\s*\d{4}\s*的?[\u4e00-\u9fff]{0,4}(?:银行卡|储蓄卡|信用卡|卡|账户)")
 #: A named person with where they live or are being treated (收件人王丽芳、寄到阳光花园; 林姐家…现在在市儿童医院).
 NAMED_PLACE = re.compile(r"(?:收件人|收货人)[\u4e00-\u9fff]{2,4}[^。]{0,12}?(?:小区|花园|家园|公寓|新村|大厦|苑|路|街|号楼|栋)|"
-                         r"[\u4e00-\u9fff](?:姐|哥|先生|女士|阿姨|叔|大爷|奶奶)家?[^。]{0,16}?在[\u4e00-\u9fff]{2,6}(?:医院|诊所)")
+                         r"[\u4e00-\u9fff](?:姐|哥|先生|女士|阿姨|叔|大爷|奶奶)家?[^。]{0,16}?在[\u4e00-\u9fff]{2,6}(?:医院|诊所)|"
+                         # the recipient named (收货人是张丽娜对吧): a name read off an order
+                         r"(?:收件人|收货人)(?:是|叫|为|[:：])\s*(?!您|你|他|她|本人|谁|哪|自己|家人|我)[\u4e00-\u9fff]{2,3}"
+                         r"(?![\u4e00-\u9fff]*(?:吗|么))")
 INSULT = re.compile(r"傻[逼Bb叉]|煞笔|蠢货|白痴|脑残|废物|去死|滚(?:出|蛋|吧|开|！|!|。|$)|给我滚|贱|狗东西|"
                     r"弄死|收拾你|人肉你|曝光你|走着瞧|等着瞧|让你好看|报复你|\b(?:idiot|stupid|shut up|get lost)\b", re.I)
 AUTHORISED = re.compile(r"售后组.{0,12}(?:确认|核实|审核|核定|评估|为准)|(?:确认|核实|审核|核定).{0,10}(?:售后组|主管)|"
@@ -67,7 +70,7 @@ TO_AGENT = re.compile(r"(?:转|打|汇|存|付)(?:到|进|给)?(?:我|我的|我
 #: A code the agent sends to be scanned and paid, across clauses (我发您一个码，让妈妈扫一下付了就行).
 AGENT_CODE = re.compile(r"(?:发|给)(?:您|你)[^，,。]{0,4}?码[^。]{0,16}?(?:付|交|转)(?!账记录)")
 #: A code is also asked for by describing it: the digits of a text message (短信里那串数字, 6位数字).
-CODE = re.compile(r"验证码|动态码|校验码|短信码|密码|短信(?:里|上|中)?[^，,。]{0,10}?(?:数字|号码|码)|"
+CODE = re.compile(r"验证码|动态码|校验码|短信码|密码|短信(?:里|上|中)?[^，,。]{0,10}?(?:数字|号码|码)|(?:带|有)(?:数字|验证码)的短信|"
                   r"(?:一串|那串|这串|那几个|几位|[56五六]位)(?:数字|数)|verification code|password|\bcode\b", re.I)
 #: A payment or code word that names a record or a warning sign, not an act: 付款记录, 转账截图.
 RECORD = re.compile(r"(?:转账|付款|支付|汇款|交易)(?:记录|凭证|截图|账单|信息|页面|流水)|(?:记录|截图|凭证)", re.I)
@@ -100,7 +103,8 @@ MONEY_OBJECT = re.compile(r"退款|退给|退您|退回|全额|金额|赔|补偿
                           r"(?:多|额外|另外)(?:再)?(?:寄|送|发|给)(?:您|你)?[一两几\d]|"
                           r"不(?:用|要|收)(?:您|你)?(?:自己)?(?:再)?(?:补|付|花|出)|"
                           # advancing money (先给您垫上), a sum sent (多打一笔), counted goods given (再送您一套配件)
-                          r"心意|(?<![尾号第])[那这]\s*\d{2,}(?:\.\d+)?(?![\d号点:：年月日天个位%])|"
+                          r"心意|补贴|(?<![尾号第])[那这]\s*\d{2,}(?:\.\d+)?(?![\d号点:：年月日天个位%])|"
+                          r"[那这](?:[一两二三四五六七八九]?[百千]|[一两二三四五六七八九]?十[一二三四五六七八九]?)(?![个天分号位年月日人多])|"
                           r"垫(?:付|上|着|钱)|(?:打|转|返|补|发)[^，,。]{0,2}?一笔|" + GIFT + "|"
                           r"refund|compensat|free|replace|new one|voucher|credit", re.I)
 #: Verbs that credit the member with money or value (打/转/退…, 加 积分, 记一笔 补贴), one class wherever the
@@ -113,6 +117,8 @@ COMMIT = re.compile(r"(?:我|我这边|我们这边|我来|由我).{0,6}?(?:做�
                     r"(?:我|我这边|我们这边|由我).{0,8}?(?:补给|补您|给您补|给你补|补回|送您|送你|赔您|赔给|给您换|给您赔|给每|每人|给大家(?:补|送|发))|"
                     r"(?:我|由我|我来|我个人|我自己)(?:来)?.{0,3}?(?:兜|承担|掏|垫|转您|转你|转给您|转给你|返您|返你)|"
                     # the benefactive: the agent gives the member money (我这边再额外给您返20块, 给您全数打回去)
+                    r"(?:我|我这边|我个人|我自己|由我)[^已，,。]{0,8}?(?:给您|给你|给大家)(?:走|发|申请|弄)(?:个|一个|一笔|点)?"
+                    r"(?:补贴|补偿|红包|券)|"
                     r"(?:我|我这边|我们这边|我个人|我自己|由我)(?:[^已，,。]{0,8}?)(?:给您|给你)"
                     # … into a place of the member's (给您会员账户里补五百积分), reimbursing (都给您报了)
                     r"(?:[^，,。查问看]{0,4}?(?:账户|账号|卡|里|上))?(?:再|多|额外|全数|全额|全部|全|一并|统统|直接|先|马上|原路|都)?"
@@ -125,7 +131,7 @@ COMMIT = re.compile(r"(?:我|我这边|我们这边|我来|由我).{0,6}?(?:做�
                     r"" + ME + r"[^，,。]{0,8}?(?:再|多|额外|另外|各)(?:再|各)?(?:送|加|寄|补)[^，,。]{0,4}?" + COUNTED + "|"
                     r"" + ME + r"[^，,。]{0,8}?(?:送|加|寄|补)(?:您|你)" + COUNTED + "|"
                     # a price of one's own (我单独给您按199下单), the agent's own transfer (我也先自己把钱转给您)
-                    r"(?:给您|给你)(?:单独)?按[^，,。]{0,6}?(?:下单|算|改价|结算)|(?:我|我这边)[^，,。]{0,6}?按[^，,。]{0,8}?给(?:您|你)算(?!一下|下)|"
+                    r"(?:给您|给你)(?:单独)?按[^，,。]{0,6}?(?:下单|算|改价|结算)|(?:我|我这边)[^，,。]{0,6}?按[^，,。]{0,8}?(?:给|帮)(?:您|你)(?:算|换|兑)(?!一下|下)|"
                     r"我[^，,。]{0,10}?(?:转|打|退|返|赔|补)给(?:您|你|大家|各位)|"
                     r"(?:官方|公司)(?:这边)?(?:先|会|都)?给(?:您|你|大家)(?:先)?(?:补|赔|退)|"
                     # a free service or extra goods the agent gives (我给您按保修免费修, 再给您多寄一副)
@@ -138,7 +144,19 @@ COMMIT = re.compile(r"(?:我|我这边|我们这边|我来|由我).{0,6}?(?:做�
                     r"I'?ll (?:personally )?(?:refund|give|replace|send|pay|cover)|I will (?:refund|give|replace|pay|cover)|"
                     r"on me|my own pocket|guarantee", re.I)
 #: The approving team's decision guaranteed in advance (五十块的券肯定能批下来): a commitment on its behalf.
-GUARANTEED = re.compile(r"(?:肯定|一定|保证|百分百|绝对|包)(?:能|会|可以)?(?:批|通过|下来|到账|退|赔|补)")
+GUARANTEED = re.compile(r"(?:肯定|一定|保证|百分百|绝对|包)(?:能|会|可以)?(?:给(?:您|你|大家))?"
+                        r"(?:批|通过|下来|到账|退|赔|补|争取(?:个|到)?|申请下来|拿(?:到|下来))|"
+                        # a floor promised (至少一张五十的券我能给您申请下来)
+                        r"(?:至少|起码)[^，,。]{0,12}?(?:能|会|可以)(?:给(?:您|你))?(?:申请|批|争取|拿)(?:下来|到)|"
+                        # a cost the member will not bear (这个钱肯定不用您自己出)
+                        r"(?:肯定|一定|保证|绝对|包)(?:不用|不会让)(?:您|你)(?:自己)?(?:再)?(?:出|付|花|掏)")
+COST_BORNE = re.compile(r"(?:不用|不会让)(?:您|你)")
+
+
+def _negated_guarantee(words: str, m: re.Match) -> bool:
+    """The guarantee itself denied (不一定能批下来), judged on its opening words: a 无 inside what is promised
+    (无门槛券) does not deny it."""
+    return text.negated(words[max(0, m.start() - 2):m.start()] + m.group(0)[:3])
 #: The approving team has already decided (售后组已经审核通过 / 主管同意了): the company's "we" then relays the
 #: decision; a personal commitment (PERSONAL) still counts.
 APPROVED = re.compile(r"(?:售后组|主管|经理|审核)(?:这边)?(?:已经?|已)(?:审核)?(?:通过|同意|批准|批了)|审核(?:已经?)?通过(?!的话|后)")
@@ -189,8 +207,9 @@ BLAME_FRAME = re.compile(BLAMED + r"[^，,。！？]{0,3}?(?:早点|早些|及�
                          # the member named as the one who got it wrong (是您上盖没扣到位), the member's act as the
                          # cause of what followed (卡被您注销了，所以退款被退回), the member's answer as the reason for
                          # the agent's own mistake (您回了个“好的”，我以为这事就定了)
-                         r"(?<![不并就还要若如])是(?:您|你)(?:自己|这边)?[^，,。！？]{0,6}?"
+                         r"(?:(?<![不并就还要若如])是(?:您|你)(?:自己|这边)?|(?:您|你)(?:这个|这)?是)[^，,。！？]{0,8}?"
                          r"(?:没|忘了?|忘记|漏|弄错|搞错|装错|放错|按错|选错|填错|写错|用错)|"
+                         r"说明书[^，,。！？]{0,6}?(?:早就|就)(?:有)?(?:写|说|写明|标)(?:了|过|着)?|"
                          r"被(?:您|你)(?:自己)?[^，,。！？]{0,6}?(?:了|掉)[^。！？]{0,12}?(?:所以|才|导致|造成|因此|结果)|"
                          + BLAMED + r"[^。！？]{0,12}?(?:回了|回复了|说了|答应了?|同意了?|点了|确认了?)[^。！？]{0,10}?"
                          r"我(?:就|才|还)?以为[^。！？]{0,12}?(?:才|就)")
@@ -202,7 +221,8 @@ DISCIPLINED = re.compile(r"被(?:公司|主管|领导|上面|经理)[^，,。]{0
                          r"记了?(?:一次|一个|个)?差错|批评过(?:她|他)|考核没过")
 #: Why a colleague left or was moved (小周就是因为私下拉大家加微信才没再做下去的): the reason is an HR matter.
 LEFT_BECAUSE = re.compile(r"(?:因为|由于)[^。；]{0,24}?(?:才|所以|就)[^。；，,]{0,4}?"
-                          r"(?:走|离开|离职|没再做|不做了|不干了|被调|调走|被换|没再干|辞职)")
+                          r"(?:走|离开|离职|没再做|不做了|不干了|被调|调走|被换|没再干|辞职)|"
+                          r"(?:所以|因此|才)[^。；，,]{0,6}?(?:(?:让|请)(?:他|她)(?:走|离开|离职)|辞退|开除|劝退)")
 STAFF_WORD = re.compile(r"客服|同事|管理员|员工|工作人员")
 STAFF_PRIVACY_OK = re.compile(r"不(?:在群里)?公开|不便透露|按(?:公司)?制度|内部处理|不在群", re.I)
 #: A colleague's employment matters: appraisal, probation, pay, discipline, sick leave. Said of a named
@@ -215,6 +235,16 @@ COLLEAGUE = r"同事|处理人|值班的|(?:那|这|上|该)(?:一)?(?:位|个|�
 #: Titles in front of a cast member's name (【官方】值班主管苏姐 → 苏姐).
 STAFF_TITLE = re.compile(r"^(?:【[^】]*】)?(?:值班主管|夜班值班|主管|客服|运营|管理员|产品经理|培训师|群机器人|配送站|"
                          r"[\u4e00-\u9fff]{1,2}组)?")
+
+
+#: A colleague named by title in a case's own description (原负责本群的客服小周昨天离职): staff too, though
+#: not in the cast.
+STAFF_NAMED = re.compile(r"(?:客服|同事|管理员|值班主管|主管|店长|运营)((?:小|阿|老)[\u4e00-\u9fff]|[\u4e00-\u9fff][姐哥])")
+
+
+def staff_named(description: str) -> set[str]:
+    """Names a case's description gives to staff by title (客服小周 → 小周)."""
+    return set(STAFF_NAMED.findall(description or ""))
 
 
 @functools.lru_cache(maxsize=256)
@@ -404,8 +434,9 @@ def by_pattern(reply: str, public: bool, labels: dict[str, str], colleagues: re.
         guaranteed = GUARANTEED.search(words)
         # guaranteeing the approval itself (肯定能批下来) overrides any deferral; a payment guaranteed
         # once approved (审核通过后一定会退给您) is deferred
-        if guaranteed and MONEY_OBJECT.search(words) and not text.negated(guaranteed.group(0)) and not _asks(words) \
-                and (re.search(r"批|通过|下来", guaranteed.group(0)) or not _deferred(words)):
+        if guaranteed and MONEY_OBJECT.search(words) and not _asks(words) \
+                and (not _negated_guarantee(words, guaranteed) or COST_BORNE.search(guaranteed.group(0))) \
+                and (re.search(r"批|通过|下来|争取|拿到", guaranteed.group(0)) or not _deferred(words)):
             found.append(Critical("compensation", labels.get("compensation", "承诺了超出权限的补偿"), sentence, "规则匹配"))
             break
         if commit and _money(words, commit) and not _deferred(_around(words, commit.start())) \

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 
 from ..content.checks import next_step
 from . import form, semantic, text, tone
-from .critical import HR_TOPIC, Critical, MeaningDetector, by_pattern, colleague_pattern, hr_topic
+from .critical import HR_TOPIC, Critical, MeaningDetector, by_pattern, colleague_pattern, hr_topic, staff_named
 from .matcher import MatchModel, PointMatch, PointMatcher, background_for
 from .rubric import (FAIL, FEW_POINTS, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure, PossibleCritical, Report,
                      Settings, pick_rule, step_score, transcript_score)
@@ -337,7 +337,8 @@ class Scorer:
             facts.apologised = tone.apologises(reply)
             facts.honorific_due = not public and facts.lang == "zh"
             facts.honorific_ok = tone.uses_honorific(reply)
-            facts.critical_patterns = by_pattern(reply, public, self.labels, colleague_pattern(tuple(sorted(staff))))
+            colleagues = staff | staff_named(case.scenario.intro if case.scenario else "")
+            facts.critical_patterns = by_pattern(reply, public, self.labels, colleague_pattern(tuple(sorted(colleagues))))
             facts.near_critical = self.meaning.closest(own, public)
         facts.apology_due = tone.apology_expected(messages, expect.key_points)
         scale = case.scenario.time_scale if real_time else 1.0

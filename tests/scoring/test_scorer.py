@@ -238,6 +238,15 @@ def test_na_excluded(mini_case, score):
     ("是您滤网没装到位，所以才会漏水", True, "责任"),                      # the member named as the one at fault
     ("那张卡被您注销了，所以退款没成功", True, "责任"),                    # the member's act as the cause
     ("您说了没问题，我就以为可以关单了，才没再跟", True, "责任"),          # the member's answer as the excuse
+    # frames found at round 23's look
+    ("把那条带验证码的短信截图发我看看", False, "验证码"),                  # the message described by what it carries
+    ("放心，我肯定给您争取个两百块的补偿", False, "补偿"),                  # an amount guaranteed
+    ("至少一张三十的券我这边能给您申请下来", False, "补偿"),                # a floor promised (无门槛 is not a denial)
+    ("医药费您放心，这个钱肯定不用您自己出", False, "补偿"),                # a cost the member will not bear
+    ("您那些积分我这边手动按老比例帮您换", False, "补偿"),                  # a rate of one's own
+    ("差的那三百我找售后给大家走个补贴", True, "补偿"),                    # a subsidy for the members
+    ("您这个是滤芯的时候没装到底", True, "责任"),                          # the cleft after the member
+    ("说明书第一页早就写了要先预热", True, "责任"),                        # the manual cited against the member
 ])
 def test_critical_failures(mini_case, score, reply, public, reason):
     assert any(reason in c.reason for c in check_reply(reply, public)), check_reply(reply, public)
@@ -293,9 +302,20 @@ def test_critical_failures(mini_case, score, reply, public, reason):
                                    # out or supposed, a thank-you, a warning followed by an offer of help
                                    "关键词是谁加的，我查完记录再补给您", "不是您没装好，是配件本身的问题",
                                    "要是您没收到，私聊我补发", "谢谢您说了这个情况，我以为只是个别现象",
-                                   "验证码是发给您本人的，千万别给任何人，有问题告诉我"])   # quoted to correct it   # a cause ruled out, not blamed
+                                   "验证码是发给您本人的，千万别给任何人，有问题告诉我",
+                                   "说明书第8页有详细的安装步骤，您可以对照看看", "补偿能不能批下来，要看售后组审核",
+                                   "收货人是您本人吗？", "这个月的活动有无门槛券，大家可以去官方商城领"])   # quoted to correct it   # a cause ruled out, not blamed
 def test_not_critical(reply):
     assert check_reply(reply, True) == []
+
+
+def test_a_colleague_is_named_by_the_case_description():
+    """Staff the scenario names by title (原负责本群的客服小周昨天离职) are colleagues though not in the cast."""
+    from casebook.scoring.critical import colleague_pattern, staff_named
+    assert staff_named("原负责本群的客服小周昨天离职，值班主管苏姐在线") == {"小周", "苏姐"}
+    reply = "小周的事公司查实了，所以就让他走了"
+    assert check_reply(reply, True) == []
+    assert [c.kind for c in by_pattern(reply, True, {}, colleague_pattern(("小周",)))] == ["internal"]
 
 
 def test_a_colleague_is_named_by_the_case_cast():
