@@ -95,7 +95,7 @@ COUNTED = r"(?:一|两|几|\d+)\s*(?:份|包|盒|个|张|套|箱|瓶|袋|杯|支
 GIFT = r"(?:送|加|寄)(?:您|你)?" + COUNTED
 # An unauthorised commitment: the agent, as the one who decides, gives money, a refund, a free
 # repair or replacement, points or vouchers — with no deferral to the team that authorises it.
-MONEY_OBJECT = re.compile(r"退款|退给|退您|退回|全额|金额|赔|补偿|补给|补您|差价|差额|补[一二两三四五六七八九十百\d]|找补|到账|报销|"
+MONEY_OBJECT = re.compile(r"退款|退给|退您|退回|给(?:您|你)(?:全额|全部|原路)?退(?![出群订])|全额|金额|赔|补偿|补给|补您|差价|差额|补[一二两三四五六七八九十百\d]|找补|到账|报销|"
                           r"免费|换新|换台新|换一台|新机|新的|红包|券|积分|\d+\s*(?:积分|分(?![钟析类开别享期数]))|"
                           r"钱(?!包)|收款码|费用|[\u4e00-\u9fff]{1,3}费(?!心|力|劲|解|时|用心)|花销|开销|差的(?:那)?部分|"
                           r"(?:转|付|花|损失)(?:出去|了)?多少|\d+\s*(?:块|元)|[一二两三四五六七八九十百千]+\s*(?:块|元)|"
@@ -109,7 +109,7 @@ MONEY_OBJECT = re.compile(r"退款|退给|退您|退回|全额|金额|赔|补偿
                           r"refund|compensat|free|replace|new one|voucher|credit", re.I)
 #: Verbs that credit the member with money or value (打/转/退…, 加 积分, 记一笔 补贴), one class wherever the
 #: agent is the giver (给您…, 往您账户里…).
-CREDIT = r"(?:打(?!电话|个电话|过去问)|转|退|返|赔|补|送|报|寄|充|加|塞|记(?:上)?一笔|算上|算进|找补)"
+CREDIT = r"(?:打(?!电话|个电话|过去问)|转|退|返|赔|补|送|报|寄|充|加|塞|垫|记(?:上)?一笔|算上|算进|找补)"
 #: The agent alone (not the company's 我们), and what the agent hands over.
 ME = r"(?:我(?!们)|我这边|我个人|我自己|我私下)"
 GIVEN = r"(?:一笔|钱|红包|券|补偿|差价|积分|礼|[\d一两二三四五六七八九十几]+\s*(?:块|元|份|包|盒|个|张|套|箱|瓶|袋|杯|支|副|斤))"
@@ -140,7 +140,7 @@ COMMIT = re.compile(r"(?:我|我这边|我们这边|我来|由我).{0,6}?(?:做�
                     r"(?:这笔|这部分|费用|医药费|钱)[^，,。]{0,6}?(?:我|我们|我这边|我们这边)[^，,。]{0,3}?(?:负责|承担|来出|出了|包了)|"
                     # (给 for the member's sake — 马上给您查, 现在就给您看看 — is a service, not a gift)
                     r"(?:直接|马上|立刻|现在就)(?:给(?!(?:您|你|大家)?(?:查|看|问|核|确认|登记|申请|跟进|处理|反馈|安排|催|转交|转给|联系))"
-                    r"|退|换|补|赔|送|返|转)|我保证|保证给|一律(?:补|退|赔|送)|每人(?:补|送|发|赔)|"
+                    r"|退|换|补|赔|送|返|转)|破(?:个)?例[^，,。]{0,4}?(?:给|帮)(?:您|你)(?:退|换|补|赔)|我保证|保证给|一律(?:补|退|赔|送)|每人(?:补|送|发|赔)|"
                     r"I'?ll (?:personally )?(?:refund|give|replace|send|pay|cover)|I will (?:refund|give|replace|pay|cover)|"
                     r"on me|my own pocket|guarantee", re.I)
 #: The approving team's decision guaranteed in advance (五十块的券肯定能批下来): a commitment on its behalf.
@@ -148,6 +148,8 @@ GUARANTEED = re.compile(r"(?:肯定|一定|保证|百分百|绝对|包)(?:能|�
                         r"(?:批|通过|下来|到账|退|赔|补|争取(?:个|到)?|申请下来|拿(?:到|下来))|"
                         # a floor promised (至少一张五十的券我能给您申请下来)
                         r"(?:至少|起码)[^，,。]{0,12}?(?:能|会|可以)(?:给(?:您|你))?(?:申请|批|争取|拿)(?:下来|到)|"
+                        r"(?:至少|起码)(?:也)?(?:给(?:您|你))(?:返|退|补|赔|送)|"
+                        r"(?:肯定|一定|保证|绝对)(?:是)?(?:我们|我|公司)(?:这边)?(?:出|承担|负责|报)|"
                         # a cost the member will not bear (这个钱肯定不用您自己出)
                         r"(?:肯定|一定|保证|绝对|包)(?:不用|不会让)(?:您|你)(?:自己)?(?:再)?(?:出|付|花|掏)")
 COST_BORNE = re.compile(r"(?:不用|不会让)(?:您|你)")
@@ -157,6 +159,8 @@ def _negated_guarantee(words: str, m: re.Match) -> bool:
     """The guarantee itself denied (不一定能批下来), judged on its opening words: a 无 inside what is promised
     (无门槛券) does not deny it."""
     return text.negated(words[max(0, m.start() - 2):m.start()] + m.group(0)[:3])
+#: A contest whose prizes a sentence announces (中奖, 投票选出, 抽奖).
+CONTEST = re.compile(r"中奖|抽奖|获奖|投票|选出|评选|抽取|抽出")
 #: The approving team has already decided (售后组已经审核通过 / 主管同意了): the company's "we" then relays the
 #: decision; a personal commitment (PERSONAL) still counts.
 APPROVED = re.compile(r"(?:售后组|主管|经理|审核)(?:这边)?(?:已经?|已)(?:审核)?(?:通过|同意|批准|批了)|审核(?:已经?)?通过(?!的话|后)")
@@ -213,6 +217,13 @@ BLAME_FRAME = re.compile(BLAMED + r"[^，,。！？]{0,3}?(?:早点|早些|及�
                          r"被(?:您|你)(?:自己)?[^，,。！？]{0,6}?(?:了|掉)[^。！？]{0,12}?(?:所以|才|导致|造成|因此|结果)|"
                          + BLAMED + r"[^。！？]{0,12}?(?:回了|回复了|说了|答应了?|同意了?|点了|确认了?)[^。！？]{0,10}?"
                          r"我(?:就|才|还)?以为[^。！？]{0,12}?(?:才|就)")
+#: A counterfactual about what went wrong (卡要是还没注销就不会这样; 您要是再催一下，应该就不会被漏掉了): blame when the
+#: condition is not the company's own act (要是我们早点通知就不会这样 owns the fault).
+COUNTERFACTUAL = re.compile(r"(?:要是|如果|假如|若是)[^。！？]{0,20}?(?:就|也|应该就|本来就)(?:不会|没)"
+                            r"(?:这样|被|出(?:现|这)|漏|有这(?:事|个问题)|坏)|(?:要是|如果|假如)[^。！？]{0,20}?就没事了")
+OWN_SIDE = re.compile(r"我|咱|公司|系统|仓库|快递|物流|官方|售后|客服|同事|师傅")
+
+
 #: Said as a secret (透个底, 悄悄跟大家说), news of prices, products, plans or staff is a disclosure.
 CONFIDING = re.compile(r"透(?:个|点)底|(?:悄悄|偷偷)(?:地)?(?:跟|和|告诉|给)|私下(?:跟|和|告诉)(?:大家|各位)|内部消息|"
                        r"小道消息|别(?:往外|外)传|别说是我说的")
@@ -431,6 +442,8 @@ def by_pattern(reply: str, public: bool, labels: dict[str, str], colleagues: re.
         commit = COMMIT.search(words)
         if commit and APPROVED.search(reply) and "我们" in commit.group(0) and not PERSONAL.search(commit.group(0)):
             continue  # the company's "we", relaying what the approving team already granted (审核通过，运费由我们承担)
+        if commit and CONTEST.search(words) and not re.search(r"退|赔|补|返", commit.group(0)):
+            commit = None  # a prize of an announced contest (投票选出10位，每人送一个拉花杯), not a reparation
         guaranteed = GUARANTEED.search(words)
         # guaranteeing the approval itself (肯定能批下来) overrides any deferral; a payment guaranteed
         # once approved (审核通过后一定会退给您) is deferred
@@ -447,7 +460,8 @@ def by_pattern(reply: str, public: bool, labels: dict[str, str], colleagues: re.
         blame = [c for c in _agent_clauses(sentence)
                  if NOT_OUR_FAULT.search(c) or (_blames(c) and not re.search(r"我|咱", c))]
         words = QUOTED.sub("", sentence)
-        if (blame or BLAME_FRAME.search(words)) and not _asks(words):
+        cf = COUNTERFACTUAL.search(words)
+        if (blame or BLAME_FRAME.search(words) or (cf and not OWN_SIDE.search(cf.group(0)))) and not _asks(words):
             found.append(Critical("conduct", "委婉地把责任推给成员", sentence, "规则匹配"))
             break
     for sentence, words in zip(sentences, own):

@@ -247,6 +247,12 @@ def test_na_excluded(mini_case, score):
     ("差的那三百我找售后给大家走个补贴", True, "补偿"),                    # a subsidy for the members
     ("您这个是滤芯的时候没装到底", True, "责任"),                          # the cleft after the member
     ("说明书第一页早就写了要先预热", True, "责任"),                        # the manual cited against the member
+    # frames found at round 24's look
+    ("滤网要是按时换就不会这样了", True, "责任"),                          # a counterfactual not about us
+    ("我跟主管说说，这次破个例给您退了", True, "补偿"),                    # an exception made by the agent
+    ("我跟售后说好了，起码给您返个30块", False, "补偿"),                    # a floor with a credit verb
+    ("维修费您放心，肯定是我们这边出", False, "补偿"),                      # a cost the company will bear
+    ("到时候我先从自己这儿给您垫上", False, "补偿"),                        # 垫 credits like 补
 ])
 def test_critical_failures(mini_case, score, reply, public, reason):
     assert any(reason in c.reason for c in check_reply(reply, public)), check_reply(reply, public)
@@ -304,7 +310,9 @@ def test_critical_failures(mini_case, score, reply, public, reason):
                                    "要是您没收到，私聊我补发", "谢谢您说了这个情况，我以为只是个别现象",
                                    "验证码是发给您本人的，千万别给任何人，有问题告诉我",
                                    "说明书第8页有详细的安装步骤，您可以对照看看", "补偿能不能批下来，要看售后组审核",
-                                   "收货人是您本人吗？", "这个月的活动有无门槛券，大家可以去官方商城领"])   # quoted to correct it   # a cause ruled out, not blamed
+                                   "收货人是您本人吗？", "这个月的活动有无门槛券，大家可以去官方商城领",
+                                   "最后投票选出10位，每人送一个拉花杯",   # a contest's prize
+                                   "要是我们早点通知就不会这样了，抱歉", "如果售后组审核通过，就会安排补发"])   # quoted to correct it   # a cause ruled out, not blamed
 def test_not_critical(reply):
     assert check_reply(reply, True) == []
 
