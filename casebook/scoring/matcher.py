@@ -173,6 +173,27 @@ coverage = semantic.coverage  # share of the point's character bigrams present i
 CONDITIONAL = re.compile(r"^[^，,。]{0,4}?(?:如果|要是|若是?|万一|假如|假设|一旦|if\b)", re.I)
 
 
+#: A point that forbids or denies by a modal (不能替代, 不可以水洗, 不会要求) …
+NEG_MODAL = r"(?:不能|不可以|不可|不会|不得|无法|不要|别|禁止|不允许)"
+#: … said back with the positive modal on the same verb (完全可以替代): the point the other way round,
+#: however similar the embeddings find the two.
+POS_MODAL = r"(?:能|可以|可|会|能够|允许)"
+
+
+def modal_flip(point: str, span: str) -> bool:
+    """The span grants, with a positive modal, the very verb the point denies with a negative one
+    (配方奶粉不能替代母乳 / 母乳不够的话完全可以替代); a negator just before the modal keeps the polarity."""
+    for m in re.finditer(NEG_MODAL + r"([\u4e00-\u9fff]{2})", point):
+        verb = re.escape(m.group(1))
+        if re.search(NEG_MODAL + r"(?:再)?" + verb, span):
+            continue   # the span denies it too (初效滤网可以水洗，HEPA滤芯不能水洗): a contrast, not a flip
+        for n in re.finditer(r"(.{0,3})" + POS_MODAL + r"(?:完全|直接|随便|放心|也|都)?" + verb, span):
+            before = span[:n.start(1) + len(n.group(1))]
+            if not re.search(r"[不没别无非未]", n.group(1)) and not re.search(NEG_MODAL + "$", before):
+                return True
+    return False
+
+
 def asserts_negation(span: str) -> bool:
     """The span says something is not so (text.negated), and does not merely suppose it."""
     return text.negated(span) and not CONDITIONAL.match(span or "")
@@ -455,7 +476,7 @@ class PointMatcher:
         a contradiction model — the point is not conveyed and some span says its opposite with at least the
         model's threshold probability (`contra_span`), or — with a reversal model — the span the matcher
         credits is the point said the other way round (`reversed`)."""
-        contradicted = self._says_opposite(m) or self.reversed(m)
+        contradicted = self._says_opposite(m) or self.reversed(m) or (m.passed and modal_flip(m.point, m.span or ""))
         return m.passed and not contradicted, contradicted or self.learned_contradiction(m)
 
     def reversed(self, m: PointMatch) -> bool:

@@ -82,3 +82,15 @@ def test_a_supposed_negation_is_not_a_polarity():
     assert asserts_negation("HEPA滤芯不能水洗") and asserts_negation("这次暂不采纳")
     assert not asserts_negation("更新后要是还不行") and not asserts_negation("如果三天还没到账")
     assert not asserts_negation("可以水洗")
+
+
+def test_a_modal_flip_on_the_points_own_verb_is_its_opposite():
+    """不能替代 said back as 完全可以替代 is the point the other way round, however close the embeddings are;
+    the same verb denied again, or a contrast that denies it too, is not."""
+    from casebook.scoring.matcher import modal_flip
+    assert modal_flip("配方奶粉不能替代母乳", "母乳不够的话直接换奶粉完全可以替代")
+    assert modal_flip("HEPA滤芯不能水洗", "滤芯其实也可以水洗")
+    assert not modal_flip("配方奶粉不能替代母乳", "奶粉不能替代母乳")
+    assert not modal_flip("HEPA滤芯不能水洗", "初效滤网可以水洗，HEPA滤芯不能水洗")
+    assert not modal_flip("HEPA滤芯不能水洗", "HEPA滤芯也不可以水洗")
+    assert not modal_flip("官方客服不会要求转账", "我们不会要求转账")
