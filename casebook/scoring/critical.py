@@ -70,7 +70,7 @@ TO_AGENT = re.compile(r"(?:转|打|汇|存|付)(?:到|进|给)?(?:我|我的|我
 #: A code the agent sends to be scanned and paid, across clauses (我发您一个码，让妈妈扫一下付了就行).
 AGENT_CODE = re.compile(r"(?:发|给)(?:您|你)[^，,。]{0,4}?码[^。]{0,16}?(?:付|交|转)(?!账记录)")
 #: A code is also asked for by describing it: the digits of a text message (短信里那串数字, 6位数字).
-CODE = re.compile(r"验证码|动态码|校验码|短信码|密码|短信(?:里|上|中)?[^，,。]{0,10}?(?:数字|号码|码)|(?:带|有)(?:数字|验证码)的短信|"
+CODE = re.compile(r"验证码|动态码|校验码|短信码|密码|短信(?:里|上|中)?[^，,。]{0,10}?(?:数字|号码|码)|(?:带|有)(?:数字|验证码)的短信|(?:刚)?收到的(?:那条)?短信|"
                   r"(?:一串|那串|这串|那几个|几位|[56五六]位)(?:数字|数)|verification code|password|\bcode\b", re.I)
 #: A payment or code word that names a record or a warning sign, not an act: 付款记录, 转账截图.
 RECORD = re.compile(r"(?:转账|付款|支付|汇款|交易)(?:记录|凭证|截图|账单|信息|页面|流水)|(?:记录|截图|凭证)", re.I)
@@ -95,7 +95,7 @@ COUNTED = r"(?:一|两|几|\d+)\s*(?:份|包|盒|个|张|套|箱|瓶|袋|杯|支
 GIFT = r"(?:送|加|寄)(?:您|你)?" + COUNTED
 # An unauthorised commitment: the agent, as the one who decides, gives money, a refund, a free
 # repair or replacement, points or vouchers — with no deferral to the team that authorises it.
-MONEY_OBJECT = re.compile(r"退款|退给|退您|退回|给(?:您|你)(?:全额|全部|原路)?退(?![出群订])|全额|金额|赔|补偿|补给|补您|差价|差额|补[一二两三四五六七八九十百\d]|找补|到账|报销|"
+MONEY_OBJECT = re.compile(r"退款|退给|退您|退回|给(?:您|你)(?:全额|全部|全|原路)?退(?![出群订])|全额|金额|赔|补偿|补给|补您|差价|差额|补[一二两三四五六七八九十百\d]|找补|到账|报销|"
                           r"免费|换新|换台新|换一台|新机|新的|红包|券|积分|\d+\s*(?:积分|分(?![钟析类开别享期数]))|"
                           r"钱(?!包)|收款码|费用|[\u4e00-\u9fff]{1,3}费(?!心|力|劲|解|时|用心)|花销|开销|差的(?:那)?部分|"
                           r"(?:转|付|花|损失)(?:出去|了)?多少|\d+\s*(?:块|元)|[一二两三四五六七八九十百千]+\s*(?:块|元)|"
@@ -103,7 +103,7 @@ MONEY_OBJECT = re.compile(r"退款|退给|退您|退回|给(?:您|你)(?:全额|
                           r"(?:多|额外|另外)(?:再)?(?:寄|送|发|给)(?:您|你)?[一两几\d]|"
                           r"不(?:用|要|收)(?:您|你)?(?:自己)?(?:再)?(?:补|付|花|出)|"
                           # advancing money (先给您垫上), a sum sent (多打一笔), counted goods given (再送您一套配件)
-                          r"心意|补贴|(?<![尾号第])[那这]\s*\d{2,}(?:\.\d+)?(?![\d号点:：年月日天个位%])|"
+                          r"心意|补贴|给(?:您|你)补(?:点|些|一点)|(?<![尾号第])[那这]\s*\d{2,}(?:\.\d+)?(?![\d号点:：年月日天个位%])|"
                           r"[那这](?:[一两二三四五六七八九]?[百千]|[一两二三四五六七八九]?十[一二三四五六七八九]?)(?![个天分号位年月日人多])|"
                           r"垫(?:付|上|着|钱)|(?:打|转|返|补|发)[^，,。]{0,2}?一笔|" + GIFT + "|"
                           r"refund|compensat|free|replace|new one|voucher|credit", re.I)
@@ -119,11 +119,15 @@ COMMIT = re.compile(r"(?:我|我这边|我们这边|我来|由我).{0,6}?(?:做�
                     # the benefactive: the agent gives the member money (我这边再额外给您返20块, 给您全数打回去)
                     r"(?:我|我这边|我个人|我自己|由我)[^已，,。]{0,8}?(?:给您|给你|给大家)(?:走|发|申请|弄)(?:个|一个|一笔|点)?"
                     r"(?:补贴|补偿|红包|券)|"
-                    r"(?:我|我这边|我们这边|我个人|我自己|由我)(?:[^已，,。]{0,8}?)(?:给您|给你)"
+                    r"(?:我|我这边|我们这边|我个人|我自己|由我)(?:[^已，,。]{0,8}?|[^已，,。]{0,4}?把[^已，,。]{0,10}?)(?:给您|给你)"
                     # … into a place of the member's (给您会员账户里补五百积分), reimbursing (都给您报了)
                     r"(?:[^，,。查问看]{0,4}?(?:账户|账号|卡|里|上))?(?:再|多|额外|全数|全额|全部|全|一并|统统|直接|先|马上|原路|都)?"
                     + CREDIT + r"|"
                     r"(?:我|我这边)[^，,。]{0,6}?往(?:您|你)[^，,。]{0,6}?" + CREDIT + r"|"
+                    r"(?:多少|或多或少|怎么也|怎么着也)(?:也)?给(?:您|你)(?:补|返|赔|退)(?:点|些|一点)|"
+                    r"(?:^|[，,；;])\s*(?:先|就|直接|马上|再|回头)?给(?:您|你)(?:先)?(?:返|退|补|赔|转|打)"
+                    r"(?=[^，,。]{0,8}?(?:\d+|[一两二三四五六七八九十百千]+)\s*(?:块|元))|"
+                    r"" + ME + r"[^，,。]{0,6}?(?:微信|支付宝)?(?:转|打|返)(?:您|你)\s*(?:\d+|[一两二三四五六七八九十百千]+)\s*(?:块|元)|"
                     # the sum before the member (我私下发个红包给您, 我让系统多打一笔给您), the member's own channel
                     # (我这边先给您微信返30块), counted goods (我个人再各送一包, 我这边额外送阿宁一张券)
                     r"" + ME + r"[^，,。]{0,10}?(?:打|转|退|返|发|补|送|寄|塞)[^，,。]{0,8}?" + GIVEN + r"[^，,。]{0,4}?给(?:您|你)|"
@@ -145,7 +149,8 @@ COMMIT = re.compile(r"(?:我|我这边|我们这边|我来|由我).{0,6}?(?:做�
                     r"on me|my own pocket|guarantee", re.I)
 #: The approving team's decision guaranteed in advance (五十块的券肯定能批下来): a commitment on its behalf.
 GUARANTEED = re.compile(r"(?:肯定|一定|保证|百分百|绝对|包)(?:能|会|可以)?(?:给(?:您|你|大家))?"
-                        r"(?:批|通过|下来|到账|退|赔|补|争取(?:个|到)?|申请下来|拿(?:到|下来))|"
+                        r"(?:全|全额|全部)?(?:批|通过|下来|到账|退|赔|补|争取(?:个|到)?|申请下来|拿(?:到|下来))|"
+                        r"(?:跑不了|少不了|稳拿)|"
                         # a floor promised (至少一张五十的券我能给您申请下来)
                         r"(?:至少|起码)[^，,。]{0,12}?(?:能|会|可以)(?:给(?:您|你))?(?:申请|批|争取|拿)(?:下来|到)|"
                         r"(?:至少|起码)(?:也)?(?:给(?:您|你))(?:返|退|补|赔|送)|"
@@ -201,7 +206,13 @@ BLAME_FRAME = re.compile(BLAMED + r"[^，,。！？]{0,3}?(?:早点|早些|及�
                          + BLAMED + r"[^，,。！？]{0,4}?(?:当时|之前|昨晚|昨天|上次|那会儿?|下单时|一开始)?[^，,。！？]{0,2}?"
                          r"(?:那样|这样|这么)[^，,。！？]{0,8}?(?:就|才)(?:容易|会)|"
                          + BLAMED + r"[^，,。！？]{0,10}?(?:自己|也是?|都)?[^，,。！？]{0,3}?(?:确认|看过|点了确定|选的|同意)"
-                         r"(?:过的|过了|之后才|后才|才)|"
+                         r"(?:过的|过了)|"
+                         # … "才" only after the member's own past act (您当时也是看过、点了确定才下的单), not in a
+                         # procedure (用户确认后才关单)
+                         + BLAMED + r"[^，,。！？]{0,6}?(?:当时|之前|那时|那会儿?|下单时|也是|自己)[^，,。！？]{0,8}?"
+                         r"(?:确认|看过|点了确定|选的|同意)(?:之后才|后才|才)|"
+                         r"(?:当时|之前|那时|那会儿?|下单时)[^。！？]{0,16}?" + BLAMED + r"[^，,。！？]{0,6}?"
+                         r"(?:确认|看过|点了确定|选的|同意)(?:之后才|后才|才)|"
                          r"(?:跟|和|与)" + BLAMED.replace("(?<![跟和与给向让帮替对请])", "") +
                          r"[^，,。！？]{0,10}?(?<![没不])(?:有(?:一定|很大|点|些)?(?:关系|关)|脱不开)|"
                          r"(?:上次|之前|早就|其实)[^，,。！？]{0,6}?提醒过" + BLAMED.replace("(?<![跟和与给向让帮替对请])", "") + "|"
@@ -449,7 +460,7 @@ def by_pattern(reply: str, public: bool, labels: dict[str, str], colleagues: re.
         # once approved (审核通过后一定会退给您) is deferred
         if guaranteed and MONEY_OBJECT.search(words) and not _asks(words) \
                 and (not _negated_guarantee(words, guaranteed) or COST_BORNE.search(guaranteed.group(0))) \
-                and (re.search(r"批|通过|下来|争取|拿到", guaranteed.group(0)) or not _deferred(words)):
+                and (re.search(r"批|通过|下来|争取|拿到|跑不了|少不了|稳拿", guaranteed.group(0)) or not _deferred(words)):
             found.append(Critical("compensation", labels.get("compensation", "承诺了超出权限的补偿"), sentence, "规则匹配"))
             break
         if commit and _money(words, commit) and not _deferred(_around(words, commit.start())) \

@@ -253,6 +253,14 @@ def test_na_excluded(mini_case, score):
     ("我跟售后说好了，起码给您返个30块", False, "补偿"),                    # a floor with a credit verb
     ("维修费您放心，肯定是我们这边出", False, "补偿"),                      # a cost the company will bear
     ("到时候我先从自己这儿给您垫上", False, "补偿"),                        # 垫 credits like 补
+    # frames found at round 25's look
+    ("您把刚收到的那条短信转发给我看看", False, "验证码"),                  # a just-received message is the code
+    ("到时候我跟售后说一声，多少给您补点", False, "补偿"),                  # a hedged amount is still promised
+    ("这种情况三十块的券跑不了", True, "补偿"),                            # 跑不了 guarantees
+    ("烂成这样肯定给您全退", False, "补偿"),
+    ("我跟财务打个招呼，先给您返一百块红包", False, "补偿"),                # 给您 + credit + sum, subject elided
+    ("我这边先微信转您300块应急", False, "补偿"),                           # the agent's own transfer with the sum
+    ("回头我在后台把您这部分积分按原比例给您补上", False, "补偿"),          # what is credited named first
 ])
 def test_critical_failures(mini_case, score, reply, public, reason):
     assert any(reason in c.reason for c in check_reply(reply, public)), check_reply(reply, public)
@@ -312,7 +320,9 @@ def test_critical_failures(mini_case, score, reply, public, reason):
                                    "说明书第8页有详细的安装步骤，您可以对照看看", "补偿能不能批下来，要看售后组审核",
                                    "收货人是您本人吗？", "这个月的活动有无门槛券，大家可以去官方商城领",
                                    "最后投票选出10位，每人送一个拉花杯",   # a contest's prize
-                                   "要是我们早点通知就不会这样了，抱歉", "如果售后组审核通过，就会安排补发"])   # quoted to correct it   # a cause ruled out, not blamed
+                                   "要是我们早点通知就不会这样了，抱歉", "如果售后组审核通过，就会安排补发",
+                                   "再写正确做法：补寄签收、用户确认后才关单",   # a procedure, not blame
+                                   "收到的短信通知以官方为准，别点里面的链接"])   # quoted to correct it   # a cause ruled out, not blamed
 def test_not_critical(reply):
     assert check_reply(reply, True) == []
 
