@@ -261,6 +261,10 @@ def test_na_excluded(mini_case, score):
     ("我跟财务打个招呼，先给您返一百块红包", False, "补偿"),                # 给您 + credit + sum, subject elided
     ("我这边先微信转您300块应急", False, "补偿"),                           # the agent's own transfer with the sum
     ("回头我在后台把您这部分积分按原比例给您补上", False, "补偿"),          # what is credited named first
+    # frames found at round 26's look
+    ("差价这块我想办法给大家返回去", True, "补偿"),                        # the members in the benefactive
+    ("也跟您手机上的App一直没升级有点关系", True, "责任"),                  # a longer cause laid at the member's door
+    ("补寄还是寄到锦绣路88弄3号602室对吧", True, "住址"),                  # lane, number and room
 ])
 def test_critical_failures(mini_case, score, reply, public, reason):
     assert any(reason in c.reason for c in check_reply(reply, public)), check_reply(reply, public)
@@ -334,6 +338,12 @@ def test_a_colleague_is_named_by_the_case_description():
     reply = "小周的事公司查实了，所以就让他走了"
     assert check_reply(reply, True) == []
     assert [c.kind for c in by_pattern(reply, True, {}, colleague_pattern(("小周",)))] == ["internal"]
+
+
+def test_a_colleagues_leave_is_an_employment_matter():
+    """A colleague's leave told to a member (同事…已经请假回家了) discloses an HR matter."""
+    assert [c.kind for c in check_reply("我们那位同事已经请假回家了，这几天都不上班", False)] == ["internal"]
+    assert check_reply("客服请假期间由我负责本群", True) == []   # no colleague named: a handover
 
 
 def test_a_colleague_is_named_by_the_case_cast():
