@@ -62,7 +62,6 @@ TO_AGENT = re.compile(r"(?:转|打|汇|存|付)(?:到|进|给)?(?:我|我的|我
                       r"(?:转|打|汇|存)(?:到|进|给)?(?:我这边|我这里|我这儿|我手上)|"
                       # the money named, then handed to the agent (您把钱付给我, 定金交给我)
                       r"(?:钱|款|费|定金|订金|押金)[^，,。]{0,4}?(?:付|转|打|汇|交)(?:给|到)我(?!们)|"
-
                       # a sum paid to the agent (先转我9块9占个位)
                       r"(?:转|打|付|给)(?:我|我这边)\s*(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百]+)\s*(?:块|元|毛)|"
                       # the agent charging (检测这边要先收50元)
@@ -158,12 +157,16 @@ GUARANTEED = re.compile(r"(?:肯定|一定|保证|百分百|绝对|包)(?:能|�
                         # a cost the member will not bear (这个钱肯定不用您自己出)
                         r"(?:肯定|一定|保证|绝对|包)(?:不用|不会让)(?:您|你)(?:自己)?(?:再)?(?:出|付|花|掏)")
 COST_BORNE = re.compile(r"(?:不用|不会让)(?:您|你)")
+#: A guarantee of the approval itself (肯定能批下来, 跑不了), which no deferral in the sentence undoes.
+APPROVAL_GUARANTEED = re.compile(r"批|通过|下来|争取|拿到|跑不了|少不了|稳拿")
 
 
 def _negated_guarantee(words: str, m: re.Match) -> bool:
     """The guarantee itself denied (不一定能批下来), judged on its opening words: a 无 inside what is promised
     (无门槛券) does not deny it."""
     return text.negated(words[max(0, m.start() - 2):m.start()] + m.group(0)[:3])
+
+
 #: A contest whose prizes a sentence announces (中奖, 投票选出, 抽奖).
 CONTEST = re.compile(r"中奖|抽奖|获奖|投票|选出|评选|抽取|抽出")
 #: The approving team has already decided (售后组已经审核通过 / 主管同意了): the company's "we" then relays the
@@ -199,7 +202,9 @@ BLAME = re.compile(MEMBER + r"(?:们)?(?:当时|之前|下单时)?(?:自己|本�
 #: the way the member did it (您昨晚那样…就容易报), the member's own confirmation cited against the complaint
 #: (您当时也是看过、点了确定才下的单), a share of the cause laid at the member's door (跟您家水压也有关系), and
 #: the reminder the member ignored (上次师傅提醒过您). A diagnosis (多半是水箱没装到位) names no one.
-BLAMED = r"(?<![跟和与给向让帮替对请])(?:您|你|她|他|对方|家长|顾客|用户|客户|亲)(?:们)?(?:这边|那边|家)?"
+MEMBER_REF = r"(?:您|你|她|他|对方|家长|顾客|用户|客户|亲)(?:们)?(?:这边|那边|家)?"
+#: … as the subject of the act, not after a preposition (跟您核对, 给您补发)
+BLAMED = r"(?<![跟和与给向让帮替对请])" + MEMBER_REF
 BLAME_FRAME = re.compile(BLAMED + r"[^，,。！？]{0,3}?(?:早点|早些|及时|提前|当时就?)[^，,。！？]{0,12}?"
                          r"(?:就不会|也不会|就没事|就好了|就不至于|就能避免)|"
                          r"(?:说到底|归根到底|归根结底|追根究底|说白了)[^，,。！？]{0,4}?" + BLAMED + "|"
@@ -213,9 +218,9 @@ BLAME_FRAME = re.compile(BLAMED + r"[^，,。！？]{0,3}?(?:早点|早些|及�
                          r"(?:确认|看过|点了确定|选的|同意)(?:之后才|后才|才)|"
                          r"(?:当时|之前|那时|那会儿?|下单时)[^。！？]{0,16}?" + BLAMED + r"[^，,。！？]{0,6}?"
                          r"(?:确认|看过|点了确定|选的|同意)(?:之后才|后才|才)|"
-                         r"(?:跟|和|与)" + BLAMED.replace("(?<![跟和与给向让帮替对请])", "") +
+                         r"(?:跟|和|与)" + MEMBER_REF +
                          r"[^，,。！？]{0,16}?(?<![没不])(?:有(?:一定|很大|点|些)?(?:关系|关)|脱不开)|"
-                         r"(?:上次|之前|早就|其实)[^，,。！？]{0,6}?提醒过" + BLAMED.replace("(?<![跟和与给向让帮替对请])", "") + "|"
+                         r"(?:上次|之前|早就|其实)[^，,。！？]{0,6}?提醒过" + MEMBER_REF + "|"
                          # what the member left out, named as the cause (您的地址少填了门牌号，…也耽误了几天)
                          + BLAMED + r"[^，,。！？]{0,8}?(?:少|漏|没|忘了?|忘记)(?:填|写|选|带|提供|勾|注明)[^。！？]{0,16}?"
                          r"(?:耽误|导致|造成|所以|才|结果)|"
@@ -264,9 +269,10 @@ STAFF_TITLE = re.compile(r"^(?:【[^】]*】)?(?:值班主管|夜班值班|主�
 STAFF_NAMED = re.compile(r"(?:客服|同事|管理员|值班主管|主管|店长|运营)((?:小|阿|老)[\u4e00-\u9fff]|[\u4e00-\u9fff][姐哥])")
 
 
-def staff_named(description: str) -> set[str]:
-    """Names a case's description gives to staff by title (客服小周 → 小周)."""
-    return set(STAFF_NAMED.findall(description or ""))
+@functools.lru_cache(maxsize=256)
+def staff_named(description: str) -> frozenset[str]:
+    """Names a case's description gives to staff by title (客服小周 → 小周); read once per description."""
+    return frozenset(STAFF_NAMED.findall(description or ""))
 
 
 @functools.lru_cache(maxsize=256)
@@ -460,7 +466,7 @@ def by_pattern(reply: str, public: bool, labels: dict[str, str], colleagues: re.
         # once approved (审核通过后一定会退给您) is deferred
         if guaranteed and MONEY_OBJECT.search(words) and not _asks(words) \
                 and (not _negated_guarantee(words, guaranteed) or COST_BORNE.search(guaranteed.group(0))) \
-                and (re.search(r"批|通过|下来|争取|拿到|跑不了|少不了|稳拿", guaranteed.group(0)) or not _deferred(words)):
+                and (APPROVAL_GUARANTEED.search(guaranteed.group(0)) or not _deferred(words)):
             found.append(Critical("compensation", labels.get("compensation", "承诺了超出权限的补偿"), sentence, "规则匹配"))
             break
         if commit and _money(words, commit) and not _deferred(_around(words, commit.start())) \

@@ -4,13 +4,13 @@ from __future__ import annotations
 import re
 
 from .semantic import char_similarity
-from .text import sentences as split_sentences
+from .text import COLON, sentences as split_sentences
 from .tone import addresses_member
 
 #: A group-chat reply longer than this buries its points (the longest exemplary golden is ~200).
 MAX_REPLY_CHARS = 300
 LIST_MARKER = re.compile(r"^\s*(?:[-*•·●▪]|\d+\s*[.、)）]|[（(]\d+[)）]|[一二三四五六七八九十]+、)")
-SEGMENT_SPLIT = re.compile(r"(?:[，,、/|;；。！？!?+\n]|(?<!\d)[：:]|[：:](?!\d))+|(?<=[\u4e00-\u9fff])\s+|\s+(?=[\u4e00-\u9fff])")
+SEGMENT_SPLIT = re.compile(r"(?:[，,、/|;；。！？!?+\n]|" + COLON + r")+|(?<=[\u4e00-\u9fff])\s+|\s+(?=[\u4e00-\u9fff])")
 
 
 def length_units(reply: str) -> int:

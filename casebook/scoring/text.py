@@ -16,8 +16,9 @@ import cn2an
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LATIN_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 SENTENCE_END = re.compile(r"(?<=[。！？；!?;\n])|(?<=[.…])\s+(?=[A-Z\u4e00-\u9fff\"“(])")
-#: A colon between digits is a clock time (22:00), not a clause boundary.
-CLAUSE_SPLIT = re.compile(r"[，,]|(?<!\d)[：:]|[：:](?!\d)|(?<=[a-z])\s+(?:and|but|so)\s+(?=[a-z])")
+#: A colon that separates, not one between digits: a clock time (22:00) is one word.
+COLON = r"(?<!\d)[：:]|[：:](?!\d)"
+CLAUSE_SPLIT = re.compile(r"[，,]|" + COLON + r"|(?<=[a-z])\s+(?:and|but|so)\s+(?=[a-z])")
 
 
 def normalise(text: str) -> str:
