@@ -160,3 +160,77 @@ def tune_cmd(root):
     from ..scoring.tune import tune
     project = load_project(root)
     tune(project, log=click.echo)
+
+
+@scenario.command("learn-critical")
+@root_option
+@click.option("--exclude-round", "exclude", type=int, multiple=True,
+              help="Leave this round out of the fit (a round not yet measured unseen). Repeatable.")
+@click.option("--check", "check", default="", metavar="FIRST-LAST",
+              help="Also measure the recipe leaving one round out, for rounds FIRST to LAST (e.g. 12-27).")
+@click.option("--dry-run", is_flag=True, help="Print the figures; do not write the model file.")
+def learn_critical_cmd(root, exclude, check, dry_run):
+    """Fit the learned critical-failure model on cases/validation/ and write cases/scoring/critical-model.json."""
+    from ..content.problems import ProblemList
+    from ..scoring import learn
+    from ..scoring.learned import MODEL_FILE
+    from ..scoring.validation import load_set
+    project = load_project(root)
+    if project.rubric is None:
+        raise click.ClickException("cases/scoring/rubric.yml is missing")
+    problems = ProblemList()
+    items = learn.usable(load_set(project.root, problems), set(exclude))
+    for p in problems:
+        click.echo(f"{p.path}:{p.line}: {p.message}", err=True)
+    cases = {cid: located.obj for cid, located in project.cases.items()}
+    labels = {k: v.label for k, v in project.rubric.obj.critical.items()}
+    examples = learn.examples(items, cases, labels)
+    eligible = _kind_gate(project, examples)
+    if check:
+        try:
+            first, last = (int(x) for x in check.split("-"))
+        except ValueError:
+            raise click.BadParameter("give the rounds as FIRST-LAST, e.g. 12-27", param_hint="--check") from None
+        rounds = [r for r in range(first, last + 1) if any(e.round == r for e in examples)]
+        click.echo("leave one round out (fitted on the other rounds):")
+        click.echo("| round | critical found | of those the patterns miss | false (new: not flagged by patterns) |")
+        click.echo("|---|---|---|---|")
+        total = learn.RoundFigures("all")
+        for f in learn.leave_one_round_out(examples, rounds, eligible=eligible):
+            click.echo(f"| {f.round} | {f.found}/{f.critical} | {f.found_of_missed}/{f.missed_by_patterns} | "
+                       f"{f.false}/{f.other} ({f.false_new}) |")
+            for k in ("critical", "found", "missed_by_patterns", "found_of_missed", "other", "false", "false_new"):
+                setattr(total, k, getattr(total, k) + getattr(f, k))
+        click.echo(f"| all | {total.found}/{total.critical} | {total.found_of_missed}/{total.missed_by_patterns} | "
+                   f"{total.false}/{total.other} ({total.false_new}) |")
+    try:
+        model = learn.fit(examples, eligible=eligible)
+    except ValueError as e:
+        raise click.ClickException(str(e)) from None
+    m = model.meta
+    click.echo(f"fitted on {m['transcripts']} transcripts ({m['critical_transcripts']} critical), "
+               f"{m['sentences']['critical']} critical and {m['sentences']['other']} other sentences, "
+               f"{len(model.vocabulary)} n-grams, rounds {', '.join(map(str, m['rounds']))}; threshold {model.threshold:.3f}")
+    if not dry_run:
+        path = Path(project.root) / MODEL_FILE
+        path.write_text(json.dumps(model.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+        click.echo(f"wrote {MODEL_FILE} ({path.stat().st_size // 1024} KB)")
+
+
+def _kind_gate(project, examples):
+    """The scorer's gate on a learned flag (`MeaningDetector.kind_of`), with every sentence embedded in one
+    batch first and each answer kept for this run."""
+    from ..scoring import semantic
+    from ..scoring.critical import MeaningDetector
+    meaning = MeaningDetector(project.rubric.obj.critical, 1.0, 0.0)
+    private = sorted({s for e in examples for s, public in zip(e.sentences, e.public) if not public})
+    semantic._embed(private, "query")
+    answers: dict[str, bool] = {}
+
+    def eligible(sentence: str, public: bool) -> bool:
+        if public:
+            return True
+        if sentence not in answers:
+            answers[sentence] = meaning.kind_of(sentence, False) is not None
+        return answers[sentence]
+    return eligible

@@ -523,6 +523,15 @@ class MeaningDetector:
                 out.append((kind, sentence, float(sim_ex[i, j]), float(sim_ex[i, j] - sim_safe[i].max()), spec.examples[j]))
         return out
 
+    def kind_of(self, sentence: str, public: bool) -> str | None:
+        """The kind whose examples a sentence is nearest in meaning (for a failure found otherwise, e.g. by
+        the learned model); None when that kind is critical only in public and the sentence was private."""
+        near = self.closest([sentence], True)
+        if not near:
+            return None
+        kind = max(near, key=lambda row: row[2])[0]
+        return None if self.kinds[kind].public_only and not public else kind
+
     @staticmethod
     def _ruled_out(kind: str, sentence: str, reply: str) -> bool:
         """What the meaning of a sentence cannot make critical: off the kind's topic, compensation the reply

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..content import Problem
+from . import learn, learned
 from .scorer import Scorer, TranscriptError
 from .validation import (FLOOR, RUBRIC_HINT, TUNED_ROUNDS, below_bar, check_items, figures, load_contradictions, load_set,
                          score_items)
@@ -63,6 +64,7 @@ def check_validation(project, scorer: Scorer | None) -> list[Problem]:
         else:
             out.extend(_unknown_points(item, project))
     out.extend(_contradiction_labels(project, items))
+    out.extend(check_critical_model(project, items)[0])
     if floor_items:  # the floor is about the blind set, not disputes alone
         missed = below_bar(figures(floor_items), FLOOR)
         if missed:
@@ -121,6 +123,32 @@ def _contradiction_labels(project, items) -> list[Problem]:
     return out
 
 
+def check_critical_model(project, items) -> tuple[list[Problem], learned.CriticalModel | None]:
+    """cases/scoring/critical-model.json loads, names only cases of the project, and was fitted on the
+    validation set as it stands (a warning when transcripts were added or removed since: measure a new
+    round unseen first, then refit with `casebook scenario learn-critical`)."""
+    path = learned.MODEL_FILE
+    try:
+        model = learned.load_model(project.root)
+    except ValueError as e:
+        return [Problem(path, 1, f"{e} (refit it with `casebook scenario learn-critical`)", "error", "critical-model")], None
+    if model is None:
+        return [], None
+    out = []
+    unknown = sorted(model.cases - set(project.cases))
+    if unknown:
+        out.append(Problem(path, 1, f"fitted on cases that do not exist: {', '.join(unknown)}", "error", "critical-model"))
+    ids = sorted(i.id for i in learn.usable(items))
+    if model.meta.get("fingerprint") != learn.fingerprint(ids):
+        fitted = set(model.meta.get("rounds", []))
+        newer = sorted({i.round for i in learn.usable(items)} - fitted)
+        out.append(Problem(path, 1, f"fitted on {model.meta.get('transcripts', '?')} validation transcripts; "
+                           f"{len(ids)} may be used now" + (f" (rounds not fitted on: {', '.join(map(str, newer))})" if newer else "")
+                           + ": measure a new round unseen first, then run `casebook scenario learn-critical`",
+                           "warning", "critical-model"))
+    return out, model
+
+
 def check_scoring(project, blind: bool = False) -> list[Problem]:
     """Both scorer checks with one scorer (embeddings shared). `blind`: only the checks that show no score
     (validation files' shape, paths, key-point names and contradiction labels), for a trainer writing
@@ -129,5 +157,8 @@ def check_scoring(project, blind: bool = False) -> list[Problem]:
         return []
     if blind:
         return check_validation(project, None)
-    scorer = Scorer(project)
+    try:
+        scorer = Scorer(project)
+    except ValueError:  # a damaged critical-model.json: reported by check_validation, scored without it
+        scorer = Scorer(project, critical_model=None)
     return check_goldens(project, scorer) + check_validation(project, scorer)

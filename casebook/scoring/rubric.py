@@ -69,6 +69,9 @@ class Settings:
     # with a reversal model (scorer.REVERSAL_MODEL): a point the matcher credits is contradicted when its
     # span says the opposite with at least this probability (1.01: off)
     reversal_threshold: float = 1.01
+    # with a learned critical model (cases/scoring/critical-model.json): a transcript with no critical
+    # failure whose most likely sentence reaches this probability is sent for a trainer's review (1.01: off)
+    learned_review: float = 1.01
 
 
 #: The start of the reason of the cap for a reply that conveys (almost) none of its step's key points
@@ -168,7 +171,8 @@ class PossibleCritical:
     similarity: float
     margin: float   # how much closer to that example than to the closest safe sentence
     rule: str | None
-    basis: str = "meaning"  # "meaning": near a labelled example; "topic": it names a matter members may not be told
+    basis: str = "meaning"  # "meaning": near a labelled example; "topic": it names a matter members may not be told;
+    #                         "learned": the learned model's probability (similarity) is high, below its threshold
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from ..content.checks import next_step
-from . import form, semantic, text, tone
+from . import form, learned, semantic, text, tone
 from .critical import HR_TOPIC, Critical, MeaningDetector, by_pattern, colleague_pattern, hr_topic, staff_named
 from .matcher import MatchModel, PointMatch, PointMatcher, background_for
 from .rubric import (FAIL, FEW_POINTS, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure, PossibleCritical, Report,
@@ -32,7 +32,7 @@ SETTINGS = Settings(key_point=25, key_point_max=60, tone=10, late=10, worst_step
                     cap_long=60, cap_few_points=100, few_points_share=0.0, cap_near_miss=80, near_miss_sim=0.90,
                     critical_sim=0.93, critical_margin=0.03, contra_sim=0.93, contra_coverage=0.5,
                     contra_label_sim=0.96, contra_max_prob=1.01, contra_threshold=0.7, reversal_threshold=0.6,
-                    review_margin=0.01)
+                    review_margin=0.01, learned_review=0.5)
 MODEL = MatchModel(weights=(30.461, 24.118, 4.538, -1.348, -2.201, 8.379), bias=-26.925)
 #: For key points with labelled example wordings (matcher.FEATURES_EX).
 MODEL_EXAMPLES: MatchModel | None = MatchModel(weights=(10.653, 31.752, 9.239, -1.174, -1.18, 3.896, -20.136),
@@ -242,12 +242,17 @@ def matcher_for(background, model: MatchModel, settings: Settings, model_example
                         settings.contra_label_sim, settings.contra_max_prob, contra_model, reversal_model)
 
 
+#: Scorer(critical_model=FROM_PROJECT): the project's cases/scoring/critical-model.json, if it has one.
+FROM_PROJECT = "project"
+
+
 class Scorer:
     """The scorer for one project's content (rules, rubric, every case's key points)."""
 
     def __init__(self, project, settings: Settings = SETTINGS, model: MatchModel = MODEL,
                  model_examples: MatchModel | None = MODEL_EXAMPLES, contra_model: MatchModel | None = CONTRA_MODEL,
-                 reversal_model: MatchModel | None = REVERSAL_MODEL):
+                 reversal_model: MatchModel | None = REVERSAL_MODEL,
+                 critical_model: learned.CriticalModel | None | str = FROM_PROJECT):
         if project.rubric is None:
             raise ValueError("cases/scoring/rubric.yml is missing: the scorer needs its rule links and critical examples")
         self.rubric = project.rubric.obj
@@ -260,6 +265,7 @@ class Scorer:
         self.background = background_for(project)
         self.matcher = matcher_for(self.background, model, settings, model_examples, contra_model, reversal_model)
         self.meaning = MeaningDetector(self.rubric.critical, settings.critical_sim, settings.critical_margin)
+        self.learned = learned.load_model(project.root) if critical_model == FROM_PROJECT else critical_model
         self.labels = {k: v.label for k, v in self.rubric.critical.items()}
         self._point_rules: dict[tuple[str, str], str | None] = {}
 
@@ -451,8 +457,9 @@ class Scorer:
             if facts.simulated_minutes >= 2 * step.time_limit_min:
                 caps.append(Cap(sid, f"响应严重超时（用时 {facts.time_shown}，时限 {step.time_limit_min:g} 分钟）", st.cap_late, rule))
             kinds_found: set[str] = set()  # one failure per kind and step: the pattern's, else the meaning's
-            for c in facts.critical_patterns + self.meaning.detect(facts.sentences, facts.reply, facts.public,
-                                                                   facts.near_critical):
+            found = facts.critical_patterns + self.meaning.detect(facts.sentences, facts.reply, facts.public,
+                                                                  facts.near_critical)
+            for c in found or self.learned_critical(case, facts):
                 if c.kind in kinds_found:
                     continue
                 kinds_found.add(c.kind)
@@ -469,11 +476,53 @@ class Scorer:
         report.comment = comment(report)
         return report
 
+    def learned_critical(self, case, facts: StepFacts) -> list[Critical]:
+        """The learned model's verdict on a step where patterns and meaning found nothing: the agent's own
+        sentence most likely to be a critical failure, when it is above the model's threshold. Only for the
+        cases the model was fitted on. Its kind is the rubric kind whose examples the sentence is nearest
+        in meaning; a kind that is critical only in public (personal data, internal matters) does not count
+        in a private message."""
+        model = self.learned
+        if model is None or case.id not in model.cases or not facts.sentences:
+            return []
+        p, sentence = max((model.probability(s), s) for s in facts.sentences)
+        if p <= model.threshold:
+            return []
+        kind = self.meaning.kind_of(sentence, facts.public)
+        if kind is None:
+            return []
+        spec = self.rubric.critical[kind]
+        cues = "、".join(f"“{g}”" for g in model.cues(sentence))
+        return [Critical(kind, spec.label, sentence,
+                         f"习得判断（与培训师判为严重问题的说法相近：概率 {p:.2f}，阈值 {model.threshold:.2f}"
+                         + (f"；主要依据 {cues}" if cues else "") + "）")]
+
+    def learned_review(self, case, facts_list: list[StepFacts]) -> list[PossibleCritical]:
+        """The sentence the learned model finds most likely critical, when its probability reaches
+        `settings.learned_review` (below the model's own threshold, or it would have been flagged)."""
+        model = self.learned
+        if model is None or case.id not in model.cases:
+            return []
+        best = None
+        for facts in facts_list:
+            for sentence in facts.sentences:
+                p = model.probability(sentence)
+                if p >= self.settings.learned_review and (best is None or p > best[0]) \
+                        and self.meaning.kind_of(sentence, facts.public) is not None:
+                    best = (p, facts, sentence)
+        if best is None:
+            return []
+        p, facts, sentence = best
+        spec = self.rubric.critical[self.meaning.kind_of(sentence, facts.public)]
+        cues = "、".join(f"“{g}”" for g in model.cues(sentence))
+        return [PossibleCritical(facts.step.id, spec.label, sentence, cues, round(p, 3), 0.0,
+                                 pick_rule(list(spec.rules), list(case.rules)), basis="learned")]
+
     def possible_critical(self, case, facts_list: list[StepFacts]) -> list[PossibleCritical]:
         """The one sentence of the transcript most like a critical failure (none flagged): the score stands
         and a trainer is asked to look. First a sentence on a topic members may not be told about (a
         colleague's employment matters, `critical.hr_topic`), else the sentence nearest a labelled example
-        when it is within `review_margin`."""
+        when it is within `review_margin`, else the learned model's most likely sentence (`learned_review`)."""
         spec = self.rubric.critical.get("internal")
         for facts in facts_list if spec is not None else []:
             sentence = hr_topic(facts.sentences)
@@ -486,7 +535,7 @@ class Scorer:
             if found and (best is None or found[3] > best[1][3]):
                 best = (facts.step.id, found)
         if best is None:
-            return []
+            return self.learned_review(case, facts_list)
         step, (kind, sentence, sim, margin, example) = best
         spec = self.rubric.critical[kind]
         return [PossibleCritical(step, spec.label, sentence, example, round(sim, 3), round(margin, 3),

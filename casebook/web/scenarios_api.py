@@ -68,7 +68,9 @@ class PossibleCriticalOut(Schema):
     margin = Float(metadata={"description": "how much closer to that example than to the closest safe sentence"})
     basis = String(metadata={"description": "'meaning': near a labelled example (similarity, margin); 'topic': the "
                                             "sentence names a matter members may not be told (example says which; "
-                                            "similarity and margin are 0)"})
+                                            "similarity and margin are 0); 'learned': the learned critical model's "
+                                            "probability (similarity) is high but below its threshold (example "
+                                            "lists the n-grams that weighed most; margin is 0)"})
     rule = String(allow_none=True)
     rule_url = String(allow_none=True)
 

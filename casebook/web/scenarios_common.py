@@ -28,7 +28,12 @@ def scorer():
     loaded = content()
     cached = current_app.extensions.get("casebook.scorer")
     if cached is None or cached[0] is not loaded:
-        cached = (loaded, Scorer(loaded))
+        try:
+            built = Scorer(loaded)
+        except ValueError as e:  # a damaged cases/scoring/critical-model.json (lint reports it): score without it
+            current_app.logger.error("scenario scorer: %s; scoring without the learned critical model", e)
+            built = Scorer(loaded, critical_model=None)
+        cached = (loaded, built)
         current_app.extensions["casebook.scorer"] = cached
     return cached[1]
 

@@ -2,7 +2,8 @@
 
 def test_a_sentence_near_a_critical_example_is_sent_for_review_with_its_evidence():
     """Not flagged (the meaning threshold is out of reach here), but within the review margin: the score
-    stands and the report names the sentence, the closest labelled example and the figures."""
+    stands and the report names the sentence, the closest labelled example and the figures. (The learned
+    model, off here, flags this sentence: see the last line.)"""
     from dataclasses import replace
 
     from casebook.content import load_project
@@ -14,16 +15,19 @@ def test_a_sentence_near_a_critical_example_is_sent_for_review_with_its_evidence
     golden = case.scenario.golden[0]
     steps = [{"step": s.step, "actions": list(s.actions), "reply": s.reply, "minutes": s.minutes} for s in golden.steps]
     steps[-1]["reply"] += "您的积分我这边先帮您加回去。"   # points promised by the agent: missed by the patterns
-    scorer = Scorer(project, replace(SETTINGS, critical_sim=2.0, review_margin=-1.0))
+    scorer = Scorer(project, replace(SETTINGS, critical_sim=2.0, review_margin=-1.0), critical_model=None)
     report = scorer.score(case, {"steps": steps})
     assert not report.critical and report.review
     [r] = report.review
     assert r.evidence == "您的积分我这边先帮您加回去。" and r.step == steps[-1]["step"] and r.example and r.reason
     assert report.as_dict()["review"][0]["evidence"] == r.evidence
-    off = Scorer(project, replace(SETTINGS, critical_sim=2.0, review_margin=1.01)).score(case, {"steps": steps})
+    off = Scorer(project, replace(SETTINGS, critical_sim=2.0, review_margin=1.01), critical_model=None).score(case, {"steps": steps})
     assert not off.review and off.score == report.score          # the review never changes the score
-    flagged = Scorer(project, replace(SETTINGS, critical_sim=0.0, critical_margin=-1.0, review_margin=-1.0))
+    flagged = Scorer(project, replace(SETTINGS, critical_sim=0.0, critical_margin=-1.0, review_margin=-1.0),
+                     critical_model=None)
     assert flagged.score(case, {"steps": steps}).critical and not flagged.score(case, {"steps": steps}).review
+    learned = Scorer(project, replace(SETTINGS, critical_sim=2.0)).score(case, {"steps": steps})
+    assert learned.critical and learned.critical[0].how.startswith("习得判断")
 
 
 def test_review_uses_the_detectors_own_exclusions():
@@ -39,7 +43,7 @@ def test_review_uses_the_detectors_own_exclusions():
 def test_an_employment_matter_without_a_named_colleague_is_sent_for_review_by_topic():
     """Who is meant is not always named (您先生, a colleague new to the cast): a sentence that names an
     employment matter is too little for a verdict, enough to ask a trainer; said to be handled internally,
-    it is not sent; the review never changes the score."""
+    it is not sent; the review never changes the score. (The learned model, off here, flags this sentence.)"""
     from dataclasses import replace
 
     from casebook.content import load_project
@@ -51,9 +55,9 @@ def test_an_employment_matter_without_a_named_colleague_is_sent_for_review_by_to
     case = project.cases["CASE-011"].obj
     golden = case.scenario.golden[0]
     steps = [{"step": s.step, "actions": list(s.actions), "reply": s.reply, "minutes": s.minutes} for s in golden.steps]
-    plain = Scorer(project, replace(SETTINGS, review_margin=1.01)).score(case, {"steps": steps})
+    plain = Scorer(project, replace(SETTINGS, review_margin=1.01), critical_model=None).score(case, {"steps": steps})
     steps[-1]["reply"] += "新来的小乔上个月考核没通过，才调来值晚班。"
-    scorer = Scorer(project, replace(SETTINGS, review_margin=1.01))   # no review by meaning
+    scorer = Scorer(project, replace(SETTINGS, review_margin=1.01), critical_model=None)   # no review by meaning
     report = scorer.score(case, {"steps": steps})
     assert not report.critical
     [r] = report.review
