@@ -326,6 +326,7 @@ def test_critical_failures(mini_case, score, reply, public, reason):
                                    "最后投票选出10位，每人送一个拉花杯",   # a contest's prize
                                    "要是我们早点通知就不会这样了，抱歉", "如果售后组审核通过，就会安排补发",
                                    "再写正确做法：补寄签收、用户确认后才关单",   # a procedure, not blame
+                                   "复核结论是您分享菜谱没有违反任何群规，那个警告是我弄错了",   # a finding that clears the member
                                    "收到的短信通知以官方为准，别点里面的链接"])   # quoted to correct it   # a cause ruled out, not blamed
 def test_not_critical(reply):
     assert check_reply(reply, True) == []
