@@ -77,14 +77,17 @@ class CriticalModel:
         return self.probability(sentence) > self.threshold
 
     def cues(self, sentence: str, n: int = 3) -> list[str]:
-        """The n-grams (two characters or more) that weigh most towards the failure, strongest first,
-        none inside one already shown."""
+        """The n-grams that weigh most towards the failure, strongest first, as an agent can read them:
+        two characters or more, whole words (jieba; 边先 of 这边先 is not shown), none inside one already
+        shown."""
         idx, val = self.features(sentence)
         contrib = sorted(((float(v * self.weights[i]), self.vocabulary[i]) for i, v in zip(idx, val)), reverse=True)
+        plain = _SPACE.sub(" ", text.normalise(sentence).lower()).strip()
+        bounds = text.word_bounds(plain)
         out: list[str] = []
         for c, g in contrib:
             g = g.strip()
-            if c <= 0 or not _WORDY.fullmatch(g) or any(g in o or o in g for o in out):
+            if c <= 0 or not _WORDY.fullmatch(g) or any(g in o or o in g for o in out) or not _on_words(plain, g, bounds):
                 continue
             out.append(g)
             if len(out) == n:
@@ -109,6 +112,16 @@ class CriticalModel:
                                                               "vocabulary", "idf", "weights"}}
         return cls(vocab, idf, weights, float(data["bias"]), float(data["threshold"]),
                    frozenset(data.get("cases", ())), meta)
+
+
+def _on_words(plain: str, gram: str, bounds: frozenset[int]) -> bool:
+    """Whether some occurrence of `gram` in `plain` starts and ends on word boundaries."""
+    at = plain.find(gram)
+    while at >= 0:
+        if at in bounds and at + len(gram) in bounds:
+            return True
+        at = plain.find(gram, at + 1)
+    return False
 
 
 def load_model(root: str | Path) -> CriticalModel | None:

@@ -88,6 +88,15 @@ def _tokenizer():
     return jieba.Tokenizer()
 
 
+def word_bounds(text: str) -> frozenset[int]:
+    """The offsets in `text` where a word (jieba) starts or ends."""
+    bounds, at = {0}, 0
+    for word in _tokenizer().lcut(text):
+        at += len(word)
+        bounds.add(at)
+    return frozenset(bounds)
+
+
 @functools.lru_cache(maxsize=65536)
 def negated(clause: str) -> bool:
     """Whether a clause is negative or prohibitive (after removing idioms that only look negative)."""

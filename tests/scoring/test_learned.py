@@ -96,12 +96,12 @@ def test_the_scorer_applies_the_model_only_where_nothing_else_found_a_failure_an
     golden = case.scenario.golden[0]
     steps = [{"step": s.step, "actions": list(s.actions), "reply": s.reply, "minutes": s.minutes} for s in golden.steps]
     steps[-1]["reply"] += "您的积分我这边先帮您悄悄加回去。"
-    vocab = ("悄悄加",)
+    vocab = ("悄悄",)
     model = CriticalModel(vocab, np.ones(1), np.array([9.0]), -3.0, 0.9, frozenset({"CASE-011"}))
     report = Scorer(project, critical_model=model).score(case, {"steps": steps})
     assert report.critical and report.score == 0
     [f] = report.critical
-    assert f.evidence == "您的积分我这边先帮您悄悄加回去。" and f.how.startswith("习得判断") and "悄悄加" in f.how
+    assert f.evidence == "您的积分我这边先帮您悄悄加回去。" and f.how.startswith("习得判断") and "悄悄" in f.how
     assert f.rule and f.reason
     other = CriticalModel(vocab, np.ones(1), np.array([9.0]), -3.0, 0.9, frozenset({"CASE-001"}))
     assert not Scorer(project, critical_model=other).score(case, {"steps": steps}).critical
@@ -143,12 +143,12 @@ def test_a_likely_sentence_below_the_threshold_is_sent_for_review_and_the_score_
     steps = [{"step": s.step, "actions": list(s.actions), "reply": s.reply, "minutes": s.minutes} for s in golden.steps]
     steps[-1]["reply"] += "您的积分我这边先帮您悄悄加回去。"
     # probability ~0.73 (one n-gram of weight 4, bias -3 after L2 normalisation of a one-gram vector): under 0.9
-    model = CriticalModel(("悄悄加",), np.ones(1), np.array([4.0]), -3.0, 0.9, frozenset({"CASE-011"}))
+    model = CriticalModel(("悄悄",), np.ones(1), np.array([4.0]), -3.0, 0.9, frozenset({"CASE-011"}))
     settings = replace(SETTINGS, review_margin=1.01)   # no review by meaning
     report = Scorer(project, settings, critical_model=model).score(case, {"steps": steps})
     assert not report.critical
     [r] = report.review
-    assert r.basis == "learned" and r.evidence == "您的积分我这边先帮您悄悄加回去。" and "悄悄加" in r.example
+    assert r.basis == "learned" and r.evidence == "您的积分我这边先帮您悄悄加回去。" and "悄悄" in r.example
     assert 0.5 <= r.similarity < 0.9 and r.rule
     plain = Scorer(project, settings, critical_model=None).score(case, {"steps": steps})
     assert plain.score == report.score and not plain.review                      # the review never changes the score
@@ -166,3 +166,9 @@ def test_scoring_never_imports_scikit_learn():
     from tests.conftest import REPO
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_cues_are_whole_words():
+    """An n-gram that cuts a word (边先 of 这边先帮您) is not shown to the trainer as a reason."""
+    m = CriticalModel(("边先", "这边", "悄悄"), np.ones(3), np.array([5.0, 1.0, 2.0]), 0.0, 0.5)
+    assert m.cues("您的积分我这边先帮您悄悄加回去。") == ["悄悄", "这边"]
