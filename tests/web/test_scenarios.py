@@ -116,6 +116,31 @@ def test_a_possible_critical_failure_is_shown_and_queued_for_review(app, client,
     assert f"<td>{other['id']}</td>" not in queue
 
 
+def test_a_review_by_the_learned_model_shows_its_cues_and_figures_to_trainers_only(app, client, auth):
+    import json
+
+    from casebook.store.scenario_models import ScenarioAttempt
+    auth.login(client=client)
+    started = client.post("/api/scenarios/CASE-001/attempts").get_json()
+    client.post(f"/api/scenario-attempts/{started['id']}/turns", json={"actions": ["delete_message", "warn_member"],
+                                                                        "reply": "您好，群内禁止发布广告，消息已删除。"})
+    client.post(f"/api/scenario-attempts/{started['id']}/turns", json={"actions": [], "reply": "感谢配合！"})
+    with app.extensions["casebook.db"].session() as session:
+        attempt = session.get(ScenarioAttempt, started["id"])
+        report = json.loads(attempt.report_json)
+        report["review"] = [{"step": "s1", "reason": "承诺了超出权限的赔偿、退款或免费服务", "evidence": "回头我悄悄给您补上",
+                             "example": "“悄悄”、“回头”", "similarity": 0.71, "margin": 0.0, "rule": None,
+                             "basis": "learned"}]
+        attempt.report_json = json.dumps(report, ensure_ascii=False)
+    page = client.get(f"/scenarios/attempts/{started['id']}").get_data(as_text=True)
+    assert "“回头我悄悄给您补上”与培训师判为严重问题「承诺了超出权限的赔偿、退款或免费服务」的说法相近" in page
+    assert "主要依据" not in page and "习得模型概率" not in page
+    client.post("/logout")
+    auth.login("trainer1", role="trainer", client=client)
+    page = client.get(f"/scenarios/attempts/{started['id']}").get_data(as_text=True)
+    assert "主要依据 “悄悄”、“回头”" in page and "习得模型概率 0.71，低于判定阈值" in page
+
+
 def test_a_trainer_answers_the_review_and_the_score_follows(app, client, auth):
     import json
     import re
