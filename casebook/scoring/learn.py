@@ -7,7 +7,9 @@ Training sentences, per transcript the trainers graded:
 - not critical: every sentence of the agent's replies.
 The held-out split of the tuned rounds is never used, and neither are rounds given in `exclude`
 (a round not yet measured unseen). The threshold is the highest probability the fitted model gives
-any sentence of a non-critical training transcript: on the data it was fitted on it flags none.
+any sentence of a non-critical training transcript that the scorer would count (`eligible`: not a
+private sentence whose nearest kind is critical only in public): on the data it was fitted on it
+flags none.
 `leave_one_round_out` measures the same recipe on each round with the model fitted on the others.
 """
 from __future__ import annotations
@@ -22,13 +24,13 @@ import numpy as np
 
 from . import critical, text
 from .learned import CriticalModel, grams
+from .scorer import STAFF_ROLES, _base
 from .validation import DISPUTES, TUNED_ROUNDS, Item
 
 #: Inverse regularisation of the logistic model, chosen leaving one round out over rounds 12–27 (README).
 C = 3.0
 MIN_DF = 2
 QUOTE = re.compile(r"[“「『\"]([^”」』\"]{4,})[”」』\"]")
-STAFF_ROLES = {"agent", "moderator"}  # as scorer.STAFF_ROLES: their messages are relayed, not the member's
 
 
 def _bigrams(s: str) -> set[str]:
@@ -60,7 +62,7 @@ def examples(items: list[Item], cases: dict, labels: dict[str, str]) -> list[Exa
         sentences, public_flags, flagged = [], [], []
         for st in it.steps:
             reply = (st.get("reply") or "").strip()
-            public = "private_message" not in {str(a).split(":")[0] for a in st.get("actions") or []}
+            public = "private_message" not in {_base(str(a)) for a in st.get("actions") or []}
             said = text.sentences(reply)
             sentences += said
             public_flags += [public] * len(said)
