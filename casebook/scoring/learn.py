@@ -15,6 +15,7 @@ flags none.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from typing import Callable
 import numpy as np
 
 from . import critical, text
-from .learned import CriticalModel, grams
+from .learned import IDF_DIGITS, WEIGHT_DIGITS, CriticalModel, grams
 from .scorer import STAFF_ROLES, _base
 from .validation import DISPUTES, TUNED_ROUNDS, Item
 
@@ -114,9 +115,12 @@ def fit(train: list[Example], c: float = C, eligible: Eligible = _any) -> Critic
     x = _matrix(blank, [s for s, _ in rows], sparse)
     y = np.array([y for _, y in rows])
     lr = LogisticRegression(C=c, class_weight="balanced", max_iter=5000).fit(x, y)
-    model = CriticalModel(vocabulary, idf, lr.coef_[0].copy(), float(lr.intercept_[0]), 1.0)
-    threshold = max((model.probability(s) for e in train if not e.critical
-                      for s, public in zip(e.sentences, e.public) if eligible(s, public)), default=0.5)
+    # the parameters at the precision the file keeps, so that the threshold holds for the stored model
+    idf = np.round(idf, IDF_DIGITS)
+    model = CriticalModel(vocabulary, idf, np.round(lr.coef_[0], WEIGHT_DIGITS), round(float(lr.intercept_[0]), 6), 1.0)
+    highest = max((model.probability(s) for e in train if not e.critical
+                   for s, public in zip(e.sentences, e.public) if eligible(s, public)), default=0.5)
+    threshold = math.ceil(highest * 1e6) / 1e6   # rounded up: the file keeps six decimals
     ids = sorted(e.transcript for e in train)
     meta = {"C": c, "min_df": MIN_DF, "rounds": sorted({e.round for e in train}),
             "transcripts": len(train), "critical_transcripts": sum(e.critical for e in train),

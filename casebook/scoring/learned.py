@@ -26,6 +26,9 @@ import numpy as np
 from . import text
 
 MODEL_FILE = "cases/scoring/critical-model.json"
+#: Decimals the file keeps (the fit rounds to them before it sets the threshold).
+IDF_DIGITS = 5
+WEIGHT_DIGITS = 5
 NGRAMS = (1, 3)
 _SPACE = re.compile(r"\s+")
 #: A cue worth showing: two or more letters or hanzi, not digits or punctuation alone.
@@ -98,8 +101,8 @@ class CriticalModel:
         return {"about": "Fitted by `casebook scenario learn-critical` from cases/validation/; do not edit.",
                 "ngrams": list(NGRAMS), "bias": round(self.bias, 6), "threshold": round(self.threshold, 6),
                 "cases": sorted(self.cases), **self.meta,
-                "vocabulary": list(self.vocabulary), "idf": [round(float(x), 5) for x in self.idf],
-                "weights": [round(float(x), 5) for x in self.weights]}
+                "vocabulary": list(self.vocabulary), "idf": [round(float(x), IDF_DIGITS) for x in self.idf],
+                "weights": [round(float(x), WEIGHT_DIGITS) for x in self.weights]}
 
     @classmethod
     def from_json(cls, data: dict) -> "CriticalModel":

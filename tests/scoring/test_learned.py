@@ -62,6 +62,9 @@ def test_fit_sets_the_threshold_above_every_non_critical_training_sentence():
     model = learn.fit(train)
     assert model.cases == {"CASE-001"} and model.meta["transcripts"] == 24 and model.meta["rounds"] == [1, 2, 3]
     assert not any(learn.transcript_flagged(model, e) for e in train if not e.critical)
+    stored = CriticalModel.from_json(json.loads(json.dumps(model.to_json())))   # as the file keeps it
+    assert not any(learn.transcript_flagged(stored, e) for e in train if not e.critical)
+    assert stored.threshold == model.threshold
     assert model.probability("回头我私下给您寄一台过去。") > model.threshold
     figs = learn.leave_one_round_out(train, [1, 2, 3])
     assert [f.critical for f in figs] == [4, 4, 4] and sum(f.found for f in figs) >= 10
