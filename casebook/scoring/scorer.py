@@ -492,7 +492,7 @@ class Scorer:
         if kind is None:
             return []
         spec = self.rubric.critical[kind]
-        cues = "、".join(f"“{g}”" for g in model.cues(sentence))
+        cues = _cues(model, sentence)
         return [Critical(kind, spec.label, sentence,
                          f"习得判断（与培训师判为严重问题的说法相近：概率 {p:.2f}，阈值 {model.threshold:.2f}"
                          + (f"；主要依据 {cues}" if cues else "") + "）")]
@@ -507,15 +507,15 @@ class Scorer:
         for facts in facts_list:
             for sentence in facts.sentences:
                 p = model.probability(sentence)
-                if p >= self.settings.learned_review and (best is None or p > best[0]) \
-                        and self.meaning.kind_of(sentence, facts.public) is not None:
-                    best = (p, facts, sentence)
+                if p >= self.settings.learned_review and (best is None or p > best[0]):
+                    kind = self.meaning.kind_of(sentence, facts.public)
+                    if kind is not None:
+                        best = (p, facts, sentence, kind)
         if best is None:
             return []
-        p, facts, sentence = best
-        spec = self.rubric.critical[self.meaning.kind_of(sentence, facts.public)]
-        cues = "、".join(f"“{g}”" for g in model.cues(sentence))
-        return [PossibleCritical(facts.step.id, spec.label, sentence, cues, round(p, 3), 0.0,
+        p, facts, sentence, kind = best
+        spec = self.rubric.critical[kind]
+        return [PossibleCritical(facts.step.id, spec.label, sentence, _cues(model, sentence), round(p, 3), 0.0,
                                  pick_rule(list(spec.rules), list(case.rules)), basis="learned")]
 
     def possible_critical(self, case, facts_list: list[StepFacts]) -> list[PossibleCritical]:
@@ -547,6 +547,11 @@ class Scorer:
     def score_golden(self, case, golden) -> Report:
         steps = [{"step": s.step, "actions": list(s.actions), "reply": s.reply, "minutes": s.minutes} for s in golden.steps]
         return self.score(case, {"steps": steps})
+
+
+def _cues(model: learned.CriticalModel, sentence: str) -> str:
+    """The learned model's strongest n-grams for a sentence, as the report quotes them (“悄悄”、“回头”)."""
+    return "、".join(f"“{g}”" for g in model.cues(sentence))
 
 
 def scorer_for(project, settings: Settings = SETTINGS):

@@ -90,15 +90,21 @@ def test_positives_are_the_sentences_the_reason_quotes_or_the_patterns_flag():
     assert learn.usable([item], exclude={5}) == []
 
 
-def test_the_scorer_applies_the_model_only_where_nothing_else_found_a_failure_and_to_fitted_cases():
+def _case_011_with(sentence: str):
+    """The project, CASE-011 and its exemplary golden's steps with `sentence` added to the last reply."""
     from casebook.content import load_project
-    from casebook.scoring import Scorer
     from tests.conftest import REPO
     project = load_project(REPO)
     case = project.cases["CASE-011"].obj
     golden = case.scenario.golden[0]
     steps = [{"step": s.step, "actions": list(s.actions), "reply": s.reply, "minutes": s.minutes} for s in golden.steps]
-    steps[-1]["reply"] += "您的积分我这边先帮您悄悄加回去。"
+    steps[-1]["reply"] += sentence
+    return project, case, steps
+
+
+def test_the_scorer_applies_the_model_only_where_nothing_else_found_a_failure_and_to_fitted_cases():
+    from casebook.scoring import Scorer
+    project, case, steps = _case_011_with("您的积分我这边先帮您悄悄加回去。")
     vocab = ("悄悄",)
     model = CriticalModel(vocab, np.ones(1), np.array([9.0]), -3.0, 0.9, frozenset({"CASE-011"}))
     report = Scorer(project, critical_model=model).score(case, {"steps": steps})
@@ -136,15 +142,9 @@ def test_the_shipped_model_loads_and_flags_no_passing_golden():
 def test_a_likely_sentence_below_the_threshold_is_sent_for_review_and_the_score_stands():
     from dataclasses import replace
 
-    from casebook.content import load_project
     from casebook.scoring import Scorer
     from casebook.scoring.scorer import SETTINGS
-    from tests.conftest import REPO
-    project = load_project(REPO)
-    case = project.cases["CASE-011"].obj
-    golden = case.scenario.golden[0]
-    steps = [{"step": s.step, "actions": list(s.actions), "reply": s.reply, "minutes": s.minutes} for s in golden.steps]
-    steps[-1]["reply"] += "您的积分我这边先帮您悄悄加回去。"
+    project, case, steps = _case_011_with("您的积分我这边先帮您悄悄加回去。")
     # probability ~0.73 (one n-gram of weight 4, bias -3 after L2 normalisation of a one-gram vector): under 0.9
     model = CriticalModel(("悄悄",), np.ones(1), np.array([4.0]), -3.0, 0.9, frozenset({"CASE-011"}))
     settings = replace(SETTINGS, review_margin=1.01)   # no review by meaning

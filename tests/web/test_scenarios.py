@@ -82,26 +82,32 @@ def test_agent_cannot_grade_or_see_others(app, client, auth):
     assert client.get("/scenarios/calibration").status_code == 403
 
 
-def test_a_possible_critical_failure_is_shown_and_queued_for_review(app, client, auth):
-    """The scorer's review list (a sentence it cannot decide is critical) reaches the agent as a note on
-    the report and the trainers as a badge and a filter in the history."""
+def _finished_with_review(app, client, review: dict):
+    """A CASE-001 attempt played to its end by the signed-in agent, its stored report given `review`."""
     import json
 
     from casebook.store.scenario_models import ScenarioAttempt
-    auth.login(client=client)
     started = client.post("/api/scenarios/CASE-001/attempts").get_json()
     client.post(f"/api/scenario-attempts/{started['id']}/turns", json={"actions": ["delete_message", "warn_member"],
                                                                         "reply": "您好，群内禁止发布广告，消息已删除。"})
     done = client.post(f"/api/scenario-attempts/{started['id']}/turns", json={"actions": [], "reply": "感谢配合！"}).get_json()
-    assert done["finished"] and "review" in done["report"]
-    other = client.post("/api/scenarios/CASE-001/attempts").get_json()  # a second attempt with nothing to review
     with app.extensions["casebook.db"].session() as session:
         attempt = session.get(ScenarioAttempt, started["id"])
         report = json.loads(attempt.report_json)
-        report["review"] = [{"step": "s1", "reason": "承诺了超出权限的赔偿、退款或免费服务", "evidence": "钱我先给您退回去",
-                             "example": "这个钱我做主先退给您，不用等审核", "similarity": 0.92, "margin": 0.012,
-                             "rule": None}]
+        report["review"] = [review]
         attempt.report_json = json.dumps(report, ensure_ascii=False)
+    return started, done
+
+
+def test_a_possible_critical_failure_is_shown_and_queued_for_review(app, client, auth):
+    """The scorer's review list (a sentence it cannot decide is critical) reaches the agent as a note on
+    the report and the trainers as a badge and a filter in the history."""
+    auth.login(client=client)
+    started, done = _finished_with_review(app, client, {
+        "step": "s1", "reason": "承诺了超出权限的赔偿、退款或免费服务", "evidence": "钱我先给您退回去",
+        "example": "这个钱我做主先退给您，不用等审核", "similarity": 0.92, "margin": 0.012, "rule": None})
+    assert done["finished"] and "review" in done["report"]
+    other = client.post("/api/scenarios/CASE-001/attempts").get_json()  # a second attempt with nothing to review
     page = client.get(f"/scenarios/attempts/{started['id']}").get_data(as_text=True)
     assert 'id="possible-critical"' in page and "待培训师复核" in page and "第 1 步" in page
     assert "“钱我先给您退回去”" in page and "这个钱我做主先退给您" in page and "相似度" not in page  # figures: trainers only
@@ -117,21 +123,10 @@ def test_a_possible_critical_failure_is_shown_and_queued_for_review(app, client,
 
 
 def test_a_review_by_the_learned_model_shows_its_cues_and_figures_to_trainers_only(app, client, auth):
-    import json
-
-    from casebook.store.scenario_models import ScenarioAttempt
     auth.login(client=client)
-    started = client.post("/api/scenarios/CASE-001/attempts").get_json()
-    client.post(f"/api/scenario-attempts/{started['id']}/turns", json={"actions": ["delete_message", "warn_member"],
-                                                                        "reply": "您好，群内禁止发布广告，消息已删除。"})
-    client.post(f"/api/scenario-attempts/{started['id']}/turns", json={"actions": [], "reply": "感谢配合！"})
-    with app.extensions["casebook.db"].session() as session:
-        attempt = session.get(ScenarioAttempt, started["id"])
-        report = json.loads(attempt.report_json)
-        report["review"] = [{"step": "s1", "reason": "承诺了超出权限的赔偿、退款或免费服务", "evidence": "回头我悄悄给您补上",
-                             "example": "“悄悄”、“回头”", "similarity": 0.71, "margin": 0.0, "rule": None,
-                             "basis": "learned"}]
-        attempt.report_json = json.dumps(report, ensure_ascii=False)
+    started, _ = _finished_with_review(app, client, {
+        "step": "s1", "reason": "承诺了超出权限的赔偿、退款或免费服务", "evidence": "回头我悄悄给您补上",
+        "example": "“悄悄”、“回头”", "similarity": 0.71, "margin": 0.0, "rule": None, "basis": "learned"})
     page = client.get(f"/scenarios/attempts/{started['id']}").get_data(as_text=True)
     assert "“回头我悄悄给您补上”与培训师判为严重问题「承诺了超出权限的赔偿、退款或免费服务」的说法相近" in page
     assert "主要依据" not in page and "习得模型概率" not in page
