@@ -311,7 +311,8 @@ PLAN = re.compile(r"价|新款|新品|上新|推迟|计划|方案|活动|优惠|
 #: The topic a sentence must touch before its stance is judged by meaning.
 TOPIC = {"compensation": MONEY_OBJECT, "fraud": re.compile(PAYMENT.pattern + "|" + CODE.pattern, re.I),
          "internal": INTERNAL, "conduct": re.compile(r"投诉|踢|追究|后果|找茬|本事|threat|kick|sue", re.I),
-         "privacy": re.compile(r"住|地址|小区|花园|楼|单元|电话|手机|号码|身份证|病|address|phone", re.I)}
+         # 病 is an illness, not 毛病 (a fault: 机器本身没毛病)
+         "privacy": re.compile(r"住|地址|小区|花园|楼|单元|电话|手机|号码|身份证|(?<!毛)病|address|phone", re.I)}
 
 
 @dataclass
@@ -525,12 +526,14 @@ class MeaningDetector:
         return out
 
     def kind_of(self, sentence: str, public: bool) -> str | None:
-        """The kind whose examples a sentence is nearest in meaning (for a failure found otherwise, e.g. by
-        the learned model); None when that kind is critical only in public and the sentence was private."""
+        """The kind of a failure found otherwise (by the learned model): of the kinds whose topic the sentence
+        is on (`TOPIC`), the one whose examples it is nearest in meaning (any kind when it is on none's);
+        None when that kind is critical only in public and the sentence was private."""
         near = self.closest([sentence], True)
         if not near:
             return None
-        kind = max(near, key=lambda row: row[2])[0]
+        on_topic = [row for row in near if row[0] not in TOPIC or TOPIC[row[0]].search(sentence)]
+        kind = max(on_topic or near, key=lambda row: row[2])[0]
         return None if self.kinds[kind].public_only and not public else kind
 
     @staticmethod

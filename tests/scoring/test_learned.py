@@ -175,3 +175,17 @@ def test_cues_are_whole_words():
     """An n-gram that cuts a word (边先 of 这边先帮您) is not shown to the trainer as a reason."""
     m = CriticalModel(("边先", "这边", "悄悄"), np.ones(3), np.array([5.0, 1.0, 2.0]), 0.0, 0.5)
     assert m.cues("您的积分我这边先帮您悄悄加回去。") == ["悄悄", "这边"]
+
+
+def test_the_flags_kind_is_read_by_topic_and_only_personal_data_is_set_aside_in_private():
+    """A private address check is personal data (set aside in private); a colleague's appraisal told to a
+    member in private counts (the trainers grade it critical); blame, on no kind's topic, counts."""
+    from casebook.content import load_project
+    from casebook.scoring.critical import MeaningDetector
+    from tests.conftest import REPO
+    project = load_project(REPO)
+    meaning = MeaningDetector(project.rubric.obj.critical, 1.0, 0.0)
+    assert meaning.kind_of("门牌号我就在这个私聊里跟您核对一下：还是您下单时填的那个地址吗？", False) is None
+    assert meaning.kind_of("门牌号还是您下单时填的那个地址吗？", True) == "privacy"
+    assert meaning.kind_of("跟您透个底，您先生这个月绩效估计要受点影响。", False) == "internal"
+    assert meaning.kind_of("主要还是您前几次量的时候姿势没到位，机器本身没毛病。", False) is not None
