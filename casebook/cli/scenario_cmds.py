@@ -185,7 +185,7 @@ def learn_critical_cmd(root, exclude, check, dry_run):
     cases = {cid: located.obj for cid, located in project.cases.items()}
     labels = {k: v.label for k, v in project.rubric.obj.critical.items()}
     examples = learn.examples(items, cases, labels)
-    eligible = _kind_gate(project, examples)
+    eligible = learn.kind_gate(project.rubric.obj.critical, examples)
     if check:
         try:
             first, last = (int(x) for x in check.split("-"))
@@ -195,14 +195,10 @@ def learn_critical_cmd(root, exclude, check, dry_run):
         click.echo("leave one round out (fitted on the other rounds):")
         click.echo("| round | critical found | of those the patterns miss | false (new: not flagged by patterns) |")
         click.echo("|---|---|---|---|")
-        total = learn.RoundFigures("all")
-        for f in learn.leave_one_round_out(examples, rounds, eligible=eligible):
+        figures = learn.leave_one_round_out(examples, rounds, eligible=eligible)
+        for f in [*figures, learn.total(figures)]:
             click.echo(f"| {f.round} | {f.found}/{f.critical} | {f.found_of_missed}/{f.missed_by_patterns} | "
                        f"{f.false}/{f.other} ({f.false_new}) |")
-            for k in ("critical", "found", "missed_by_patterns", "found_of_missed", "other", "false", "false_new"):
-                setattr(total, k, getattr(total, k) + getattr(f, k))
-        click.echo(f"| all | {total.found}/{total.critical} | {total.found_of_missed}/{total.missed_by_patterns} | "
-                   f"{total.false}/{total.other} ({total.false_new}) |")
     try:
         model = learn.fit(examples, eligible=eligible)
     except ValueError as e:
@@ -216,21 +212,3 @@ def learn_critical_cmd(root, exclude, check, dry_run):
         path.write_text(json.dumps(model.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
         click.echo(f"wrote {MODEL_FILE} ({path.stat().st_size // 1024} KB)")
 
-
-def _kind_gate(project, examples):
-    """The scorer's gate on a learned flag (`MeaningDetector.kind_of`), with every sentence embedded in one
-    batch first and each answer kept for this run."""
-    from ..scoring import semantic
-    from ..scoring.critical import MeaningDetector
-    meaning = MeaningDetector(project.rubric.obj.critical, 1.0, 0.0)
-    private = sorted({s for e in examples for s, public in zip(e.sentences, e.public) if not public})
-    semantic._embed(private, "query")
-    answers: dict[str, bool] = {}
-
-    def eligible(sentence: str, public: bool) -> bool:
-        if public:
-            return True
-        if sentence not in answers:
-            answers[sentence] = meaning.kind_of(sentence, False) is not None
-        return answers[sentence]
-    return eligible

@@ -18,12 +18,12 @@ import hashlib
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from typing import Callable
 
 import numpy as np
 
-from . import critical, text
+from . import critical, semantic, text
 from .learned import IDF_DIGITS, WEIGHT_DIGITS, CriticalModel, grams
 from .scorer import STAFF_ROLES, _base
 from .validation import DISPUTES, TUNED_ROUNDS, Item
@@ -32,11 +32,6 @@ from .validation import DISPUTES, TUNED_ROUNDS, Item
 C = 3.0
 MIN_DF = 2
 QUOTE = re.compile(r"[“「『\"]([^”」』\"]{4,})[”」』\"]")
-
-
-def _bigrams(s: str) -> set[str]:
-    s = re.sub(r"[\s\W_]+", "", s)
-    return {s[i:i + 2] for i in range(len(s) - 1)}
 
 
 @dataclass
@@ -70,10 +65,9 @@ def examples(items: list[Item], cases: dict, labels: dict[str, str]) -> list[Exa
             flagged += [c.evidence for c in critical.by_pattern(reply, public, labels, colleagues)]
         located = set(flagged)
         for quoted in QUOTE.findall(it.reason) if it.critical else []:
-            want = _bigrams(quoted)
-            if want and sentences:
-                best = max(sentences, key=lambda s: len(want & _bigrams(s)))
-                if len(want & _bigrams(best)) / len(want) >= 0.6:
+            if sentences:
+                best = max(sentences, key=lambda s: semantic.coverage(quoted, s))
+                if semantic.coverage(quoted, best) >= 0.6:
                     located.add(best)
         positives = [s for s in sentences if any(p in s or s in p for p in located)] if it.critical else []
         out.append(Example(it.id, it.case, it.round, it.critical, sentences, public_flags, positives, bool(flagged)))
@@ -94,6 +88,22 @@ Eligible = Callable[[str, bool], bool]
 
 def _any(sentence: str, public: bool) -> bool:
     return True
+
+
+def kind_gate(kinds: dict, examples: list[Example]) -> Eligible:
+    """The scorer's gate on a learned flag (`MeaningDetector.kind_of` over the rubric's `kinds`), with every
+    private sentence embedded in one batch first and each answer kept for the run."""
+    meaning = critical.MeaningDetector(kinds, 1.0, 0.0)
+    semantic._embed(sorted({s for e in examples for s, public in zip(e.sentences, e.public) if not public}), "query")
+    answers: dict[str, bool] = {}
+
+    def eligible(sentence: str, public: bool) -> bool:
+        if public:
+            return True
+        if sentence not in answers:
+            answers[sentence] = meaning.kind_of(sentence, False) is not None
+        return answers[sentence]
+    return eligible
 
 
 def fit(train: list[Example], c: float = C, eligible: Eligible = _any) -> CriticalModel:
@@ -120,14 +130,12 @@ def fit(train: list[Example], c: float = C, eligible: Eligible = _any) -> Critic
     model = CriticalModel(vocabulary, idf, np.round(lr.coef_[0], WEIGHT_DIGITS), round(float(lr.intercept_[0]), 6), 1.0)
     highest = max((model.probability(s) for e in train if not e.critical
                    for s, public in zip(e.sentences, e.public) if eligible(s, public)), default=0.5)
-    threshold = math.ceil(highest * 1e6) / 1e6   # rounded up: the file keeps six decimals
-    ids = sorted(e.transcript for e in train)
     meta = {"C": c, "min_df": MIN_DF, "rounds": sorted({e.round for e in train}),
             "transcripts": len(train), "critical_transcripts": sum(e.critical for e in train),
             "sentences": {"critical": int(y.sum()), "other": int(len(y) - y.sum())},
-            "fingerprint": fingerprint(ids)}
-    return CriticalModel(vocabulary, idf, model.weights, model.bias, threshold,
-                         frozenset(e.case for e in train), meta)
+            "fingerprint": fingerprint([e.transcript for e in train])}
+    return replace(model, threshold=math.ceil(highest * 1e6) / 1e6,   # rounded up: the file keeps six decimals
+                   cases=frozenset(e.case for e in train), meta=meta)
 
 
 def _matrix(model: CriticalModel, sentences: list[str], sparse):
@@ -159,6 +167,14 @@ class RoundFigures:
     other: int = 0
     false: int = 0            # non-critical transcripts the model flags
     false_new: int = 0        # … that the patterns do not flag already
+
+
+def total(figures: list[RoundFigures]) -> RoundFigures:
+    """The figures of several rounds added up."""
+    out = RoundFigures("all")
+    for f in fields(RoundFigures)[1:]:
+        setattr(out, f.name, sum(getattr(x, f.name) for x in figures))
+    return out
 
 
 def leave_one_round_out(all_examples: list[Example], rounds: list, c: float = C,

@@ -35,9 +35,14 @@ _SPACE = re.compile(r"\s+")
 _WORDY = re.compile(r"(?=.*[^\W\d_])[^\W_]{2,}")
 
 
+def _plain(sentence: str) -> str:
+    """A sentence as the model reads it: normalised, lower case, single spaces."""
+    return _SPACE.sub(" ", text.normalise(sentence).lower()).strip()
+
+
 def grams(sentence: str) -> Counter:
-    """The character n-grams of a sentence (normalised, lower case, padded by one space each side)."""
-    s = " " + _SPACE.sub(" ", text.normalise(sentence).lower()).strip() + " "
+    """The character n-grams of a sentence (`_plain`, padded by one space each side)."""
+    s = " " + _plain(sentence) + " "
     out: Counter = Counter()
     for n in range(NGRAMS[0], NGRAMS[1] + 1):
         for i in range(len(s) - n + 1):
@@ -85,7 +90,7 @@ class CriticalModel:
         shown."""
         idx, val = self.features(sentence)
         contrib = sorted(((float(v * self.weights[i]), self.vocabulary[i]) for i, v in zip(idx, val)), reverse=True)
-        plain = _SPACE.sub(" ", text.normalise(sentence).lower()).strip()
+        plain = _plain(sentence)
         bounds = text.word_bounds(plain)
         out: list[str] = []
         for c, g in contrib:

@@ -138,12 +138,11 @@ def check_critical_model(project, items) -> tuple[list[Problem], learned.Critica
     unknown = sorted(model.cases - set(project.cases))
     if unknown:
         out.append(Problem(path, 1, f"fitted on cases that do not exist: {', '.join(unknown)}", "error", "critical-model"))
-    ids = sorted(i.id for i in learn.usable(items))
-    if model.meta.get("fingerprint") != learn.fingerprint(ids):
-        fitted = set(model.meta.get("rounds", []))
-        newer = sorted({i.round for i in learn.usable(items)} - fitted)
+    usable = learn.usable(items)
+    if model.meta.get("fingerprint") != learn.fingerprint([i.id for i in usable]):
+        newer = sorted({i.round for i in usable} - set(model.meta.get("rounds", [])))
         out.append(Problem(path, 1, f"fitted on {model.meta.get('transcripts', '?')} validation transcripts; "
-                           f"{len(ids)} may be used now" + (f" (rounds not fitted on: {', '.join(map(str, newer))})" if newer else "")
+                           f"{len(usable)} may be used now" + (f" (rounds not fitted on: {', '.join(map(str, newer))})" if newer else "")
                            + ": measure a new round unseen first, then run `casebook scenario learn-critical`",
                            "warning", "critical-model"))
     return out, model

@@ -68,6 +68,7 @@ def test_fit_sets_the_threshold_above_every_non_critical_training_sentence():
     assert model.probability("回头我私下给您寄一台过去。") > model.threshold
     figs = learn.leave_one_round_out(train, [1, 2, 3])
     assert [f.critical for f in figs] == [4, 4, 4] and sum(f.found for f in figs) >= 10
+    assert learn.total(figs).critical == 12 and learn.total(figs).found == sum(f.found for f in figs)
     with pytest.raises(ValueError):
         learn.fit([e for e in train if not e.critical])
 
