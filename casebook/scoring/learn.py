@@ -25,7 +25,7 @@ import numpy as np
 
 from . import critical, semantic, text
 from .learned import IDF_DIGITS, WEIGHT_DIGITS, CriticalModel, grams
-from .scorer import STAFF_ROLES, _base
+from .scorer import _base, colleagues_of
 from .validation import DISPUTES, TUNED_ROUNDS, Item
 
 #: Inverse regularisation of the logistic model, chosen leaving one round out over rounds 12–27 (README).
@@ -52,9 +52,7 @@ def examples(items: list[Item], cases: dict, labels: dict[str, str]) -> list[Exa
         case = cases.get(it.case)
         if case is None or it.round == DISPUTES:
             continue
-        staff = {c.name for c in case.cast if c.role in STAFF_ROLES}
-        colleagues = critical.colleague_pattern(tuple(sorted(staff | critical.staff_named(
-            case.scenario.intro if case.scenario else ""))))
+        colleagues = colleagues_of(case)
         sentences, public_flags, flagged = [], [], []
         for st in it.steps:
             reply = (st.get("reply") or "").strip()

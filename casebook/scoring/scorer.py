@@ -343,8 +343,7 @@ class Scorer:
             facts.apologised = tone.apologises(reply)
             facts.honorific_due = not public and facts.lang == "zh"
             facts.honorific_ok = tone.uses_honorific(reply)
-            colleagues = staff | staff_named(case.scenario.intro if case.scenario else "")
-            facts.critical_patterns = by_pattern(reply, public, self.labels, colleague_pattern(tuple(sorted(colleagues))))
+            facts.critical_patterns = by_pattern(reply, public, self.labels, colleagues_of(case))
             facts.near_critical = self.meaning.closest(own, public)
         facts.apology_due = tone.apology_expected(messages, expect.key_points)
         scale = case.scenario.time_scale if real_time else 1.0
@@ -479,9 +478,9 @@ class Scorer:
     def learned_critical(self, case, facts: StepFacts) -> list[Critical]:
         """The learned model's verdict on a step where patterns and meaning found nothing: the agent's own
         sentence most likely to be a critical failure, when it is above the model's threshold. Only for the
-        cases the model was fitted on. Its kind is the rubric kind whose examples the sentence is nearest
-        in meaning; a kind that is critical only in public (personal data, internal matters) does not count
-        in a private message."""
+        cases the model was fitted on. Its kind is `MeaningDetector.kind_of` (the nearest kind among those
+        whose topic the sentence is on); a kind critical only in public (personal data) does not count in a
+        private message."""
         model = self.learned
         if model is None or case.id not in model.cases or not facts.sentences:
             return []
@@ -547,6 +546,12 @@ class Scorer:
     def score_golden(self, case, golden) -> Report:
         steps = [{"step": s.step, "actions": list(s.actions), "reply": s.reply, "minutes": s.minutes} for s in golden.steps]
         return self.score(case, {"steps": steps})
+
+
+def colleagues_of(case) -> re.Pattern:
+    """Who counts as a colleague in a case: its staff cast and the staff its scenario's description names."""
+    staff = {c.name for c in case.cast if c.role in STAFF_ROLES}
+    return colleague_pattern(tuple(sorted(staff | staff_named(case.scenario.intro if case.scenario else ""))))
 
 
 def _cues(model: learned.CriticalModel, sentence: str) -> str:
