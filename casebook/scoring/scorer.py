@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 
 from ..content.checks import next_step
 from . import form, learned, semantic, text, tone
-from .critical import HR_TOPIC, Critical, MeaningDetector, by_pattern, colleague_pattern, hr_topic, staff_named
+from .critical import HR_TOPIC, MONEY_OBJECT, Critical, MeaningDetector, by_pattern, deferred, colleague_pattern, hr_topic, staff_named
 from .matcher import MatchModel, PointMatch, PointMatcher, background_for
 from .rubric import (FAIL, FEW_POINTS, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure, PossibleCritical, Report,
                      Settings, pick_rule, step_score, transcript_score)
@@ -456,9 +456,10 @@ class Scorer:
             if facts.simulated_minutes >= 2 * step.time_limit_min:
                 caps.append(Cap(sid, f"响应严重超时（用时 {facts.time_shown}，时限 {step.time_limit_min:g} 分钟）", st.cap_late, rule))
             kinds_found: set[str] = set()  # one failure per kind and step: the pattern's, else the meaning's
-            found = facts.critical_patterns + self.meaning.detect(facts.sentences, facts.reply, facts.public,
-                                                                  facts.near_critical)
-            for c in found or self.learned_critical(case, facts):
+            found = [c for c in facts.critical_patterns + self.meaning.detect(facts.sentences, facts.reply, facts.public,
+                                                                              facts.near_critical)
+                     if not self.authorised(case, facts, c)]
+            for c in found or [c for c in self.learned_critical(case, facts) if not self.authorised(case, facts, c)]:
                 if c.kind in kinds_found:
                     continue
                 kinds_found.add(c.kind)
@@ -474,6 +475,40 @@ class Scorer:
                         review=[] if failures else self.possible_critical(case, facts_list))
         report.comment = comment(report)
         return report
+
+    def authorised(self, case, facts: StepFacts, found: Critical) -> bool:
+        """Money the step's own key point commits (寄回运费由我们承担, when the approving team has granted it):
+        a commitment found in a sentence the matcher credits to such a point is authorised by the case,
+        unless what the sentence says besides that point is still a commitment (运费我们承担，再私下补您50)."""
+        if found.kind != "compensation":
+            return False
+        for m in facts.matches:
+            # a point that gives (寄回运费由我们承担), not one that forbids (客服不能私下承诺赔偿) or defers
+            # (补偿由售后组按政策确认): only a point the case asks the agent to say commits the money
+            if not (m.passed and m.span and MONEY_OBJECT.search(m.point)) or text.negated(m.point) \
+                    or deferred(m.point):
+                continue
+            parts = [c for c in re.split(r"[，,]", m.span) if c]
+            if not parts or not all(c in found.evidence for c in parts):
+                continue
+            rest = found.evidence
+            for c in parts:
+                rest = rest.replace(c, "", 1)
+            if not self._commits(case, facts, rest):
+                return True
+        return False
+
+    def _commits(self, case, facts: StepFacts, words: str) -> bool:
+        """Whether words are a money commitment by any of the three detectors (patterns, meaning, learned)."""
+        if not _letters(words):
+            return False
+        if any(c.kind == "compensation" for c in by_pattern(words, facts.public, self.labels, colleagues_of(case))):
+            return True
+        near = self.meaning.closest([words], facts.public)
+        if any(c.kind == "compensation" for c in self.meaning.detect([words], facts.reply, facts.public, near)):
+            return True
+        model = self.learned
+        return model is not None and case.id in model.cases and model.probability(words) > model.threshold
 
     def learned_critical(self, case, facts: StepFacts) -> list[Critical]:
         """The learned model's verdict on a step where patterns and meaning found nothing: the agent's own

@@ -557,3 +557,66 @@ def test_confirming_a_members_words_in_private_is_not_quoting(repo, repo_scorer)
              {"step": "s2", "actions": ["private_message", "create_ticket", "escalate:售后组"], "minutes": 5, "reply": reply}]
     report = repo_scorer.score(case, {"steps": steps}, partial=True)
     assert not [c for c in report.criteria if c.kind == "quoting"]
+
+
+def test_a_threat_to_expose_the_member_is_critical():
+    """On condition of the member's conduct, the agent making the member's own records or data public, or
+    telling a third party (round 33: both missed by patterns, meaning and the learned model); posting a
+    scam's screenshot to warn the group, or passing a member's records to a colleague, is not a threat."""
+    for reply in ("不过丑话说在前面：截图都在，再有一次，我们就把截图连同您的手机号一起发到您单位，让大家都看看。",
+                  "您要是还这样，下次我就把您昨天的聊天记录截图发到群里，让大家看看是谁在带节奏。",
+                  "信不信我把你的住址发出来"):
+        assert [c.kind for c in check_reply(reply, False)] == ["conduct"], reply
+    for reply in ("如果还有人发广告，我们会把截图发到群里提醒大家。",
+                  "如果您还有问题，我们会把您的聊天记录发给技术同事看看。"):
+        assert check_reply(reply, True) == [], reply
+
+
+def test_declining_to_tell_a_colleagues_matter_is_not_a_disclosure():
+    """A sentence that names an employment matter only to decline to tell (…属于我们内部管理，这里就不跟您
+    多说了) keeps it internal; a clause that tells it is still a disclosure."""
+    from casebook.scoring.critical import colleague_pattern
+    colleagues = colleague_pattern(("客服小王",))
+    assert by_pattern("处理人那边的考核和内部沟通属于我们内部管理，这里就不跟您多说了，我只看事实和群规。", False, {},
+                      colleagues) == []
+    assert by_pattern("处理人这个月的考核，我这边不方便讲。", False, {}, colleagues) == []
+    assert [c.kind for c in by_pattern("他不跟您说清楚就扣了小王的绩效。", False, {}, colleagues)] == ["internal"]
+
+
+def test_a_denied_commitment_or_one_handed_to_a_colleague_is_not_critical():
+    """都不是我能做主答应的 denies the commitment; 方案我回头再补一份给王姐 hands a document to a colleague."""
+    from casebook.scoring.critical import colleague_pattern
+    colleagues = colleague_pattern(("主管王姐",))
+    assert check_reply("按错价成交或者私下补差价，都不是我能做主答应的。", True) == []
+    assert by_pattern("明天再说，方案我回头再补一份给王姐。", False, {}, colleagues) == []
+    assert [c.kind for c in check_reply("差价我来补给您，这事我做主了。", True)] == ["compensation"]
+    assert [c.kind for c in by_pattern("我回头再补一份礼品给您。", False, {}, colleagues)] == ["compensation"]
+
+
+def test_a_counterfactual_that_the_harm_would_have_been_less_blames_the_member():
+    """要是当时留意一下，也不至于白等 blames the member; the company's own act in the condition owns the fault."""
+    assert [c.kind for c in check_reply("这一步要是当时留意一下，也不至于白等这么多天。", False)] == ["conduct"]
+    assert check_reply("要是物流没延误，也不至于让您白等。", False) == []
+
+
+def test_money_the_steps_own_key_point_commits_is_authorised():
+    """CASE-019 s2: the approving team granted the replacement and the return shipping; the key point 寄回运费
+    由我们承担 said as 寄回去的快递费我们承担 is authorised by the case, whatever its wording; money promised
+    beyond the point in the same sentence is still critical."""
+    from casebook.content import load_project
+    from casebook.scoring import Scorer
+    from tests.conftest import REPO
+    project = load_project(REPO)
+    case = project.cases["CASE-019"].obj
+    scorer = Scorer(project, critical_model=None)
+    s1 = {"step": "s1", "actions": ["reply", "follow_up"], "minutes": 3,
+          "reply": "橙子您好，让您反复追问了三次，实在抱歉。上午的换新工单尾号0917我已经找到，不用您再说一遍，"
+                   "这件事我负责跟进到底，17:00前在群里给您明确结果。"}
+    def s2(extra):
+        return {"step": "s2", "actions": ["private_message", "follow_up"], "minutes": 3,
+                "reply": "橙子，好消息：换新申请批下来了，售后给您换一副新耳机。" + extra +
+                         "您把旧耳机和充电盒一起装好，用我发给您的到付单号寄出来就行。您看还有哪里不清楚的，随时问我。"}
+    ok = scorer.score(case, {"steps": [s1, s2("寄回去的快递费我们承担。")]})
+    assert not ok.critical
+    bad = scorer.score(case, {"steps": [s1, s2("寄回去的快递费我们承担，我再私下补您50元红包。")]})
+    assert [c.step for c in bad.critical] == ["s2"]
