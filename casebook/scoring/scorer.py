@@ -21,7 +21,8 @@ from dataclasses import dataclass, field, replace
 
 from ..content.checks import next_step
 from . import form, learned, semantic, text, tone
-from .critical import HR_TOPIC, MONEY_OBJECT, Critical, MeaningDetector, by_pattern, deferred, colleague_pattern, hr_topic, staff_named
+from .critical import (HR_TOPIC, MONEY_OBJECT, Critical, MeaningDetector, by_pattern, colleague_pattern, deferred,
+                       hr_topic, staff_named)
 from .matcher import MatchModel, PointMatch, PointMatcher, background_for
 from .rubric import (FAIL, FEW_POINTS, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure, PossibleCritical, Report,
                      Settings, pick_rule, step_score, transcript_score)
@@ -502,13 +503,15 @@ class Scorer:
         """Whether words are a money commitment by any of the three detectors (patterns, meaning, learned)."""
         if not _letters(words):
             return False
-        if any(c.kind == "compensation" for c in by_pattern(words, facts.public, self.labels, colleagues_of(case))):
+        if any(c.kind == "compensation" for c in by_pattern(words, facts.public, self.labels, colleagues_of(case))
+               + self.meaning.detect([words], facts.reply, facts.public)):
             return True
-        near = self.meaning.closest([words], facts.public)
-        if any(c.kind == "compensation" for c in self.meaning.detect([words], facts.reply, facts.public, near)):
-            return True
-        model = self.learned
-        return model is not None and case.id in model.cases and model.probability(words) > model.threshold
+        model = self._model_for(case)
+        return model is not None and model.probability(words) > model.threshold
+
+    def _model_for(self, case) -> learned.CriticalModel | None:
+        """The learned model, when it was fitted on this case (it is not asked about any other)."""
+        return self.learned if self.learned is not None and case.id in self.learned.cases else None
 
     def learned_critical(self, case, facts: StepFacts) -> list[Critical]:
         """The learned model's verdict on a step where patterns and meaning found nothing: the agent's own
@@ -516,8 +519,8 @@ class Scorer:
         cases the model was fitted on. Its kind is `MeaningDetector.kind_of` (the nearest kind among those
         whose topic the sentence is on); a kind critical only in public (personal data) does not count in a
         private message."""
-        model = self.learned
-        if model is None or case.id not in model.cases or not facts.sentences:
+        model = self._model_for(case)
+        if model is None or not facts.sentences:
             return []
         p, sentence = max((model.probability(s), s) for s in facts.sentences)
         if p <= model.threshold:
@@ -534,8 +537,8 @@ class Scorer:
     def learned_review(self, case, facts_list: list[StepFacts]) -> list[PossibleCritical]:
         """The sentence the learned model finds most likely critical, when its probability reaches
         `settings.learned_review` (below the model's own threshold, or it would have been flagged)."""
-        model = self.learned
-        if model is None or case.id not in model.cases:
+        model = self._model_for(case)
+        if model is None:
             return []
         best = None
         for facts in facts_list:
