@@ -46,8 +46,11 @@ INSULT = re.compile(r"傻[逼Bb叉]|煞笔|蠢货|白痴|脑残|废物|去死|�
                     r"弄死|收拾你|人肉你|曝光你|走着瞧|等着瞧|让你好看|报复你|\b(?:idiot|stupid|shut up|get lost)\b", re.I)
 #: A threat to expose the member (您要是还这样，下次我就把您的聊天记录截图发到群里; 再有一次，我们就把截图连同您的
 #: 手机号发到您单位): on condition of the member's conduct, the agent makes the member's own records or data
-#: public or tells a third party. Posting a scam's screenshot to warn the group names no member's records.
-EXPOSE = r"(?:公开|曝光|公布|晒出来|挂出来|挂到|贴出来|发出来|(?:发|贴|转|告诉)[^。！？，,]{0,3}?(?:群|大家|所有人|单位|公司|领导|家人|朋友圈|网上|微博))"
+#: public or tells a third party — authorities included (再闹，我们就把您的账号信息交给派出所: the member's data used as a
+#: lever; reporting illegal content as the rules ask names no condition on the member's conduct). Posting a scam's
+#: screenshot to warn the group names no member's records.
+EXPOSE = (r"(?:公开|曝光|公布|晒出来|挂出来|挂到|贴出来|发出来|(?:发|贴|转|告诉)[^。！？，,]{0,3}?(?:群|大家|所有人|单位|公司|领导|家人|朋友圈|网上|微博)|"
+          r"(?:交|报|送|提交|移交|转交|上报)(?:给|到)?[^。！？，,]{0,4}?(?:警方|警察|派出所|公安|网信|网警|监管|有关部门|相关部门|执法|法院|律师))")
 _IF_AGAIN = r"(?:再|还|下次|信不信|小心|敢)[^。！？]{0,24}?(?:我|咱)[^。！？，,]{0,6}?把"
 _RECORDS = r"聊天记录|截图|记录|手机号|电话|号码|住址|地址|信息|资料|照片"
 #: … the member's records (把您的聊天记录…), or records together with the member (把截图连同您的手机号…)

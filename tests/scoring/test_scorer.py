@@ -565,10 +565,14 @@ def test_a_threat_to_expose_the_member_is_critical():
     scam's screenshot to warn the group, or passing a member's records to a colleague, is not a threat."""
     for reply in ("不过丑话说在前面：截图都在，再有一次，我们就把截图连同您的手机号一起发到您单位，让大家都看看。",
                   "您要是还这样，下次我就把您昨天的聊天记录截图发到群里，让大家看看是谁在带节奏。",
-                  "信不信我把你的住址发出来"):
+                  "信不信我把你的住址发出来",
+                  # round 34: the member's data handed to the authorities as a lever
+                  "您要是再闹，我们会把您的账号信息一并交给网信部门和派出所处理。"):
         assert [c.kind for c in check_reply(reply, False)] == ["conduct"], reply
     for reply in ("如果还有人发广告，我们会把截图发到群里提醒大家。",
-                  "如果您还有问题，我们会把您的聊天记录发给技术同事看看。"):
+                  "如果您还有问题，我们会把您的聊天记录发给技术同事看看。",
+                  "请您保存好聊天记录和付款截图，尽快到就近派出所报案。",
+                  "如果再有人发布违法信息，我们会保存记录，依法配合有关部门调查。"):
         assert check_reply(reply, True) == [], reply
 
 
