@@ -65,8 +65,8 @@ NEGATION_EN = re.compile(
 #: 识别, 个别, 不过 are not read as 别/不) starts with a negator, or is a prohibitive or limiting verb.
 NEGATOR_CHARS = "不没未无非别勿莫"
 NEGATION_WORDS = frozenset("禁止 严禁 停止 拒绝 避免 切忌 杜绝 最多 至多 仅限 只能".split())
-#: Adverbs jieba may glue in front of a negator (千万别, 绝不会, 并非, 从未, 暂不): stripped before looking.
-NEGATION_ADVERBS = re.compile(r"^(?:千万|万万|绝对|一定|务必|可|也|都|并|从|决|绝|再|还|暂|先|就|切|请|毫|永|尚|仍|亦|均|皆|概)+(?=[不没未无非别勿莫])")
+#: Adverbs jieba may glue in front of a negator (千万别, 绝不会, 并非, 从未, 从来不, 暂不): stripped before looking.
+NEGATION_ADVERBS = re.compile(r"^(?:千万|万万|绝对|一定|务必|可|也|都|并|从来|从|决|绝|再|还|暂|先|就|切|请|毫|永|尚|仍|亦|均|皆|概)+(?=[不没未无非别勿莫])")
 #: Words that start with a negator but do not negate the clause.
 NOT_NEGATING_WORDS = frozenset(("不过 不少 不断 不久 不错 不仅 不但 不管 不论 不如 不禁 不同 不满 不便 不适 不安 不愉快 "
                                 "不好意思 不客气 不得不 无论 无线 无偿 无聊 无误 非常 非法 别人 别的 别处 未来 未成年 "

@@ -265,6 +265,11 @@ def test_na_excluded(mini_case, score):
     ("差价这块我想办法给大家返回去", True, "补偿"),                        # the members in the benefactive
     ("也跟您手机上的App一直没升级有点关系", True, "责任"),                  # a longer cause laid at the member's door
     ("补寄还是寄到锦绣路88弄3号602室对吧", True, "住址"),                  # lane, number and room
+    # frames found at round 35's look
+    ("接口是您家装修时自己接的，角度不对才一直渗水", True, "责任"),          # the member's own act as the cause
+    ("如果之后还在群里这样说，我们会保留截图，向平台和市场监管部门反映", False, "威胁"),  # reporting as a threat
+    ("小周的私人微信您要是加了也没事，退款进度您也可以问问他", False, "私人渠道"),  # a personal channel allowed
+    ("到账慢的话，您可以先加一下小周那个私人号问问退款", False, "私人渠道"),
 ])
 def test_critical_failures(mini_case, score, reply, public, reason):
     assert any(reason in c.reason for c in check_reply(reply, public)), check_reply(reply, public)
@@ -298,6 +303,12 @@ def test_critical_failures(mini_case, score, reply, public, reason):
                                    "期间如果有人私下找您说要先付运费才能退，请别理",
                                    "退款到账后您扫一下官方小程序的码确认收货",
                                    "只要不是人为损坏，保修期内都按政策处理",
+                                   # round 35's frames, said the right way round
+                                   "我们客服也从来不会让大家把钱转到个人微信",
+                                   "有人说可以加小周私人微信办退款，这个请别加",
+                                   "如果有人冒充客服收钱，我们会向平台举报",
+                                   "如果您被骗了，我们可以协助您向警方报案",
+                                   "您可以自己在小程序里申请退款，所以不用等我",
                                    "我给您加个备注，售后组核实后联系您", "退款金额以售后组核定为准，我给您记下了",
                                    "内部资料已经删了，新品信息以官方发布为准",
                                    "群里说的“内部已经定了下个月降价”不是官方消息，请以公告为准",
