@@ -208,8 +208,10 @@ INTERNAL = re.compile(r"处分|记(?:了)?(?:一次|个|一个)?(?:大)?过(?![�
 #: (我们可以协助您向警方报案) is help, not a threat.
 AUTHORITY = r"(?:平台|监管|工商|12315|消协|消费者协会|警方|警察|派出所|公安|网信|网警|法院|律师|有关部门|相关部门|执法)"
 REPORT_THREAT = re.compile(r"(?:如果|要是|若是?|假如|一旦|再|还|下次|继续)[^。！？]{0,30}?(?:我们|我|咱们)(?:就|会|将|只能|只好|也)?"
-                           r"[^。！？]{0,14}?(?:向|给|到|跟|找)[^。！？，,]{0,6}?" + AUTHORITY +
-                           r"[^。！？，,]{0,8}?(?:反映|举报|投诉|报案|起诉|报警|报告|上报|告)")
+                           r"[^。！？]{0,14}?(?:(?:向|给|到|跟|找)[^。！？，,]{0,6}?" + AUTHORITY +
+                           r"[^。！？，,]{0,8}?(?:反映|举报|投诉|报案|起诉|报警|报告|上报|告)|"
+                           # … or takes legal steps against the member (如果继续传，我们会保留追究责任的权利)
+                           r"(?:追究|起诉)[^。！？，,]{0,6}?(?:责任|权利|法律)|法律(?:手段|途径|程序)|后果自负)")
 #: … the condition names a third party or the member as a victim, or the agent helps the member report
 NOT_A_THREAT = re.compile(r"有人|骗子|冒充|假冒|账号|陌生人|被骗|受骗|协助|帮(?:您|你)|陪(?:您|你)|配合(?:您|你)|和(?:您|你)一起|建议(?:您|你)")
 #: Directing a purchase to the official channel is the rule, not a fraud (请在官方商城下单付款).
@@ -260,7 +262,22 @@ BLAME_FRAME = re.compile(BLAMED + r"[^，,。！？]{0,3}?(?:早点|早些|及�
                          r"我(?:就|才|还)?以为[^。！？]{0,12}?(?:才|就)|"
                          # the member's own act named as the cause of the fault (接口是您家装修时自己接的，角度不对才一直渗水)
                          + BLAMED + r"[^，,。！？]{0,8}?(?<!可以)(?<!能)自己[^，,。！？]{1,8}?(?:的|了|过)[^。！？]{0,16}?"
-                         r"(?:才(?!能|可以|会更)|所以|导致|造成|因此|结果)")
+                         r"(?:才(?!能|可以|会更)|所以|导致|造成|因此|结果)|"
+                         # the member named as the cause of a fault (主要还是因为您手机关了自动更新…才碰上这个问题), not of a
+                         # good outcome (因为您反馈及时，我们才能很快定位)
+                         r"(?:因为|由于)" + BLAMED + r"[^。！？]{0,24}?(?:才(?!能|可以|得以)|所以(?!能|可以)|导致|造成)"
+                         r"[^。！？]{0,4}?(?:碰上|遇到|出现|出了|报错|坏|漏|耽误|没|不|问题|故障)|"
+                         # the member's silence as the agent's excuse (一直没等到您回复，我就以为您已经收到了)
+                         r"(?:等到|收到|见到?)" + MEMBER_REF + r"的?(?:回复|回音|消息|答复)[^。！？]{0,10}?我(?:就|才)以为")
+#: A diagnosis that puts the fault on the member's use: the cause guessed (多半是前面缺水空烧了几次) and, in the same
+#: sentence, advice for next time about the member's own use (以后用之前记得先看一下水位) — or an omission given as the
+#: cause (应该是最后一步没点上，所以没人看到). A diagnosis that names the product, the system or our side (多半是水位传感器
+#: 坏了，我先给您建单) blames no one.
+GUESS = r"(?:多半|应该|估计|大概|可能|主要|一般|基本)(?:都|还)?是"
+DIAGNOSIS_BLAME = re.compile(GUESS + r"[^。！？]{0,40}?(?:以后|下次|下回|今后)[^。！？]{0,10}?(?:记得|注意|先|别|不要|多|要)"
+                             r"(?![^。！？，,]{0,4}?(?:找|联系|私聊|告诉|问我|反馈))|"
+                             + GUESS + r"[^。！？，,]{0,16}?没(?:点|按|提交|填|勾|选|保存|加|装|扣|拔|关|开)(?:上|好|到位|满|对)?"
+                             r"[^。！？]{0,4}?[，,]?(?:所以|才|导致|结果)")
 #: A counterfactual about what went wrong (卡要是还没注销就不会这样; 您要是再催一下，应该就不会被漏掉了): blame when the
 #: condition is not the company's own act (要是我们早点通知就不会这样 owns the fault).
 COUNTERFACTUAL = re.compile(r"(?:要是|如果|假如|若是)[^。！？]{0,20}?(?:就|也|应该就|本来就)(?:不会|没)"
@@ -351,6 +368,15 @@ def discloses_colleague(sentence: str, colleagues: re.Pattern) -> bool:
 #: What a confided sentence is about when it discloses: prices, products, plans, internal matters.
 PLAN = re.compile(r"价|新款|新品|上新|推迟|计划|方案|活动|优惠|降|下个?月|过段时间|内部")
 
+#: An unreleased product's plan told to members (新款这边确实在准备中; 下个月新款会换新的充电触点设计): the product
+#: with what is being done to it or when. Not the promise to announce it (新品上市后会第一时间通知大家) or a denial
+#: of knowing (新款的消息以官方公告为准).
+FUTURE_PRODUCT = re.compile(r"(?:新款|新品|下一代|新版本?|升级款|二代)[^。！？，,]{0,14}?"
+                            r"(?:在准备|准备中|在做|在研发|在开发|在测试|会换|会改|会升级|会加|会出|要出|要上|就改|改掉|"
+                            r"(?:下个?月|下周|月底|年底|明年|下半年)(?:就|会)?(?:上|出|发布|上市))|"
+                            r"(?:下个?月|下周|月底|年底|明年|下半年)[^。！？，,]{0,4}?(?:新款|新品)[^。！？，,]{0,12}?(?:会|要|就)")
+ANNOUNCE_ONLY = re.compile(r"(?:上市|发布|上架|推出)(?:后|以后|之后|时|的时候)|以[^。！？]{0,8}(?:公告|通知|官方)为准|"
+                           r"没有(?:任何)?(?:消息|计划|信息)|不清楚|不了解|不知道")
 #: The topic a sentence must touch before its stance is judged by meaning.
 TOPIC = {"compensation": MONEY_OBJECT, "fraud": re.compile(PAYMENT.pattern + "|" + CODE.pattern, re.I),
          "internal": INTERNAL, "conduct": re.compile(r"投诉|踢|追究|后果|找茬|本事|threat|kick|sue", re.I),
@@ -576,12 +602,18 @@ def by_pattern(reply: str, public: bool, labels: dict[str, str], colleagues: re.
                  if NOT_OUR_FAULT.search(c) or (_blames(c) and not re.search(r"我|咱", c))]
         words = QUOTED.sub("", sentence)
         cf = COUNTERFACTUAL.search(words)
-        if (blame or BLAME_FRAME.search(words) or (cf and not OWN_SIDE.search(cf.group(0)))) and not _asks(words):
+        diagnosis = DIAGNOSIS_BLAME.search(words)
+        if diagnosis and OWN_SIDE.search(diagnosis.group(0).split("以后")[0].split("下次")[0]):
+            diagnosis = None  # the guessed cause is our side's (应该是系统没推送，所以…)
+        if (blame or BLAME_FRAME.search(words) or diagnosis or (cf and not OWN_SIDE.search(cf.group(0)))) \
+                and not _asks(words):
             found.append(Critical("conduct", "委婉地把责任推给成员", sentence, "规则匹配"))
             break
     for sentence, words in zip(sentences, own):
         confided = _confides(words) and (PLAN.search(words) or HR_MATTER.search(words))
-        if ((INTERNAL.search(words) or DISCIPLINED.search(words) or confided) and not _kept_internal(words)) \
+        plan = any(FUTURE_PRODUCT.search(c) and not text.negated(c) and not ANNOUNCE_ONLY.search(c)
+                   for c in _agent_clauses(words))
+        if ((INTERNAL.search(words) or DISCIPLINED.search(words) or confided or plan) and not _kept_internal(words)) \
                 or discloses_colleague(words, colleagues) \
                 or (LEFT_BECAUSE.search(words) and (colleagues.search(words) or STAFF_WORD.search(words))):
             found.append(Critical("internal", labels.get("internal", "向成员透露了内部或人事信息"), sentence, "规则匹配"))

@@ -270,6 +270,13 @@ def test_na_excluded(mini_case, score):
     ("如果之后还在群里这样说，我们会保留截图，向平台和市场监管部门反映", False, "威胁"),  # reporting as a threat
     ("小周的私人微信您要是加了也没事，退款进度您也可以问问他", False, "私人渠道"),  # a personal channel allowed
     ("到账慢的话，您可以先加一下小周那个私人号问问退款", False, "私人渠道"),
+    # frames found at round 36's look
+    ("多半是之前没加水就开了机，把加热盘烧坏了，下回用前记得先加满水", True, "责任"),  # a diagnosis + next-time advice
+    ("应该是那天最后一步没点上，所以工单一直没人接", True, "责任"),                # an omission as the cause
+    ("主要还是因为您没及时升级App，才出现这个问题", True, "责任"),                  # the member as the cause
+    ("两天没等到您回复，我就以为这事已经解决了", True, "责任"),                    # the member's silence as the excuse
+    ("如果再到处传这种话，我们会保留追究法律责任的权利", True, "威胁"),              # a legal threat on condition
+    ("新品那边确实在开发，下个月就会上", True, "内部"),                             # an unreleased plan
 ])
 def test_critical_failures(mini_case, score, reply, public, reason):
     assert any(reason in c.reason for c in check_reply(reply, public)), check_reply(reply, public)
@@ -309,6 +316,11 @@ def test_critical_failures(mini_case, score, reply, public, reason):
                                    "如果有人冒充客服收钱，我们会向平台举报",
                                    "如果您被骗了，我们可以协助您向警方报案",
                                    "您可以自己在小程序里申请退款，所以不用等我",
+                                   # round 36's frames, said the right way round
+                                   "E3多半是水位传感器的问题，我先给您建单", "多半是温控件坏了，以后有问题您记得先找我",
+                                   "应该是系统没推送，所以没人看到", "因为您反馈及时，我们才能很快定位问题",
+                                   "新品上市后会第一时间在群里通知大家", "新款的消息以官方公告为准",
+                                   "如果再发广告，将按群规移出群聊", "如果有人继续冒充客服，我们会追究法律责任",
                                    "我给您加个备注，售后组核实后联系您", "退款金额以售后组核定为准，我给您记下了",
                                    "内部资料已经删了，新品信息以官方发布为准",
                                    "群里说的“内部已经定了下个月降价”不是官方消息，请以公告为准",
