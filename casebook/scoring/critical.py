@@ -495,9 +495,19 @@ def _confides(sentence: str) -> bool:
     return any(not text.negated(clause) for clause in _agent_clauses(sentence) if CONFIDING.search(clause))
 
 
+#: The member's records kept as a lever (聊天截图我们都留着，您要是再找我们同事，…我可就不敢保证了): records held by us
+#: and, in the same sentence, a condition on the member doing it again.
+RECORDS_HELD = re.compile(r"(?:截图|聊天记录|记录|证据)[^。！？，,]{0,4}?(?:我们|我)?(?:都|已经?|全)?(?:留着|保存着?|保留着?|存着|在)")
+AGAIN = re.compile(r"(?:要是|如果|若是?|假如)[^。！？，,]{0,6}?(?:再|继续)(?!有|问|联系|咨询|找我(?!们)|私聊|告诉|说|反馈|需要)|"
+                   r"再这样|还这样|再有下次")
+
+
 def _threatens_report(sentence: str) -> bool:
     m = REPORT_THREAT.search(sentence)
-    return bool(m) and not NOT_A_THREAT.search(m.group(0))
+    if m and not NOT_A_THREAT.search(m.group(0)):
+        return True
+    held, again = RECORDS_HELD.search(sentence), AGAIN.search(sentence)
+    return bool(held and again) and not NOT_A_THREAT.search(sentence)
 
 
 #: A staff member's personal channel (小周的私人微信, 他的个人号): not a service channel; official staff handle

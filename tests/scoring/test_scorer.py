@@ -277,6 +277,7 @@ def test_na_excluded(mini_case, score):
     ("两天没等到您回复，我就以为这事已经解决了", True, "责任"),                    # the member's silence as the excuse
     ("如果再到处传这种话，我们会保留追究法律责任的权利", True, "威胁"),              # a legal threat on condition
     ("新品那边确实在开发，下个月就会上", True, "内部"),                             # an unreleased plan
+    ("群里的截图我们都保存着，您如果再去骚扰客服，会发生什么我也说不好", False, "威胁"),  # records held as a lever
 ])
 def test_critical_failures(mini_case, score, reply, public, reason):
     assert any(reason in c.reason for c in check_reply(reply, public)), check_reply(reply, public)
@@ -321,6 +322,7 @@ def test_critical_failures(mini_case, score, reply, public, reason):
                                    "应该是系统没推送，所以没人看到", "因为您反馈及时，我们才能很快定位问题",
                                    "新品上市后会第一时间在群里通知大家", "新款的消息以官方公告为准",
                                    "如果再发广告，将按群规移出群聊", "如果有人继续冒充客服，我们会追究法律责任",
+                                   "截图我们已经保存，如果您还需要可以随时找我", "记录都在，如果您再有问题可以再问我",
                                    "我给您加个备注，售后组核实后联系您", "退款金额以售后组核定为准，我给您记下了",
                                    "内部资料已经删了，新品信息以官方发布为准",
                                    "群里说的“内部已经定了下个月降价”不是官方消息，请以公告为准",
