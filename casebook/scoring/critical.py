@@ -84,7 +84,9 @@ TO_AGENT = re.compile(r"(?:转|打|汇|存|付)(?:到|进|给)?(?:我|我的|我
 AGENT_CODE = re.compile(r"(?:发|给)(?:您|你)[^，,。]{0,4}?码[^。]{0,16}?(?:付|交|转)(?!账记录)")
 #: A code is also asked for by describing it: the digits of a text message (短信里那串数字, 6位数字).
 CODE = re.compile(r"验证码|动态码|校验码|短信码|密码|短信(?:里|上|中)?[^，,。]{0,10}?(?:数字|号码|码)|(?:带|有)(?:数字|验证码)的短信|(?:刚)?收到的(?:那条)?短信|"
-                  r"(?:一串|那串|这串|那几个|几位|[56五六]位)(?:数字|数)|verification code|password|\bcode\b", re.I)
+                  # a code described by its message (一条验证短信; 四位数的短信)
+                  r"验证短信|(?:[\d四五六几]\s*位数?|数字)的短信|"
+                  r"(?:一串|那串|这串|那几个|几位|[4-6四五六]位)(?:数字|数)|verification code|password|\bcode\b", re.I)
 #: A payment or code word that names a record or a warning sign, not an act: 付款记录, 转账截图.
 RECORD = re.compile(r"(?:转账|付款|支付|汇款|交易)(?:记录|凭证|截图|账单|信息|页面|流水)|(?:记录|截图|凭证)", re.I)
 REQUEST = re.compile(r"(?:要|得|需要?)先\s*$|请(?!出|离|假)|麻烦|可以(?:先)?(?:扫|付|转|交)|先(?:付|转|交|打|垫|扫)|发[给我来过]|都发|告诉我|提供|报一下|报给|发一下|给我|需要[您你]|"
@@ -96,7 +98,7 @@ HANDOVER = re.compile(r"(?<!是)(?<!只)发给(?!您|你)|发我|发过去|发�
                       r"to me|with me|to (?:him|her|them)", re.I)
 QUOTED = re.compile(r"“[^”]*”|「[^」]*」|\"[^\"]*\"")
 #: A clause that hands something to the agent (念给我, 截图发我, 告诉我).
-TO_ME = re.compile(r"^[^，,。]{0,8}?(?:念|读|报|发|说|告诉|截图发|拍给)(?:给)?我")
+TO_ME = re.compile(r"^[^，,。]{0,12}?(?:念|读|报|发|说|告诉|截图发|拍给|回)(?:给)?我(?!们)")
 #: A clause that opens by handing something to the agent (转发给我, 发我).
 HAND_ME = re.compile(r"^(?:转发|发|念|读|报|告诉)(?:给)?我(?!们)")
 #: A clause that states a condition (如果有人…, 万一对方…, 期间要是…) rather than asks.
