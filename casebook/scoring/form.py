@@ -20,8 +20,27 @@ def length_units(reply: str) -> int:
     return int(cjk + latin / 3.5)
 
 
+#: A word said twice in a row (群规群规, 定位定位): once is speech (欢迎欢迎), twice in a reply is padding.
+DOUBLED = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
+#: Share of a reply's clauses (of 4+ characters) that repeat another of its clauses (10分钟内回复您查询结果，10分钟内回复;
+#: 私聊发订单号后4位…订单号后4位请私聊发). Over rounds 1–37 no reply not written as stuffing exceeds 0.29 and the
+#: stuffed ones read 0.43–0.50: a narrow margin, measured on four replies.
+REPEATED_CLAUSES = 0.35
+
+
+def _repeated_share(reply: str) -> float:
+    clauses = [c.strip() for c in SEGMENT_SPLIT.split(reply) if len(re.sub(r"\W", "", c)) >= 4]
+    if len(clauses) < 4:
+        return 0.0
+    repeated = sum(any(j != i and (c in d or char_similarity(c, d) >= 0.75) for j, d in enumerate(clauses))
+                   for i, c in enumerate(clauses))
+    return repeated / len(clauses)
+
+
 def is_stuffed(reply: str) -> bool:
     """Keywords strung together: many very short fragments, or the same words repeated."""
+    if len(set(DOUBLED.findall(reply))) >= 2 or _repeated_share(reply) >= REPEATED_CLAUSES:
+        return True
     segments = [s.strip() for s in SEGMENT_SPLIT.split(reply) if s.strip()]
     short = [s for s in segments if (len(s.split()) <= 2 if re.fullmatch(r"[\x00-\x7f]+", s) else len(s) <= 4)]
     if len(segments) >= 6 and len(short) / len(segments) >= 0.6:

@@ -653,3 +653,13 @@ def test_money_the_steps_own_key_point_commits_is_authorised():
     assert not ok.critical
     bad = scorer.score(case, {"steps": [s1, s2("寄回去的快递费我们承担，我再私下补您50元红包。")]})
     assert [c.step for c in bad.critical] == ["s2"]
+
+
+def test_padding_by_repetition_is_stuffing():
+    """Round 37: key phrases said twice over (10分钟内回复您查询结果，10分钟内回复) or words doubled (群规群规，
+    定位定位) game the key points; a greeting said twice (欢迎欢迎) or one repeated reminder does not."""
+    from casebook.scoring.form import is_stuffed
+    assert is_stuffed("您好：致歉，让您久等了，向您致歉。单号后4位请私聊发，私聊发单号后4位。十分钟内给您结果，十分钟内给结果。")
+    assert is_stuffed("本群不做二手交易，请勿刷屏。群规群规，定位定位，二手不做。")
+    assert not is_stuffed("欢迎欢迎！新朋友好，有问题随时问我。")
+    assert not is_stuffed("消息已删除，请大家不要刷屏。二手交易请到App交流板块，群里不做二手交易，谢谢理解。")
