@@ -180,6 +180,13 @@ class ChatMessage(Strict):
     private: bool = False   # sent to the agent privately (e.g. by a member who was removed from the group)
 
 
+class ScenarioMessage(ChatMessage):
+    #: Quoting it in order to correct or warn amplifies nothing (a helpful member's wrong answer, a scam's
+    #: script): the scorer's "does not repeat the member's words" check skips it. Insults, ads with contact
+    #: details, leaked material and rumours stay unquotable.
+    quotable: bool = False
+
+
 class TranscriptMessage(ChatMessage):
     note: Note | None = None
 
@@ -275,7 +282,7 @@ class Branch(Strict):
 
 class ScenarioStep(Strict):
     id: StepId
-    messages: Annotated[list[ChatMessage], Field(min_length=1)]
+    messages: Annotated[list[ScenarioMessage], Field(min_length=1)]
     time_limit_min: Annotated[float, Field(gt=0, le=10080)]
     expect: Expect
     next: StepId | list[Branch] | None = None

@@ -335,7 +335,7 @@ class Scorer:
             # the longest stretch of a member's group message a group reply repeats word for word (in
             # private, confirming what the member wrote amplifies nothing)
             for m in (step.messages if public else []):
-                if m.sender in staff or m.private or INTERNAL.match(m.text) or PRIVATE.match(m.text):
+                if m.sender in staff or m.private or m.quotable or INTERNAL.match(m.text) or PRIVATE.match(m.text):
                     continue
                 common = _longest_common(text.normalise(m.text), text.normalise(reply))
                 if _letters(common) > _letters(facts.quoted or ""):

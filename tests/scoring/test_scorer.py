@@ -569,6 +569,20 @@ def test_repeating_a_members_public_message_word_for_word_is_quoting(repo, repo_
     assert quoted.score < clean.score
 
 
+def test_a_message_marked_quotable_may_be_quoted_to_correct_it(repo, repo_scorer):
+    """CASE-024 marks the helpful member's wrong answer `quotable`: quoting it in order to correct it is not
+    capped (trainers graded such replies 72–91); an unmarked message still is (the test above)."""
+    case = repo.cases["CASE-024"].obj
+    step = case.scenario.steps[0]
+    assert any(m.quotable for m in step.messages) and not all(m.quotable for m in step.messages)
+    golden = case.scenario.golden[0]
+    steps = [{"step": s.step, "actions": list(s.actions), "reply": s.reply, "minutes": s.minutes} for s in golden.steps]
+    steps[0] = dict(steps[0], reply="谢谢老周热心！不过“能洗！我家一直用水冲，晒干装回去照样用”这个说法要更正一下：" + steps[0]["reply"])
+    report = repo_scorer.score(case, {"steps": steps})
+    assert not [c for c in report.criteria if c.kind == "quoting"]
+    assert not any("原样复述" in cap.reason for cap in report.caps)
+
+
 def test_internal_and_staff_messages_are_relayed_not_quoted():
     from casebook.scoring.scorer import INTERNAL, STAFF_ROLES
     assert INTERNAL.match("（内部）口径已审定：检测报告全部合格") and INTERNAL.match("（工作群）核实了")
