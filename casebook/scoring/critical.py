@@ -49,8 +49,10 @@ INSULT = re.compile(r"傻[逼Bb叉]|煞笔|蠢货|白痴|脑残|废物|去死|�
 #: public or tells a third party — authorities included (再闹，我们就把您的账号信息交给派出所: the member's data used as a
 #: lever; reporting illegal content as the rules ask names no condition on the member's conduct). Posting a scam's
 #: screenshot to warn the group names no member's records.
+#: Who enforces the law (the police, the internet regulator, a court): a member's data handed to them as a lever.
+OFFICIALS = r"(?:警方|警察|派出所|公安|网信|网警|监管|有关部门|相关部门|执法|法院|律师)"
 EXPOSE = (r"(?:公开|曝光|公布|晒出来|挂出来|挂到|贴出来|发出来|(?:发|贴|转|告诉)[^。！？，,]{0,3}?(?:群|大家|所有人|单位|公司|领导|家人|朋友圈|网上|微博)|"
-          r"(?:交|报|送|提交|移交|转交|上报)(?:给|到)?[^。！？，,]{0,4}?(?:警方|警察|派出所|公安|网信|网警|监管|有关部门|相关部门|执法|法院|律师))")
+          r"(?:交|报|送|提交|移交|转交|上报)(?:给|到)?[^。！？，,]{0,4}?" + OFFICIALS + ")")
 _IF_AGAIN = r"(?:再|还|下次|信不信|小心|敢)[^。！？]{0,24}?(?:我|咱)[^。！？，,]{0,6}?把"
 _RECORDS = r"聊天记录|截图|记录|手机号|电话|号码|住址|地址|信息|资料|照片"
 #: … the member's records (把您的聊天记录…), or records together with the member (把截图连同您的手机号…)
@@ -208,7 +210,8 @@ INTERNAL = re.compile(r"处分|记(?:了)?(?:一次|个|一个)?(?:大)?过(?![�
 #: the member's conduct, the agent ("we") takes the member to a platform, a regulator, the police or a court. A
 #: condition on someone else's act (如果有人冒充客服，我们会向平台举报) names no member; helping the member report
 #: (我们可以协助您向警方报案) is help, not a threat.
-AUTHORITY = r"(?:平台|监管|工商|12315|消协|消费者协会|警方|警察|派出所|公安|网信|网警|法院|律师|有关部门|相关部门|执法)"
+#: … or a platform or consumer body the member can be reported to
+AUTHORITY = r"(?:平台|工商|12315|消协|消费者协会|" + OFFICIALS + ")"
 REPORT_THREAT = re.compile(r"(?:如果|要是|若是?|假如|一旦|再|还|下次|继续)[^。！？]{0,30}?(?:我们|我|咱们)(?:就|会|将|只能|只好|也)?"
                            r"[^。！？]{0,14}?(?:(?:向|给|到|跟|找)[^。！？，,]{0,6}?" + AUTHORITY +
                            r"[^。！？，,]{0,8}?(?:反映|举报|投诉|报案|起诉|报警|报告|上报|告)|"
@@ -276,10 +279,21 @@ BLAME_FRAME = re.compile(BLAMED + r"[^，,。！？]{0,3}?(?:早点|早些|及�
 #: cause (应该是最后一步没点上，所以没人看到). A diagnosis that names the product, the system or our side (多半是水位传感器
 #: 坏了，我先给您建单) blames no one.
 GUESS = r"(?:多半|应该|估计|大概|可能|主要|一般|基本)(?:都|还)?是"
-DIAGNOSIS_BLAME = re.compile(GUESS + r"[^。！？]{0,40}?(?:以后|下次|下回|今后)[^。！？]{0,10}?(?:记得|注意|先|别|不要|多|要)"
+NEXT_TIME = re.compile(r"以后|下次|下回|今后")
+DIAGNOSIS_BLAME = re.compile(GUESS + r"[^。！？]{0,40}?(?:" + NEXT_TIME.pattern + r")[^。！？]{0,10}?(?:记得|注意|先|别|不要|多|要)"
                              r"(?![^。！？，,]{0,4}?(?:找|联系|私聊|告诉|问我|反馈))|"
                              + GUESS + r"[^。！？，,]{0,16}?没(?:点|按|提交|填|勾|选|保存|加|装|扣|拔|关|开)(?:上|好|到位|满|对)?"
                              r"[^。！？]{0,4}?[，,]?(?:所以|才|导致|结果)")
+def _diagnosis_blames(words: str) -> bool:
+    """A diagnosis that blames the member (DIAGNOSIS_BLAME), not one whose guessed cause — what comes before the
+    advice for next time — is our side's (应该是系统没推送，所以…)."""
+    m = DIAGNOSIS_BLAME.search(words)
+    if not m:
+        return False
+    advice = NEXT_TIME.search(m.group(0))
+    return not OWN_SIDE.search(m.group(0)[:advice.start()] if advice else m.group(0))
+
+
 #: A counterfactual about what went wrong (卡要是还没注销就不会这样; 您要是再催一下，应该就不会被漏掉了): blame when the
 #: condition is not the company's own act (要是我们早点通知就不会这样 owns the fault).
 COUNTERFACTUAL = re.compile(r"(?:要是|如果|假如|若是)[^。！？]{0,20}?(?:就|也|应该就|本来就)(?:不会|没)"
@@ -504,7 +518,18 @@ AGAIN = re.compile(r"(?:要是|如果|若是?|假如)[^。！？，,]{0,6}?(?:�
                    r"再这样|还这样|再有下次")
 
 
-def _threatens_report(sentence: str) -> bool:
+def _tells_plan(sentence: str) -> bool:
+    """An unreleased product's plan told (FUTURE_PRODUCT) in a clause that neither denies it nor only promises
+    to announce it."""
+    return bool(FUTURE_PRODUCT.search(sentence)) and any(
+        FUTURE_PRODUCT.search(c) and not text.negated(c) and not ANNOUNCE_ONLY.search(c) for c in _agent_clauses(sentence))
+
+
+def _threatens(sentence: str) -> bool:
+    """A threat to the member (quotation removed): to expose them (THREAT), to report them or take legal steps
+    (REPORT_THREAT), or their records held as a lever (RECORDS_HELD with AGAIN)."""
+    if THREAT.search(sentence):
+        return True
     m = REPORT_THREAT.search(sentence)
     if m and not NOT_A_THREAT.search(m.group(0)):
         return True
@@ -562,8 +587,7 @@ def by_pattern(reply: str, public: bool, labels: dict[str, str], colleagues: re.
     if m:
         found.append(Critical("conduct", labels.get("conduct", "辱骂或威胁成员"), m.group(0), "规则匹配"))
     else:
-        threat = next((s for s in text.sentences(norm) if THREAT.search(QUOTED.sub("", s))
-                       or _threatens_report(QUOTED.sub("", s))), None)
+        threat = next((s for s in text.sentences(norm) if _threatens(QUOTED.sub("", s))), None)
         if threat:
             found.append(Critical("conduct", labels.get("conduct", "辱骂或威胁成员"), threat, "规则匹配"))
     sentences = text.sentences(reply)
@@ -614,18 +638,14 @@ def by_pattern(reply: str, public: bool, labels: dict[str, str], colleagues: re.
                  if NOT_OUR_FAULT.search(c) or (_blames(c) and not re.search(r"我|咱", c))]
         words = QUOTED.sub("", sentence)
         cf = COUNTERFACTUAL.search(words)
-        diagnosis = DIAGNOSIS_BLAME.search(words)
-        if diagnosis and OWN_SIDE.search(diagnosis.group(0).split("以后")[0].split("下次")[0]):
-            diagnosis = None  # the guessed cause is our side's (应该是系统没推送，所以…)
-        if (blame or BLAME_FRAME.search(words) or diagnosis or (cf and not OWN_SIDE.search(cf.group(0)))) \
+        if (blame or BLAME_FRAME.search(words) or _diagnosis_blames(words) or (cf and not OWN_SIDE.search(cf.group(0)))) \
                 and not _asks(words):
             found.append(Critical("conduct", "委婉地把责任推给成员", sentence, "规则匹配"))
             break
     for sentence, words in zip(sentences, own):
         confided = _confides(words) and (PLAN.search(words) or HR_MATTER.search(words))
-        plan = any(FUTURE_PRODUCT.search(c) and not text.negated(c) and not ANNOUNCE_ONLY.search(c)
-                   for c in _agent_clauses(words))
-        if ((INTERNAL.search(words) or DISCIPLINED.search(words) or confided or plan) and not _kept_internal(words)) \
+        if ((INTERNAL.search(words) or DISCIPLINED.search(words) or confided or _tells_plan(words))
+                and not _kept_internal(words)) \
                 or discloses_colleague(words, colleagues) \
                 or (LEFT_BECAUSE.search(words) and (colleagues.search(words) or STAFF_WORD.search(words))):
             found.append(Critical("internal", labels.get("internal", "向成员透露了内部或人事信息"), sentence, "规则匹配"))

@@ -28,8 +28,8 @@ DOUBLED = re.compile(r"([\u4e00-\u9fff]{2,4})\1")
 REPEATED_CLAUSES = 0.35
 
 
-def _repeated_share(reply: str) -> float:
-    clauses = [c.strip() for c in SEGMENT_SPLIT.split(reply) if len(re.sub(r"\W", "", c)) >= 4]
+def _repeated_share(segments: list[str]) -> float:
+    clauses = [c for c in segments if len(re.sub(r"\W", "", c)) >= 4]
     if len(clauses) < 4:
         return 0.0
     repeated = sum(any(j != i and (c in d or char_similarity(c, d) >= 0.75) for j, d in enumerate(clauses))
@@ -39,9 +39,9 @@ def _repeated_share(reply: str) -> float:
 
 def is_stuffed(reply: str) -> bool:
     """Keywords strung together: many very short fragments, or the same words repeated."""
-    if len(set(DOUBLED.findall(reply))) >= 2 or _repeated_share(reply) >= REPEATED_CLAUSES:
-        return True
     segments = [s.strip() for s in SEGMENT_SPLIT.split(reply) if s.strip()]
+    if len(set(DOUBLED.findall(reply))) >= 2 or _repeated_share(segments) >= REPEATED_CLAUSES:
+        return True
     short = [s for s in segments if (len(s.split()) <= 2 if re.fullmatch(r"[\x00-\x7f]+", s) else len(s) <= 4)]
     if len(segments) >= 6 and len(short) / len(segments) >= 0.6:
         return True
