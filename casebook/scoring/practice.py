@@ -99,6 +99,8 @@ def answer(session, attempt: ScenarioAttempt, case, actions: list[str], reply: s
                              real_seconds=seconds, minutes=minutes))
     session.flush()
     session.refresh(attempt)
+    # embed the reply now, while the agent reads the next message: the report at the end then only analyses
+    scorer.prefetch(reply)
     following = next_step(current, actions)
     if following is None:
         finish(session, attempt, case, scorer)

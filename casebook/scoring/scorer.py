@@ -23,7 +23,7 @@ from ..content.checks import next_step
 from . import form, learned, semantic, text, tone
 from .critical import (HR_TOPIC, MONEY_OBJECT, Critical, MeaningDetector, by_pattern, colleague_pattern, deferred,
                        hr_topic, staff_named)
-from .matcher import MatchModel, PointMatch, PointMatcher, background_for
+from .matcher import MatchModel, PointMatch, PointMatcher, background_for, spans_of
 from .rubric import (FAIL, FEW_POINTS, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure, PossibleCritical, Report,
                      Settings, pick_rule, step_score, transcript_score)
 
@@ -578,8 +578,23 @@ class Scorer:
         return [PossibleCritical(step, spec.label, sentence, example, round(sim, 3), round(margin, 3),
                                  pick_rule(list(spec.rules), list(case.rules)))]
 
+    @staticmethod
+    def prefetch(*replies: str) -> None:
+        """Embed, in one batch per kind, every text the scorer will embed for these replies: their
+        sentences (query vectors, for the nearest-example check) and their clause spans (passage vectors,
+        for the key points). Scoring afterwards finds them in the embedding cache (memory and disk), so
+        practice calls this as each reply is sent and the report at the end waits on nothing but the
+        analysis. It changes no result: a batch embeds each text exactly as one call would."""
+        sentences = [s for r in replies if r and r.strip() for s in text.sentences(r.strip())]
+        if not sentences:
+            return
+        semantic._embed(list(dict.fromkeys(sentences)), "query")
+        semantic._embed(list(dict.fromkeys(sp.text for sp in spans_of(sentences))), "passage")
+
     def score(self, case, transcript, *, real_time: bool = False, partial: bool = False) -> Report:
-        return self.aggregate(case, self.analyse(case, transcript, real_time=real_time, partial=partial))
+        turns = checked_turns(case, transcript, partial=partial)
+        self.prefetch(*(t.reply for t in turns))
+        return self.aggregate(case, self.analyse(case, turns, real_time=real_time, partial=partial))
 
     def score_golden(self, case, golden) -> Report:
         steps = [{"step": s.step, "actions": list(s.actions), "reply": s.reply, "minutes": s.minutes} for s in golden.steps]

@@ -677,3 +677,31 @@ def test_padding_by_repetition_is_stuffing():
     assert is_stuffed("本群不做二手交易，请勿刷屏。群规群规，定位定位，二手不做。")
     assert not is_stuffed("欢迎欢迎！新朋友好，有问题随时问我。")
     assert not is_stuffed("消息已删除，请大家不要刷屏。二手交易请到App交流板块，群里不做二手交易，谢谢理解。")
+
+
+def test_prefetch_embeds_everything_scoring_needs(mini_case, mini_scorer, monkeypatch):
+    """Practice embeds each reply as it is sent (Scorer.prefetch); the report at the end must then find
+    every vector it needs in the cache: a text scoring embeds that prefetch did not would bring the wait
+    back unnoticed. Batching changes no vector: each equals the text embedded on its own."""
+    import uuid
+
+    import numpy as np
+
+    from casebook.scoring import semantic
+    service = semantic._service()
+    mini_scorer.score(mini_case, {"steps": [GOOD_S1, GOOD_S2]})   # the background, embedded once
+    tag = uuid.uuid4().hex[:8]                                    # replies never embedded before
+    steps = [turn("s1", ["delete_message", "warn_member", "reply"],
+                  f"各位好，刚才的广告已经删除，群内禁止发布广告；发布的成员我已私下提醒，请大家不要扫码或转账（{tag}）。", 2),
+             turn("s2", ["reply"], f"谢谢您的配合，有问题随时在群里说（{tag}）。")]
+    mini_scorer.prefetch(*(s["reply"] for s in steps))
+    embedded: list[str] = []
+    query, passage = service.embedder.query, service.embedder.passage
+    monkeypatch.setattr(service.embedder, "query", lambda t: embedded.extend(t) or query(t))
+    monkeypatch.setattr(service.embedder, "passage", lambda t: embedded.extend(t) or passage(t))
+    mini_scorer.score(mini_case, {"steps": steps})
+    assert embedded == []
+    texts = [f"谢谢您的配合（{tag}）", f"有问题随时在群里说（{tag}）"]
+    batch = service.embed(texts, "passage")
+    alone = np.stack([passage([t])[0] for t in texts])
+    assert np.array_equal(batch, alone)
