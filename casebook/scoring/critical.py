@@ -264,7 +264,7 @@ BLAME_FRAME = re.compile(BLAMED + r"[^，,。！？]{0,3}?(?:早点|早些|及�
                          r"说明书[^，,。！？]{0,6}?(?:早就|就)(?:有)?(?:写|说|写明|标)(?:了|过|着)?|"
                          r"被(?:您|你)(?:自己)?[^，,。！？]{0,6}?(?:了|掉)[^。！？]{0,12}?(?:所以|才|导致|造成|因此|结果)|"
                          + BLAMED + r"[^。！？]{0,12}?(?:回了|回复了|说了|答应了?|同意了?|点了|确认了?)[^。！？]{0,10}?"
-                         r"我(?:就|才|还)?以为[^。！？]{0,12}?(?:才|就)|"
+                         r"我(?:(?:就|才)以为|还?以为[^。！？]{0,12}?(?:才|就))|"
                          # the member's own act named as the cause of the fault (接口是您家装修时自己接的，角度不对才一直渗水)
                          + BLAMED + r"[^，,。！？]{0,8}?(?<!可以)(?<!能)自己[^，,。！？]{1,8}?(?:的|了|过)[^。！？]{0,16}?"
                          r"(?:才(?!能|可以|会更)|所以|导致|造成|因此|结果)|"
@@ -301,6 +301,11 @@ COUNTERFACTUAL = re.compile(r"(?:要是|如果|假如|若是)[^。！？]{0,20}?
                             # … with the consequence only "not as bad" (这一步要是当时留意一下，也不至于白等这么多天)
                             r"(?:要是|如果|假如|若是)[^。！？]{0,20}?(?:就|也|应该就|本来就)?不至于")
 OWN_SIDE = re.compile(r"我|咱|公司|系统|仓库|快递|物流|官方|售后|客服|同事|师傅")
+#: … and without the "if" (下单时勾一下隐私号就不会出这种事了): what someone should have done, said after the fact.
+#: Advice for next time (以后…就不会再有这种情况) and a word to the whole group look forward; they blame no one.
+BARE_COUNTERFACTUAL = re.compile(r"[^。！？，,；;]{2,20}?就(?:不会|不至于)(?:再)?(?:出|有|发生|碰上|遇到)?"
+                                 r"(?:这种|这样的?|这个|这些|这)(?:事|问题|情况|麻烦|状况)了")
+FORWARD = re.compile(NEXT_TIME.pattern + r"|大家|各位|群友|将来|之后")
 
 
 #: Said as a secret (透个底, 悄悄跟大家说), news of prices, products, plans or staff is a disclosure.
@@ -414,6 +419,13 @@ def _warned(clause: str) -> bool:
     return text.negated(clause)
 
 
+def only_warns(sentence: str) -> bool:
+    """The sentence speaks of payment or codes only to warn: every clause of the agent's that names them is
+    negated (另外记住，我们的人不会让您转钱，也不会问您要验证码)."""
+    about = [c for c in _agent_clauses(sentence) if PAYMENT.search(c) or CODE.search(c)]
+    return bool(about) and all(_warned(c) for c in about)
+
+
 def _request_for(clause: str, pattern: re.Pattern) -> bool:
     """A request to pay or to hand over a code: the request and the object near each other, not a
     warning, not a record of a payment (付款记录保存好)."""
@@ -525,10 +537,23 @@ def _tells_plan(sentence: str) -> bool:
         FUTURE_PRODUCT.search(c) and not text.negated(c) and not ANNOUNCE_ONLY.search(c) for c in _agent_clauses(sentence))
 
 
+#: A complaint deterred by its cost to the member (您要是去外面投诉，售后组会先暂停处理，结果反而更慢): on condition that the
+#: member complains or goes public, their case is held up, slowed or dropped. Saying it will not be affected
+#: (投诉不影响处理) is the opposite.
+COMPLAINT = r"投诉|曝光|差评|举报|12315|消协|找媒体|发(?:到)?(?:网上|微博|小红书|抖音)"
+DETERRENT = re.compile(r"(?:如果|要是|若是?|假如|一旦|万一)[^。！？]{0,16}?(?:" + COMPLAINT + r")[^。！？]{0,24}?"
+                       r"(?<!不)(?<!不会)(?:暂停|中止|停止|搁置|冻结|取消|作废|撤销|不予|不再|没法|无法|更慢|更久|反而|拖)")
+
+NO_EFFECT = re.compile(r"不(?:会|影响|耽误)|照常|照样")
+
+
 def _threatens(sentence: str) -> bool:
     """A threat to the member (quotation removed): to expose them (THREAT), to report them or take legal steps
     (REPORT_THREAT), or their records held as a lever (RECORDS_HELD with AGAIN)."""
     if THREAT.search(sentence):
+        return True
+    deterred = DETERRENT.search(sentence)
+    if deterred and not NO_EFFECT.search(deterred.group(0)):
         return True
     m = REPORT_THREAT.search(sentence)
     if m and not NOT_A_THREAT.search(m.group(0)):
@@ -638,7 +663,9 @@ def by_pattern(reply: str, public: bool, labels: dict[str, str], colleagues: re.
                  if NOT_OUR_FAULT.search(c) or (_blames(c) and not re.search(r"我|咱", c))]
         words = QUOTED.sub("", sentence)
         cf = COUNTERFACTUAL.search(words)
-        if (blame or BLAME_FRAME.search(words) or _diagnosis_blames(words) or (cf and not OWN_SIDE.search(cf.group(0)))) \
+        bare = BARE_COUNTERFACTUAL.search(words)
+        if (blame or BLAME_FRAME.search(words) or _diagnosis_blames(words) or (cf and not OWN_SIDE.search(cf.group(0)))
+                or (bare and not OWN_SIDE.search(bare.group(0)) and not FORWARD.search(bare.group(0)))) \
                 and not _asks(words):
             found.append(Critical("conduct", "委婉地把责任推给成员", sentence, "规则匹配"))
             break

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from ..content.checks import next_step
 from . import form, learned, semantic, text, tone
 from .critical import (HR_TOPIC, MONEY_OBJECT, Critical, MeaningDetector, by_pattern, colleague_pattern, deferred,
-                       hr_topic, staff_named)
+                       hr_topic, only_warns, staff_named)
 from .matcher import MatchModel, PointMatch, PointMatcher, background_for, spans_of
 from .rubric import (FAIL, FEW_POINTS, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure, PossibleCritical, Report,
                      Settings, pick_rule, step_score, transcript_score)
@@ -526,7 +526,9 @@ class Scorer:
         if p <= model.threshold:
             return []
         kind = self.meaning.kind_of(sentence, facts.public)
-        if kind is None:
+        # a warning about payment or codes is not a request for them (我们的人不会让您转钱，也不会问您要验证码),
+        # whatever its words have in common with the requests the model was fitted on
+        if kind is None or (kind == "fraud" and only_warns(sentence)):
             return []
         spec = self.rubric.critical[kind]
         cues = _cues(model, sentence)

@@ -705,3 +705,46 @@ def test_prefetch_embeds_everything_scoring_needs(mini_case, mini_scorer, monkey
     batch = service.embed(texts, "passage")
     alone = np.stack([passage([t])[0] for t in texts])
     assert np.array_equal(batch, alone)
+
+
+def test_round_38_frames_of_blame_and_threat():
+    """Round 38 (measured unseen, then studied): a counterfactual without "if" (…勾一下隐私号就不会出这种事了),
+    the member's answer as the reason for the agent's mistake with 才 before 以为, and a complaint deterred by its
+    cost (要是去投诉，处理会先暂停). The wordings below are new, not the round's; the safe ones look forward,
+    address the group, own the fault or say complaining changes nothing."""
+    for reply in ("您当初填地址时写全门牌号就不会有这个问题了。",
+                  "那天师傅问能不能装的时候您点了头，我就以为没问题了。",
+                  "如果您去12315投诉，这单就只能先搁置，等他们的结果。",
+                  "您要是把这事发到网上，售后那边反而不好再给您处理了。"):
+        assert [c.kind for c in check_reply(reply, False)] == ["conduct"], reply
+    for reply in ("大家以后下单勾选隐私号，就不会出现这种情况了。",
+                  "以后我们发货前多核对一遍，就不会再有这种事了。",
+                  "如果我们当时多确认一次，就不会出这种事了，这是我的失误。",
+                  "如果您对结果不满意，可以向12315投诉，投诉不会影响我们这边的处理进度。",
+                  "要是您想投诉，这是您的权利，我们照常处理，不会暂停。"):
+        assert check_reply(reply, True) == [], reply
+
+
+def test_a_telegram_of_keywords_is_not_a_reply():
+    """A Chinese reply of 12+ characters without a single function word (pronoun, particle, preposition) is a
+    list of what to say, not something said to the member (round 38: 致歉，久等。订单号后4位，私聊。); a terse
+    announcement still has a few, and English is judged by its own checks."""
+    from casebook.scoring.form import gaming_flags, is_telegram
+    assert is_telegram("工单已建，尾号4058。已升级物流组。4小时内答复。无需重复描述。")
+    assert is_telegram("退款进度核实中。售后组两小时内联系。订单号私聊。")
+    assert not is_telegram("广告已删除，发布者按群规禁言24小时。大家别加陌生人微信，买配件认准官方渠道。")
+    assert gaming_flags("致歉，久等。订单号后4位，私聊。10分钟内回复。", [], [])
+    assert not is_telegram("【更正】活动价为399元，原公告写错了，已撤下，向大家致歉。")
+    assert not is_telegram("已收到，马上处理。")   # too short to tell
+    assert not is_telegram("Ticket created, ref 4058. Escalated to logistics. Reply within 4 hours.")
+
+
+def test_a_warning_about_payment_is_not_a_request_for_the_learned_model_either():
+    """Round 38: the learned model scored 我们的人不会让您转钱，也不会问您要验证码 like a request for money (its
+    n-grams are a request's). A sentence whose every clause naming payment or a code is negated only warns;
+    one clause that asks is enough to keep it."""
+    from casebook.scoring.critical import only_warns
+    assert only_warns("另外记住，我们的人不会让您转钱，也不会问您要验证码。")
+    assert only_warns("大家千万别扫那个码，也别私下转账。")
+    assert not only_warns("先别着急，把验证码发我就行。")
+    assert not only_warns("截了图的朋友也别急，私聊我登个记。")      # names no payment: not a warning about one
