@@ -224,6 +224,9 @@ class KeyPoint(Strict):
     reject: list[Text] = []
     #: near-misses that state the opposite of the point (不能水洗 → 可以水洗; 不会私下承诺 → 我来赔您)
     opposite: list[Text] = []
+    #: without this point an otherwise good reply is not yet acceptable (the scam warning, the safety step,
+    #: the answer the member asked for): the grading guide's "an important key point missing"
+    essential: bool = False
 
     @model_validator(mode="after")
     def _distinct(self):
@@ -252,6 +255,7 @@ class Expect(Strict):
     key_points: list[KeyPointEntry] = []
     avoid: list[Text] = []
     _examples: dict = PrivateAttr(default_factory=dict)
+    _essential: list = PrivateAttr(default_factory=list)
 
     @model_validator(mode="after")
     def _split_examples(self):
@@ -261,6 +265,8 @@ class Expect(Strict):
                 points.append(entry.point)
                 if entry.accept or entry.reject or entry.opposite:
                     self._examples[entry.point] = entry
+                if entry.essential:
+                    self._essential.append(entry.point)
             else:
                 points.append(entry)
         if len(set(points)) != len(points):
@@ -273,6 +279,11 @@ class Expect(Strict):
     def examples(self) -> dict[str, KeyPoint]:
         """The labelled example wordings by key point (only points that have some)."""
         return dict(self._examples)
+
+    @property
+    def essential(self) -> list[str]:
+        """The key points marked `essential: true`."""
+        return list(self._essential)
 
 
 class Branch(Strict):

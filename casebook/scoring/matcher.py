@@ -99,6 +99,7 @@ class PointMatch:
     contra_prob: float = 0.0       # the contradiction model's probability that some span says the opposite …
     contra_span: str | None = None  # … and that span
     reversal_prob: float = 0.0     # the reversal model's probability that the span credited says the opposite
+    anywhere: float = 0.0          # the highest probability over every span, credited to another point or not
 
     @property
     def contradicted(self) -> bool:
@@ -436,7 +437,7 @@ def match(points: list[str], sentences: list[str], reply: str, case_id: str, bac
         reversal = (float(reversal_model.prob(reversal_features(pf.contra[i], contra_probs[i], j)))
                     if passed and reversal_model is not None and contra_model is not None else 0.0)
         out.append(PointMatch(point, spans[j].text, spans[j].sentence, float(probs[i, j]), f, passed, near,
-                              float(contra_probs[i, jc]), spans[jc].text, reversal))
+                              float(contra_probs[i, jc]), spans[jc].text, reversal, float(probs[i].max())))
     return out
 
 

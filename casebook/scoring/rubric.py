@@ -44,6 +44,7 @@ class Settings:
     cap_quoting: float = 55.0     # the reply repeats a member's public message word for word …
     quote_min_letters: int = 10   # … at least this many letters of it (internal and staff messages excepted)
     cap_opposite: float = 35.0    # the reply states the opposite of a key point
+    cap_essential: float = 100.0  # a key point marked essential is said nowhere in the reply (100: no cap)
     cap_near_miss: float = 100.0  # a clause is nearer a rejected example wording of a key point than any good one …
     near_miss_sim: float = 1.01   # … and at least this similar to it (1.01: never)
     cap_long: float = 60.0        # a reply so long that its points drown (over form.MAX_REPLY_CHARS units)

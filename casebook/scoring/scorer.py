@@ -31,6 +31,7 @@ from .rubric import (FAIL, FEW_POINTS, NA, PASS, WEIGHTS, Cap, Criterion, Critic
 SETTINGS = Settings(key_point=25, key_point_max=60, tone=10, late=10, worst_step_weight=0.5, cap_forbidden=35,
                     cap_missing=55, cap_form=55, cap_late=65, cap_quoting=55, quote_min_letters=12, cap_opposite=30,
                     cap_long=60, cap_few_points=100, few_points_share=0.0, cap_near_miss=80, near_miss_sim=0.90,
+                    cap_essential=65,
                     critical_sim=0.93, critical_margin=0.03, contra_sim=0.93, contra_coverage=0.5,
                     contra_label_sim=0.96, contra_max_prob=1.01, contra_threshold=0.7, reversal_threshold=0.6,
                     review_margin=0.01, learned_review=0.5)
@@ -411,6 +412,11 @@ class Scorer:
                         st.key_point, said=said, detail=detail)
                     if contradicted:
                         caps.append(Cap(sid, f"回复「{said}」与要点「{m.point}」相反", st.cap_opposite, rule))
+                    elif (not ok and m.point in step.expect.essential and st.cap_essential < 100
+                          and m.anywhere < self.matcher.model.threshold):
+                        # said nowhere: not even in a clause the one-point-per-clause rule gave to another point
+                        caps.append(Cap(sid, f"漏掉了必备要点「{m.point}」：少了它，这一步的回复还不能算合格",
+                                        st.cap_essential, rule))
                     elif not ok and m.near(st.near_miss_sim):
                         caps.append(Cap(sid, f"没有讲到要点「{m.point}」：回复「{m.span}」更像培训中列为不合格的说法「{m.near_miss}」",
                                         st.cap_near_miss, rule))

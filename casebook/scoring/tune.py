@@ -276,6 +276,7 @@ def tune(project, log=print) -> tuple[Settings, MatchModel, MatchModel | None, M
         # tuner credited "HEPA滤芯脏了用清水冲一冲，晾干还能接着用" for "HEPA滤芯不能水洗") — a product
         # requirement, not a figure to trade
         "cap_opposite": (15, 20, 30, 40, 55),
+        "cap_essential": (55, 60, 65, 75, 100),
     }
     if contra_model is not None:  # what a contradiction costs and how sure the model must be move together
         grid[("cap_opposite", "contra_threshold")] = tuple(itertools.product((15, 20, 25, 30, 40, 55),

@@ -22,6 +22,7 @@ import re
 from ..scoring.rubric import FAIL, FEW_POINTS, NA, PASS, STATUSES, Settings, step_score, transcript_score
 
 CONTRADICTION = re.compile(r"^回复「.*」与要点「(?P<point>.*)」相反$", re.S)
+ESSENTIAL = re.compile(r"^漏掉了必备要点「(?P<point>.*?)」", re.S)
 REPLY_ACTIONS = ("reply", "private_message")
 
 
@@ -89,7 +90,7 @@ def cap_source(cap: dict, criteria: list[dict]) -> int | None:
         return first(lambda c: c["kind"] == "response_time")
     if reason.startswith("回复约"):
         return first(lambda c: c["kind"] == "tone" and c["label"] == "篇幅适中")
-    found = CONTRADICTION.match(reason)
+    found = CONTRADICTION.match(reason) or ESSENTIAL.match(reason)
     if found:
         return first(lambda c: c["kind"] == "key_points" and c["label"] == found.group("point"))
     return None
