@@ -24,8 +24,9 @@ than the point (可以水洗 for 不能水洗), and which shares that wording's 
 does one whose nearest neighbour is a wording the authors marked `opposite`, when plainly close to it
 (咨询量减少了 for 咨询量上升: no negator on either side).
 
-Each clause of the reply may credit at most one key point (a bare list of keywords in one clause earns
-one point at most); quoted member text earns nothing.
+Each clause of the reply may credit one key point, and one more for each thing it coordinates (公布抽奖规则和
+开奖录屏 states two; at most three); keyword lists are the form checks' business (form.py), and quoted member
+text earns nothing.
 """
 from __future__ import annotations
 
@@ -362,15 +363,32 @@ def pair_probabilities(points: list[str], spans: list[Span], reply: str, case_id
     return pf, probs
 
 
+#: Words that join two things said in one clause (公布抽奖规则和开奖录屏, 别扫码、别转账): each lets the clause state
+#: one more point.
+COORDINATOR = re.compile(r"和|及|与|、|并且|并|还有|以及|同时|\band\b|\bas well as\b", re.I)
+MAX_POINTS_PER_CLAUSE = 3
+
+
+def clause_capacity(clause: str) -> int:
+    """How many key points one clause can state: one, and one more per coordinator in it (at most three)."""
+    return min(MAX_POINTS_PER_CLAUSE, 1 + len(COORDINATOR.findall(clause)))
+
+
 def assign(spans: list[Span], probs: np.ndarray, threshold: float) -> dict[int, int]:
-    """Each point's span (point index → span index) with at most one point per clause: pairs taken from the
-    most probable down; a point below the threshold consumes no clause (the points without one are not
+    """Each point's span (point index → span index), each clause crediting at most as many points as it
+    states (`clause_capacity`: one, more where it coordinates several things): pairs taken from the most
+    probable down; a point below the threshold consumes no clause (the points without one are not
     conveyed)."""
     order = sorted(((probs[i, j], i, j) for i in range(probs.shape[0]) for j in range(len(spans))), reverse=True)
-    used: set[int] = set()
+    capacity = {next(iter(sp.clauses)): clause_capacity(sp.text) for sp in spans if len(sp.clauses) == 1}
+    left = dict(capacity)
+
+    def free(k: int) -> bool:
+        return all(left.get(c, 1) > 0 for c in spans[k].clauses)
+
     chosen: dict[int, int] = {}
     for prob, i, j in order:
-        if i in chosen or spans[j].clauses & used:
+        if i in chosen or not free(j):
             continue
         if prob < threshold and len(chosen) < probs.shape[0]:
             # below the bar: keep the best remaining span for evidence, but do not consume clauses
@@ -379,11 +397,12 @@ def assign(spans: list[Span], probs: np.ndarray, threshold: float) -> dict[int, 
             # credit the point to the smallest part of the span that conveys it on its own, so that a
             # clause pair does not use up a clause another point needs
             inner = [k for k in range(len(spans)) if spans[k].clauses < spans[j].clauses
-                     and not spans[k].clauses & used and probs[i, k] >= threshold]
+                     and free(k) and probs[i, k] >= threshold]
             if inner:
                 j = min(inner, key=lambda k: (len(spans[k].clauses), -probs[i, k]))
         chosen[i] = j
-        used |= spans[j].clauses
+        for c in spans[j].clauses:
+            left[c] = left.get(c, 1) - 1
     return chosen
 
 
@@ -396,7 +415,7 @@ def reversal_features(contra: np.ndarray, contra_probs: np.ndarray, j: int) -> n
 def match(points: list[str], sentences: list[str], reply: str, case_id: str, background: Background,
           model: MatchModel, examples=None, model_examples: MatchModel | None = None,
           contra_model: MatchModel | None = None, reversal_model: MatchModel | None = None) -> list[PointMatch]:
-    """Each key point's span (at most one point per clause) and whether it is conveyed. Points with
+    """Each key point's span (each clause crediting at most `clause_capacity` points) and whether it is conveyed. Points with
     example wordings are judged by `model_examples` (over FEATURES_EX) when it is given; with
     `contra_model`, how likely some span says a point's opposite; with `reversal_model` too, how likely the
     span credited with a point says its opposite."""

@@ -748,3 +748,19 @@ def test_a_warning_about_payment_is_not_a_request_for_the_learned_model_either()
     assert only_warns("大家千万别扫那个码，也别私下转账。")
     assert not only_warns("先别着急，把验证码发我就行。")
     assert not only_warns("截了图的朋友也别急，私聊我登个记。")      # names no payment: not a warning about one
+
+
+def test_a_clause_that_coordinates_two_things_may_state_two_points():
+    """30分钟内会在群里公布抽奖规则和开奖录屏 states two key points; one clause without a coordinator still credits
+    one point only, however close both points are to it (a keyword list is the form checks' business)."""
+    import numpy as np
+
+    from casebook.scoring.matcher import Span, assign, clause_capacity
+    assert clause_capacity("30分钟内会在群里公布抽奖规则和开奖录屏") == 2
+    assert clause_capacity("别扫码、别转账、别给验证码、别加好友") == 3
+    assert clause_capacity("30分钟内公布开奖录屏") == 1
+    probs = np.array([[0.9], [0.8]], dtype=np.float32)
+    both = [Span("30分钟内会在群里公布抽奖规则和开奖录屏", frozenset({0}), "s")]
+    assert assign(both, probs, 0.5) == {0: 0, 1: 0}
+    one = [Span("30分钟内公布抽奖规则开奖录屏", frozenset({0}), "s")]
+    assert assign(one, probs, 0.5) == {0: 0}
