@@ -454,8 +454,9 @@ CONCESSION = re.compile(r"(?:就算|即使|哪怕|不管|无论)[^，,。]{0,4}$
 REFUSED = re.compile(r"\s*(?:没|不|未)(?:有)?(?:过|通过|批|下来|成功)")
 
 
-#: A clause about what is left over (剩下的让售后组核, 其他的我再跟售后组申请) defers that, not what came before.
-REST = re.compile(r"(?:剩下|剩余|其他|其它|其余|余下|另外的|别的)")
+#: A clause about what is left over (剩下的让售后组核, 其他的我再跟售后组申请, 后面其他的赔偿再由售后组核定) defers that,
+#: not what came before.
+REST = re.compile(r"(?:后面|后续|至于|然后)?(?:剩下|剩余|其他|其它|其余|余下|另外的|别的)")
 
 
 def deferred(sentence: str) -> bool:

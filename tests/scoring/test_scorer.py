@@ -764,3 +764,10 @@ def test_a_clause_that_coordinates_two_things_may_state_two_points():
     assert assign(both, probs, 0.5) == {0: 0, 1: 0}
     one = [Span("30分钟内公布抽奖规则开奖录屏", frozenset({0}), "s")]
     assert assign(one, probs, 0.5) == {0: 0}
+
+
+def test_deferring_the_rest_does_not_authorise_what_came_before():
+    """Round 39: 我这边先给您报掉，后面其他的赔偿再由售后组…核定 commits the medical costs and defers only the rest."""
+    assert [c.kind for c in check_reply("孩子看病的钱您把发票拍给我，我先给您报掉，后面其他的赔偿再由售后组核定。", False)] \
+        == ["compensation"]
+    assert check_reply("看病的费用和其他赔偿都由售后组负责人核定后答复您，票据请先留好。", False) == []
