@@ -62,7 +62,8 @@ def bench_scoring(root, runs):
     import statistics
     import time
 
-    from ..scoring import Scorer, matcher, semantic, text
+    from ..scoring import Scorer, semantic
+    from ..scoring.scorer import embedded_texts
     from ..search.embcache import content_hash
     project = load_project(root)
     case = max((loc.obj for loc in project.scenarios.values()), key=lambda c: len(c.scenario.golden[0].steps))
@@ -73,13 +74,9 @@ def bench_scoring(root, runs):
                            "reply": s.reply.replace("。", f"（{tag}）。", 1)} for s in golden.steps]}
 
     def reply_texts(data: dict) -> set[str]:
-        """Every text the scorer embeds for the replies: their spans and sentences."""
-        out: set[str] = set()
-        for step in data["steps"]:
-            sentences = text.sentences(step["reply"])
-            out.update(sentences)
-            out.update(sp.text for sp in matcher.spans_of(sentences))
-        return out
+        """Every text the scorer embeds for the replies: their sentences and spans."""
+        sentences, spans = embedded_texts(*(step["reply"] for step in data["steps"]))
+        return set(sentences) | set(spans)
 
     service = semantic._service()
     saved = (service.store, service.legacy, dict(service._memory))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from .semantic import char_similarity
-from .text import COLON, language, sentences as split_sentences
+from .text import CJK, COLON, language, sentences as split_sentences
 from .tone import addresses_member
 
 #: A group-chat reply longer than this buries its points (the longest exemplary golden is ~200).
@@ -68,8 +68,7 @@ TELEGRAM_MIN_CJK = 12
 def is_telegram(reply: str) -> bool:
     """A Chinese reply of keywords and fragments without a single function word: a list of what to say, not
     something said to the member."""
-    cjk = len(re.findall(r"[\u4e00-\u9fff]", reply))
-    return language(reply) == "zh" and cjk >= TELEGRAM_MIN_CJK and not FUNCTION_WORDS.search(reply)
+    return language(reply) == "zh" and len(CJK.findall(reply)) >= TELEGRAM_MIN_CJK and not FUNCTION_WORDS.search(reply)
 
 
 def is_list_paste(reply: str, key_points: list[str]) -> bool:

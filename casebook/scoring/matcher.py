@@ -380,8 +380,7 @@ def assign(spans: list[Span], probs: np.ndarray, threshold: float) -> dict[int, 
     probable down; a point below the threshold consumes no clause (the points without one are not
     conveyed)."""
     order = sorted(((probs[i, j], i, j) for i in range(probs.shape[0]) for j in range(len(spans))), reverse=True)
-    capacity = {next(iter(sp.clauses)): clause_capacity(sp.text) for sp in spans if len(sp.clauses) == 1}
-    left = dict(capacity)
+    left = {next(iter(sp.clauses)): clause_capacity(sp.text) for sp in spans if len(sp.clauses) == 1}
 
     def free(k: int) -> bool:
         return all(left.get(c, 1) > 0 for c in spans[k].clauses)

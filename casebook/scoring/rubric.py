@@ -78,6 +78,8 @@ class Settings:
 #: The start of the reason of the cap for a reply that conveys (almost) none of its step's key points
 #: (the scorer writes it; rescoring recognises it).
 FEW_POINTS = "回复几乎没有传达本步要点"
+#: … and of the cap for an essential key point the reply says nowhere (rescoring finds its point by it)
+ESSENTIAL_MISSED = "漏掉了必备要点"
 
 
 def step_score(losses: list[tuple[str, float]], st: Settings) -> float:

@@ -24,8 +24,8 @@ from . import form, learned, semantic, text, tone
 from .critical import (HR_TOPIC, MONEY_OBJECT, Critical, MeaningDetector, by_pattern, colleague_pattern, deferred,
                        hr_topic, only_warns, staff_named)
 from .matcher import MatchModel, PointMatch, PointMatcher, background_for, spans_of
-from .rubric import (FAIL, FEW_POINTS, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure, PossibleCritical, Report,
-                     Settings, pick_rule, step_score, transcript_score)
+from .rubric import (ESSENTIAL_MISSED, FAIL, FEW_POINTS, NA, PASS, WEIGHTS, Cap, Criterion, CriticalFailure,
+                     PossibleCritical, Report, Settings, pick_rule, step_score, transcript_score)
 
 #: Chosen on the tuning split (`casebook scenario tune`); see README "How valid is the score".
 SETTINGS = Settings(key_point=25, key_point_max=60, tone=10, late=10, worst_step_weight=0.5, cap_forbidden=35,
@@ -356,6 +356,7 @@ class Scorer:
 
     def analyse(self, case, transcript, *, real_time: bool = False, partial: bool = False) -> list[StepFacts]:
         turns = checked_turns(case, transcript, partial=partial)
+        self.prefetch(*(t.reply for t in turns))
         by_id = {s.id: s for s in case.scenario.steps}
         return [self.analyse_step(case, by_id[t.step], t, real_time) for t in turns]
 
@@ -414,8 +415,8 @@ class Scorer:
                         caps.append(Cap(sid, f"回复「{said}」与要点「{m.point}」相反", st.cap_opposite, rule))
                     elif (not ok and m.point in step.expect.essential and st.cap_essential < 100
                           and m.anywhere < self.matcher.model.threshold):
-                        # said nowhere: not even in a clause the one-point-per-clause rule gave to another point
-                        caps.append(Cap(sid, f"漏掉了必备要点「{m.point}」：少了它，这一步的回复还不能算合格",
+                        # said nowhere: not even in a clause already credited with another point
+                        caps.append(Cap(sid, f"{ESSENTIAL_MISSED}「{m.point}」：少了它，这一步的回复还不能算合格",
                                         st.cap_essential, rule))
                     elif not ok and m.near(st.near_miss_sim):
                         caps.append(Cap(sid, f"没有讲到要点「{m.point}」：回复「{m.span}」更像培训中列为不合格的说法「{m.near_miss}」",
@@ -593,20 +594,24 @@ class Scorer:
         for the key points). Scoring afterwards finds them in the embedding cache (memory and disk), so
         practice calls this as each reply is sent and the report at the end waits on nothing but the
         analysis. It changes no result: a batch embeds each text exactly as one call would."""
-        sentences = [s for r in replies if r and r.strip() for s in text.sentences(r.strip())]
-        if not sentences:
-            return
-        semantic._embed(list(dict.fromkeys(sentences)), "query")
-        semantic._embed(list(dict.fromkeys(sp.text for sp in spans_of(sentences))), "passage")
+        sentences, spans = embedded_texts(*replies)
+        if sentences:
+            semantic._embed(sentences, "query")
+            semantic._embed(spans, "passage")
 
     def score(self, case, transcript, *, real_time: bool = False, partial: bool = False) -> Report:
-        turns = checked_turns(case, transcript, partial=partial)
-        self.prefetch(*(t.reply for t in turns))
-        return self.aggregate(case, self.analyse(case, turns, real_time=real_time, partial=partial))
+        return self.aggregate(case, self.analyse(case, transcript, real_time=real_time, partial=partial))
 
     def score_golden(self, case, golden) -> Report:
         steps = [{"step": s.step, "actions": list(s.actions), "reply": s.reply, "minutes": s.minutes} for s in golden.steps]
         return self.score(case, {"steps": steps})
+
+
+def embedded_texts(*replies: str) -> tuple[list[str], list[str]]:
+    """What scoring embeds for these replies, without repeats: their sentences (query vectors, for the
+    nearest-example check) and their clause spans (passage vectors, for the key points)."""
+    sentences = [s for r in replies if r and r.strip() for s in text.sentences(r.strip())]
+    return list(dict.fromkeys(sentences)), list(dict.fromkeys(sp.text for sp in spans_of(sentences)))
 
 
 def colleagues_of(case) -> re.Pattern:

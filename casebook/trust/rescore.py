@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import re
 
-from ..scoring.rubric import FAIL, FEW_POINTS, NA, PASS, STATUSES, Settings, step_score, transcript_score
+from ..scoring.rubric import (ESSENTIAL_MISSED, FAIL, FEW_POINTS, NA, PASS, STATUSES, Settings, step_score,
+                              transcript_score)
 
 CONTRADICTION = re.compile(r"^回复「.*」与要点「(?P<point>.*)」相反$", re.S)
-ESSENTIAL = re.compile(r"^漏掉了必备要点「(?P<point>.*?)」", re.S)
+ESSENTIAL = re.compile("^" + ESSENTIAL_MISSED + r"「(?P<point>.*?)」", re.S)
 REPLY_ACTIONS = ("reply", "private_message")
 
 
